@@ -1,0 +1,132 @@
+//! Spec files as written, after the loader checked their shape: every key known, every value of the
+//! right YAML kind, with positions kept for the checks that follow. Names are not resolved yet.
+
+use crate::yaml::Pos;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderFile {
+    pub file: String,
+    /// The folder the file sits in; it must match `provider`.
+    pub folder: String,
+    pub provider: Option<Spanned<String>>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub sources: Vec<String>,
+    pub base_urls: Vec<(Spanned<String>, Spanned<String>)>,
+    pub auth: Option<Spanned<String>>,
+    pub envelope: Option<EnvelopeAst>,
+    pub classifications: Vec<(Spanned<String>, String)>,
+    pub categories: Vec<(Spanned<String>, String)>,
+    pub codes: Vec<CodeAst>,
+    pub types: Vec<TypeAst>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvelopeAst {
+    pub pos: Pos,
+    pub kind: Option<Spanned<String>>,
+    pub success_codes: Vec<Spanned<String>>,
+    pub error_body: Option<Spanned<String>>,
+    pub code_field: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationFile {
+    pub file: String,
+    /// The file name without `.yaml`: the operation's name.
+    pub name: Spanned<String>,
+    pub sources: Vec<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub method: Option<Spanned<String>>,
+    pub path: Option<Spanned<String>>,
+    pub timeout_seconds: Option<Spanned<u64>>,
+    pub path_params: Vec<FieldAst>,
+    pub query: Vec<FieldAst>,
+    pub request: Option<Spanned<String>>,
+    pub response: Option<Spanned<String>>,
+    pub success_codes: Vec<Spanned<String>>,
+    pub codes: Vec<CodeEntry>,
+    pub types: Vec<TypeAst>,
+}
+
+/// An entry of an operation's `codes` list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CodeEntry {
+    /// A bare reference to a provider code.
+    Ref(Spanned<String>),
+    /// A code with facts: new, or adding to a provider code.
+    Def(CodeAst),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeAst {
+    pub pos: Pos,
+    pub code: Spanned<String>,
+    pub name: Option<Spanned<String>>,
+    pub description: Option<String>,
+    pub retryable: Option<bool>,
+    pub outcome_unknown: Option<bool>,
+    pub common: Option<Spanned<bool>>,
+    pub http_status: Option<Spanned<u64>>,
+    pub category: Option<Spanned<String>>,
+    /// Keys that are not fixed code keys: the provider's classifications, checked when resolving.
+    pub flags: Vec<(Spanned<String>, bool)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeAst {
+    pub name: Spanned<String>,
+    pub kind: Option<Spanned<String>>,
+    pub description: Option<String>,
+    pub body: TypeBody,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeBody {
+    /// The kind was missing or wrong; the error is already reported.
+    Invalid,
+    String {
+        limits: Box<LimitsAst>,
+        wire: Option<Spanned<String>>,
+    },
+    Enum(Vec<EnumValueAst>),
+    Struct(Vec<FieldAst>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValueAst {
+    pub value: Spanned<String>,
+    pub name: Option<Spanned<String>>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldAst {
+    pub name: Spanned<String>,
+    pub ty: Option<Spanned<String>>,
+    pub required: bool,
+    pub default: Option<Spanned<String>>,
+    pub description: Option<String>,
+    pub deprecated: Option<String>,
+    pub limits: LimitsAst,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LimitsAst {
+    pub max_bytes: Option<Spanned<u64>>,
+    pub min_bytes: Option<Spanned<u64>>,
+    pub max_chars: Option<Spanned<u64>>,
+    pub min_chars: Option<Spanned<u64>>,
+    pub charset: Option<Spanned<String>>,
+    pub minimum: Option<Spanned<String>>,
+    pub maximum: Option<Spanned<String>>,
+    pub min_items: Option<Spanned<u64>>,
+    pub max_items: Option<Spanned<u64>>,
+}

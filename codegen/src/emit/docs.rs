@@ -1,0 +1,107 @@
+//! Spec prose as rustdoc. Descriptions are plain text, so characters that rustdoc would read as
+//! HTML or intra-doc links are escaped outside `code spans`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::Limits;
+
+/// `#[doc = ...]` attributes for outer docs, one per line, paragraphs separated by empty lines.
+pub fn outer(paragraphs: &[String]) -> TokenStream {
+    let lines = lines(paragraphs);
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// `#![doc = ...]` attributes for module docs.
+pub fn inner(paragraphs: &[String]) -> TokenStream {
+    let lines = lines(paragraphs);
+    quote! { #( #![doc = #lines] )* }
+}
+
+fn lines(paragraphs: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in paragraphs.iter().filter(|p| !p.trim().is_empty()) {
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        out.extend(p.trim().lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", escape(l)) }));
+    }
+    out
+}
+
+/// Escapes `<`, `>`, `[` and `]` outside backtick spans.
+fn escape(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    for c in line.chars() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '<' if !in_code => out.push_str("&lt;"),
+            '>' if !in_code => out.push_str("&gt;"),
+            '[' | ']' if !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// One sentence listing a field's limits, as a reader of the docs wants them: `At most 100 bytes.`
+pub fn limits(l: &Limits) -> Option<String> {
+    let mut parts = Vec::new();
+    let range = |lo: Option<u64>, hi: Option<u64>, unit: &str| match (lo, hi) {
+        (Some(a), Some(b)) if a == b => Some(format!("exactly {a} {unit}")),
+        (Some(a), Some(b)) => Some(format!("{a} to {b} {unit}")),
+        (Some(a), None) => Some(format!("at least {a} {unit}")),
+        (None, Some(b)) => Some(format!("at most {b} {unit}")),
+        (None, None) => None,
+    };
+    parts.extend(range(l.min_bytes, l.max_bytes, "bytes (UTF-8)"));
+    parts.extend(range(l.min_chars, l.max_chars, "characters"));
+    if let Some(c) = l.charset {
+        parts.push(format!(
+            "only {}",
+            match c {
+                crate::model::Charset::Digits => "ASCII digits",
+                crate::model::Charset::Alphanumeric => "ASCII letters and digits",
+                crate::model::Charset::UpperAlpha => "ASCII capital letters",
+            }
+        ));
+    }
+    match (&l.minimum, &l.maximum) {
+        (Some(a), Some(b)) => parts.push(format!("from {a} to {b}")),
+        (Some(a), None) => parts.push(format!("at least {a}")),
+        (None, Some(b)) => parts.push(format!("at most {b}")),
+        (None, None) => {}
+    }
+    parts.extend(range(l.min_items, l.max_items, "items"));
+    if parts.is_empty() {
+        return None;
+    }
+    let text = parts.join("; ");
+    let mut chars = text.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    Some(format!("{first}{}.", chars.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_outside_code_only() {
+        assert_eq!(escape("a <b> [c] `x<y>[z]`"), r"a &lt;b&gt; \[c\] `x<y>[z]`");
+    }
+
+    #[test]
+    fn describes_limits() {
+        let l = Limits { max_bytes: Some(100), min_chars: Some(19), max_chars: Some(19), ..Limits::default() };
+        assert_eq!(limits(&l).unwrap(), "At most 100 bytes (UTF-8); exactly 19 characters.");
+        assert_eq!(limits(&Limits::default()), None);
+    }
+}

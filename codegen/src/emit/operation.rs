@@ -1,0 +1,149 @@
+//! One module per operation: its constants, path builder, query type, own types and error enum.
+
+use std::collections::HashSet;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs;
+use super::errors::error_enum;
+use super::types::{Here, field_ident, rust_type, struct_def, type_def};
+use super::validate::impl_validate;
+use crate::model::*;
+
+pub fn operation_module(provider: &Provider, op: &Operation, validated: &HashSet<(Scope, String)>) -> TokenStream {
+    let mut paragraphs = vec![op.summary.clone()];
+    paragraphs.extend(op.description.clone());
+    paragraphs.push(format!("`{} {}`", op.method.as_str(), op.path));
+    paragraphs.push(format!(
+        "Transcribed from {}.",
+        op.sources.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    ));
+    let module_docs = docs::inner(&paragraphs);
+
+    let name = &op.name;
+    let method = op.method.as_str();
+    let path_template = &op.path;
+    let timeout = match op.timeout_seconds {
+        Some(s) => {
+            let s = Literal::u64_unsuffixed(s);
+            quote!(Some(std::time::Duration::from_secs(#s)))
+        }
+        None => quote!(None),
+    };
+    let success_codes = match (&provider.envelope, op.success_codes.is_empty()) {
+        (Envelope::LinePay { success_codes }, false) => {
+            let all = success_codes.iter().chain(&op.success_codes);
+            Some(quote! {
+                /// Return codes that mean success for this operation: the provider's and its own.
+                pub const SUCCESS_CODES: &[&str] = &[#(#all),*];
+            })
+        }
+        _ => None,
+    };
+    let path_fn = path_fn(op);
+    let query = (!op.query.is_empty()).then(|| query_type(op));
+    let types = op.types.iter().map(|t| {
+        type_def(t, Here::Operation, validated.contains(&(Scope::Operation, format!("{}/{}", op.name, t.name))))
+    });
+    let errors = error_enum(provider, op);
+    quote! {
+        #module_docs
+
+        /// The operation's name, as handlers and logs see it.
+        pub const NAME: &str = #name;
+
+        /// The HTTP method.
+        pub const METHOD: &str = #method;
+
+        /// The path as the provider documents it, with `{parameters}`.
+        pub const PATH_TEMPLATE: &str = #path_template;
+
+        /// The minimum read timeout the provider recommends, if it states one.
+        pub const TIMEOUT: Option<std::time::Duration> = #timeout;
+
+        #success_codes
+        #path_fn
+        #query
+        #(#types)*
+        #errors
+    }
+}
+
+/// `path(...)`: the template with every parameter percent-encoded into place.
+fn path_fn(op: &Operation) -> TokenStream {
+    let params = op.path_params.iter().map(|p| {
+        let id = field_ident(&p.rust_name);
+        let ty = match &p.ty {
+            TypeRef::Primitive(Primitive::String) => quote!(&str),
+            TypeRef::Named(_) => {
+                let t = rust_type(&p.ty, Here::Operation);
+                quote!(&#t)
+            }
+            other => rust_type(other, Here::Operation),
+        };
+        quote!(#id: #ty)
+    });
+    let mut template = String::new();
+    let mut args = Vec::new();
+    for segment in &op.path_segments {
+        match segment {
+            PathSegment::Literal(text) => template.push_str(text),
+            PathSegment::Param(i) => {
+                template.push_str("{}");
+                let p = &op.path_params[*i];
+                let id = field_ident(&p.rust_name);
+                let text = match &p.ty {
+                    TypeRef::Primitive(Primitive::String) => quote!(#id),
+                    TypeRef::Named(_) => quote!(#id.as_str()),
+                    _ => quote!(&#id.to_string()),
+                };
+                args.push(quote!(payspec_runtime::encode::path_segment(#text)));
+            }
+        }
+    }
+    let body = if args.is_empty() { quote!(PATH_TEMPLATE.to_owned()) } else { quote!(format!(#template, #(#args),*)) };
+    quote! {
+        /// The request path with its parameters percent-encoded into place.
+        pub fn path(#(#params),*) -> String {
+            #body
+        }
+    }
+}
+
+/// `{Op}Query`: the query parameters, their validation, and the exact query string.
+fn query_type(op: &Operation) -> TokenStream {
+    let name = format!("{}Query", op.type_name);
+    let def = struct_def(&name, &format!("Query parameters of `{}`.", op.name), &op.query, Here::Operation);
+    let check = impl_validate(&name, &op.query);
+    let pushes = op.query.iter().map(|f| {
+        let id = field_ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let text = match f.ty.element() {
+            TypeRef::Primitive(Primitive::String) => quote!(value),
+            TypeRef::Named(_) => quote!(value.as_str()),
+            _ => quote!(&value.to_string()),
+        };
+        let push = quote!(query.push(#wire, #text););
+        match (&f.ty, f.required) {
+            (TypeRef::List(_), _) => quote!(for value in &self.#id { #push }),
+            (_, true) => quote!({ let value = &self.#id; #push }),
+            (_, false) => quote!(if let Some(value) = &self.#id { #push }),
+        }
+    });
+    let name = format_ident!("{name}");
+    quote! {
+        #def
+        #check
+
+        impl #name {
+            /// The query string exactly as it is sent and signed, without the leading `?`.
+            /// List parameters are repeated once per value.
+            pub fn to_query_string(&self) -> String {
+                let mut query = payspec_runtime::encode::QueryString::default();
+                #(#pushes)*
+                query.finish()
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! `Validate` impls: one statement per spec rule, each reporting at the field's JSON path.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::types::{field_ident, ident, text_rules};
+use crate::model::*;
+
+pub fn impl_validate(name: &str, fields: &[Field]) -> TokenStream {
+    let name = ident(name);
+    let checks: Vec<TokenStream> = fields.iter().filter_map(field_check).collect();
+    let (at, out) = if checks.is_empty() { (quote!(_at), quote!(_out)) } else { (quote!(at), quote!(out)) };
+    quote! {
+        impl payspec_runtime::Validate for #name {
+            fn validate_at(&self, #at: &payspec_runtime::validate::Path<'_>, #out: &mut payspec_runtime::validate::Violations) {
+                #(#checks)*
+            }
+        }
+    }
+}
+
+/// Whether a value of this type has anything to check.
+fn has_checks(ty: &TypeRef, limits: &Limits, required: bool) -> bool {
+    match ty {
+        TypeRef::Primitive(Primitive::String) => required || limits.has_text_rules(),
+        TypeRef::Primitive(Primitive::Integer | Primitive::Decimal) => {
+            limits.minimum.is_some() || limits.maximum.is_some()
+        }
+        TypeRef::Named(n) => matches!(n.kind, NamedKind::Enum | NamedKind::Struct),
+        TypeRef::List(_) | TypeRef::Map(_) => {
+            required
+                || limits.min_items.is_some()
+                || limits.max_items.is_some()
+                || has_checks(ty.element(), limits, false)
+        }
+        _ => false,
+    }
+}
+
+fn field_check(f: &Field) -> Option<TokenStream> {
+    if !has_checks(&f.ty, &f.limits, f.required) {
+        return None;
+    }
+    let id = field_ident(&f.rust_name);
+    let wire = &f.wire_name;
+    let check = value_check(&f.ty, &f.limits, f.required, &quote!(value), &quote!(path));
+    Some(if f.required || f.ty.is_container() {
+        quote! {
+            {
+                let path = at.field(#wire);
+                let value = &self.#id;
+                #check
+            }
+        }
+    } else {
+        quote! {
+            if let Some(value) = &self.#id {
+                let path = at.field(#wire);
+                #check
+            }
+        }
+    })
+}
+
+/// Checks `value` (a reference) of type `ty` at `path`.
+fn value_check(ty: &TypeRef, limits: &Limits, required: bool, value: &TokenStream, path: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Primitive(Primitive::String) => {
+            let rules = text_rules(limits, required);
+            quote!(out.text(&#path, #value, &#rules);)
+        }
+        TypeRef::Primitive(p @ (Primitive::Integer | Primitive::Decimal)) => {
+            let bound = |b: &Option<String>| match (b, p) {
+                (None, _) => quote!(None),
+                (Some(text), Primitive::Integer) => {
+                    let n = Literal::i64_unsuffixed(text.parse().unwrap_or_default());
+                    quote!(Some(#n))
+                }
+                (Some(text), _) => {
+                    let (mantissa, scale) = split_decimal(text);
+                    let mantissa = Literal::i64_unsuffixed(mantissa);
+                    let scale = Literal::u32_unsuffixed(scale);
+                    quote!(payspec_runtime::Decimal::new(#mantissa, #scale))
+                }
+            };
+            let (min, max) = (bound(&limits.minimum), bound(&limits.maximum));
+            quote!(out.range(&#path, #value, #min, #max);)
+        }
+        TypeRef::Named(n) if n.kind == NamedKind::Enum => {
+            let text = limits.has_text_rules().then(|| {
+                let rules = text_rules(limits, false);
+                quote!(out.text(&#path, #value.as_str(), &#rules);)
+            });
+            quote! {
+                out.known(&#path, #value);
+                #text
+            }
+        }
+        TypeRef::Named(_) => quote!(payspec_runtime::Validate::validate_at(#value, &#path, out);),
+        TypeRef::List(inner) | TypeRef::Map(inner) => {
+            let count = |n: Option<u64>| match n {
+                Some(n) => {
+                    let n = Literal::usize_unsuffixed(usize::try_from(n).unwrap_or(usize::MAX));
+                    quote!(Some(#n))
+                }
+                None => quote!(None),
+            };
+            let (min, max) = (count(limits.min_items), count(limits.max_items));
+            let items = (required || limits.min_items.is_some() || limits.max_items.is_some())
+                .then(|| quote!(out.items(&#path, #value.len(), #required, #min, #max);));
+            let element = has_checks(inner, limits, false).then(|| {
+                let check = value_check(inner, limits, false, &quote!(item), &quote!(item_path));
+                if matches!(ty, TypeRef::List(_)) {
+                    quote! {
+                        for (index, item) in #value.iter().enumerate() {
+                            let item_path = #path.index(index);
+                            #check
+                        }
+                    }
+                } else {
+                    quote! {
+                        for (key, item) in #value {
+                            let item_path = #path.key(key);
+                            #check
+                        }
+                    }
+                }
+            });
+            quote!(#items #element)
+        }
+        _ => quote!(),
+    }
+}
+
+/// `"0.05"` as mantissa 5 and scale 2. The checker already proved the literal fits.
+fn split_decimal(text: &str) -> (i64, u32) {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = format!("{whole}{fraction}");
+    (digits.parse().unwrap_or_default(), u32::try_from(fraction.len()).unwrap_or_default())
+}

@@ -1,0 +1,540 @@
+//! Reads spec files into the AST. This pass checks shape only (known keys, YAML kinds, scalar
+//! syntax); names and references are checked by `resolve`. Every problem goes to the collector and
+//! reading carries on with what is usable.
+
+use std::collections::HashMap;
+
+use crate::ast::*;
+use crate::diag::{Diagnostics, did_you_mean};
+use crate::yaml::{self, Node, Pos, Value};
+
+pub const PROVIDER_KEYS: &[&str] = &[
+    "provider",
+    "title",
+    "description",
+    "source",
+    "base_urls",
+    "auth",
+    "envelope",
+    "classifications",
+    "categories",
+    "codes",
+    "types",
+];
+pub const ENVELOPE_KEYS: &[&str] = &["kind", "success_codes", "error_body", "code_field"];
+pub const OPERATION_KEYS: &[&str] = &[
+    "source",
+    "summary",
+    "description",
+    "method",
+    "path",
+    "timeout_seconds",
+    "path_params",
+    "query",
+    "request",
+    "response",
+    "success_codes",
+    "codes",
+    "types",
+];
+/// Fixed code keys; any other boolean key is a provider classification.
+pub const CODE_KEYS: &[&str] =
+    &["code", "name", "description", "retryable", "outcome_unknown", "common", "http_status", "category"];
+pub const LIMIT_KEYS: &[&str] =
+    &["max_bytes", "min_bytes", "max_chars", "min_chars", "charset", "minimum", "maximum", "min_items", "max_items"];
+pub const STRING_LIMIT_KEYS: &[&str] = &["max_bytes", "min_bytes", "max_chars", "min_chars", "charset"];
+pub const FIELD_KEYS: &[&str] = &["type", "required", "default", "description", "deprecated"];
+pub const TYPE_KEYS: &[&str] = &["kind", "description"];
+pub const STRING_TYPE_KEYS: &[&str] = &["wire"];
+pub const ENUM_TYPE_KEYS: &[&str] = &["values"];
+pub const STRUCT_TYPE_KEYS: &[&str] = &["fields"];
+pub const ENUM_VALUE_KEYS: &[&str] = &["name", "description"];
+
+/// Reads one YAML file's text; `None` after a syntax error (already reported).
+fn parse(diags: &mut Diagnostics, file: &str, text: &str) -> Option<Node> {
+    match yaml::parse(text) {
+        Ok(node) => Some(node),
+        Err(e) => {
+            diags.error(file, e.pos, e.message);
+            None
+        }
+    }
+}
+
+pub fn provider_file(diags: &mut Diagnostics, file: &str, folder: &str, text: &str) -> ProviderFile {
+    let mut out = ProviderFile {
+        file: file.to_owned(),
+        folder: folder.to_owned(),
+        provider: None,
+        title: None,
+        description: None,
+        sources: Vec::new(),
+        base_urls: Vec::new(),
+        auth: None,
+        envelope: None,
+        classifications: Vec::new(),
+        categories: Vec::new(),
+        codes: Vec::new(),
+        types: Vec::new(),
+    };
+    let mut r = Reader { file, diags };
+    let Some(root) = parse(r.diags, file, text) else { return out };
+    let Some(m) = r.map(&root, "provider.yaml", PROVIDER_KEYS) else { return out };
+    out.provider = m.required(&mut r, "provider").and_then(|n| r.string(n, "`provider`"));
+    out.title = m.required(&mut r, "title").and_then(|n| r.text(n, "`title`"));
+    out.description = m.get("description").and_then(|n| r.text(n, "`description`"));
+    out.sources = r.sources(&m);
+    if let Some(n) = m.required(&mut r, "base_urls") {
+        out.base_urls = r.string_map(n, "`base_urls`").into_iter().collect();
+    }
+    out.auth = m.required(&mut r, "auth").and_then(|n| r.string(n, "`auth`"));
+    out.envelope = m.required(&mut r, "envelope").and_then(|n| r.envelope(n));
+    if let Some(n) = m.get("classifications") {
+        out.classifications = r.described_names(n, "`classifications`");
+    }
+    if let Some(n) = m.get("categories") {
+        out.categories = r.described_names(n, "`categories`");
+    }
+    if let Some(n) = m.get("codes") {
+        out.codes = r.code_map(n);
+    }
+    if let Some(n) = m.get("types") {
+        out.types = r.types(n);
+    }
+    out
+}
+
+pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &str) -> OperationFile {
+    let mut out = OperationFile {
+        file: file.to_owned(),
+        name: Spanned { value: name.to_owned(), pos: Pos { line: 1, col: 1 } },
+        sources: Vec::new(),
+        summary: None,
+        description: None,
+        method: None,
+        path: None,
+        timeout_seconds: None,
+        path_params: Vec::new(),
+        query: Vec::new(),
+        request: None,
+        response: None,
+        success_codes: Vec::new(),
+        codes: Vec::new(),
+        types: Vec::new(),
+    };
+    let mut r = Reader { file, diags };
+    let Some(root) = parse(r.diags, file, text) else { return out };
+    let Some(m) = r.map(&root, "an operation file", OPERATION_KEYS) else { return out };
+    out.sources = r.sources(&m);
+    out.summary = m.required(&mut r, "summary").and_then(|n| r.text(n, "`summary`"));
+    out.description = m.get("description").and_then(|n| r.text(n, "`description`"));
+    out.method = m.required(&mut r, "method").and_then(|n| r.string(n, "`method`"));
+    out.path = m.required(&mut r, "path").and_then(|n| r.string(n, "`path`"));
+    out.timeout_seconds = m.get("timeout_seconds").and_then(|n| r.uint(n, "`timeout_seconds`"));
+    if let Some(n) = m.get("path_params") {
+        out.path_params = r.fields(n, "`path_params`");
+    }
+    if let Some(n) = m.get("query") {
+        out.query = r.fields(n, "`query`");
+    }
+    out.request = m.get("request").and_then(|n| r.string(n, "`request`"));
+    out.response = m.get("response").and_then(|n| r.string(n, "`response`"));
+    if let Some(n) = m.get("success_codes") {
+        out.success_codes = r.string_list(n, "`success_codes`");
+    }
+    if let Some(n) = m.get("codes") {
+        out.codes = r.code_list(n);
+    }
+    if let Some(n) = m.get("types") {
+        out.types = r.types(n);
+    }
+    out
+}
+
+/// A mapping whose keys were checked: no duplicates, no unknown keys.
+struct Entries<'n> {
+    pos: Pos,
+    what: String,
+    items: Vec<(Spanned<String>, &'n Node)>,
+}
+
+impl<'n> Entries<'n> {
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.items.iter().find(|(k, _)| k.value == key).map(|(_, v)| *v)
+    }
+
+    fn required(&self, r: &mut Reader<'_>, key: &str) -> Option<&'n Node> {
+        let found = self.get(key);
+        if found.is_none() {
+            r.err(self.pos, format!("{} is missing the required key `{key}`", self.what));
+        }
+        found
+    }
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    diags: &'a mut Diagnostics,
+}
+
+impl Reader<'_> {
+    fn err(&mut self, pos: Pos, message: impl Into<String>) {
+        self.diags.error(self.file, pos, message);
+    }
+
+    /// The entries of a mapping. With `known` non-empty, other keys are reported as unknown.
+    fn map<'n>(&mut self, node: &'n Node, what: &str, known: &[&str]) -> Option<Entries<'n>> {
+        let Value::Map(pairs) = &node.value else {
+            self.err(node.pos, format!("{what} must be a mapping, found {}", node.kind()));
+            return None;
+        };
+        let mut seen: HashMap<&str, Pos> = HashMap::new();
+        let mut items = Vec::new();
+        for (key, value) in pairs {
+            let Some(name) = key.as_scalar() else {
+                self.err(key.pos, format!("keys in {what} must be plain names, found {}", key.kind()));
+                continue;
+            };
+            if let Some(first) = seen.insert(name, key.pos) {
+                self.err(key.pos, format!("duplicate key `{name}` in {what} (first at line {})", first.line));
+                continue;
+            }
+            if !known.is_empty() && !known.contains(&name) {
+                let hint = did_you_mean(name, known.iter().copied());
+                self.err(
+                    key.pos,
+                    format!("unknown key `{name}` in {what}{hint}; expected one of: {}", known.join(", ")),
+                );
+                continue;
+            }
+            items.push((Spanned { value: name.to_owned(), pos: key.pos }, value));
+        }
+        Some(Entries { pos: node.pos, what: what.to_owned(), items })
+    }
+
+    fn string(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
+        match &node.value {
+            Value::Scalar { text, .. } => Some(Spanned { value: text.clone(), pos: node.pos }),
+            _ => {
+                self.err(node.pos, format!("{what} must be a string, found {}", node.kind()));
+                None
+            }
+        }
+    }
+
+    /// Prose: a non-empty string with surrounding white space removed.
+    fn text(&mut self, node: &Node, what: &str) -> Option<String> {
+        let s = self.string(node, what)?;
+        let trimmed = s.value.trim();
+        if trimmed.is_empty() {
+            self.err(node.pos, format!("{what} is empty; write a sentence or remove the key"));
+            return None;
+        }
+        Some(trimmed.to_owned())
+    }
+
+    fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
+        match &node.value {
+            Value::Scalar { text, quoted: false } if text == "true" => Some(true),
+            Value::Scalar { text, quoted: false } if text == "false" => Some(false),
+            _ => {
+                self.err(node.pos, format!("{what} must be `true` or `false`, found {}", describe(node)));
+                None
+            }
+        }
+    }
+
+    fn uint(&mut self, node: &Node, what: &str) -> Option<Spanned<u64>> {
+        if let Value::Scalar { text, quoted: false } = &node.value {
+            if let Ok(n) = text.parse::<u64>() {
+                return Some(Spanned { value: n, pos: node.pos });
+            }
+        }
+        self.err(node.pos, format!("{what} must be a whole number, found {}", describe(node)));
+        None
+    }
+
+    /// A decimal literal such as `0`, `-5` or `0.01`, kept as text so nothing is rounded.
+    fn decimal(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
+        if let Value::Scalar { text, quoted: false } = &node.value {
+            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            let unsigned = text.strip_prefix('-').unwrap_or(text);
+            let ok = match unsigned.split_once('.') {
+                Some((whole, fraction)) => digits(whole) && digits(fraction),
+                None => digits(unsigned),
+            };
+            if ok {
+                return Some(Spanned { value: text.clone(), pos: node.pos });
+            }
+        }
+        self.err(node.pos, format!("{what} must be a number such as `0` or `0.01`, found {}", describe(node)));
+        None
+    }
+
+    fn sources(&mut self, m: &Entries<'_>) -> Vec<String> {
+        let Some(node) = m.required(self, "source") else { return Vec::new() };
+        match &node.value {
+            Value::Seq(items) if !items.is_empty() => {
+                items.iter().filter_map(|n| self.text(n, "each `source` entry")).collect()
+            }
+            Value::Seq(_) => {
+                self.err(node.pos, "`source` is an empty list; name the page this file was transcribed from");
+                Vec::new()
+            }
+            _ => self.text(node, "`source`").into_iter().collect(),
+        }
+    }
+
+    fn string_list(&mut self, node: &Node, what: &str) -> Vec<Spanned<String>> {
+        let Value::Seq(items) = &node.value else {
+            self.err(node.pos, format!("{what} must be a list, found {}", node.kind()));
+            return Vec::new();
+        };
+        items.iter().filter_map(|n| self.string(n, &format!("each entry of {what}"))).collect()
+    }
+
+    fn string_map(&mut self, node: &Node, what: &str) -> Vec<(Spanned<String>, Spanned<String>)> {
+        let Some(m) = self.map(node, what, &[]) else { return Vec::new() };
+        let mut out = Vec::new();
+        for (key, value) in &m.items {
+            if let Some(v) = self.string(value, &format!("`{}` in {what}", key.value)) {
+                out.push((key.clone(), v));
+            }
+        }
+        out
+    }
+
+    /// `name: what it means` pairs (classifications, categories).
+    fn described_names(&mut self, node: &Node, what: &str) -> Vec<(Spanned<String>, String)> {
+        let Some(m) = self.map(node, what, &[]) else { return Vec::new() };
+        let mut out = Vec::new();
+        for (key, value) in &m.items {
+            if let Some(text) = self.text(value, &format!("`{}` in {what}", key.value)) {
+                out.push((key.clone(), text));
+            }
+        }
+        out
+    }
+
+    fn envelope(&mut self, node: &Node) -> Option<EnvelopeAst> {
+        let m = self.map(node, "`envelope`", ENVELOPE_KEYS)?;
+        Some(EnvelopeAst {
+            pos: node.pos,
+            kind: m.required(self, "kind").and_then(|n| self.string(n, "`envelope.kind`")),
+            success_codes: m.get("success_codes").map(|n| self.string_list(n, "`success_codes`")).unwrap_or_default(),
+            error_body: m.get("error_body").and_then(|n| self.string(n, "`error_body`")),
+            code_field: m.get("code_field").and_then(|n| self.string(n, "`code_field`")),
+        })
+    }
+
+    /// provider.yaml `codes`: a mapping from code to its definition.
+    fn code_map(&mut self, node: &Node) -> Vec<CodeAst> {
+        let Some(m) = self.map(node, "`codes`", &[]) else { return Vec::new() };
+        let mut out = Vec::new();
+        for (key, value) in &m.items {
+            let what = format!("code `{}`", key.value);
+            if let Some(entries) = self.map(value, &what, &[]) {
+                if entries.get("code").is_some() {
+                    self.err(value.pos, format!("{what} is already named by its key; remove `code`"));
+                }
+                out.push(self.code(key.clone(), &entries, &what));
+            }
+        }
+        out
+    }
+
+    /// An operation's `codes`: plain references or mappings with `code`.
+    fn code_list(&mut self, node: &Node) -> Vec<CodeEntry> {
+        let Value::Seq(items) = &node.value else {
+            self.err(node.pos, format!("`codes` in an operation file must be a list, found {}", node.kind()));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match &item.value {
+                Value::Map(_) => {
+                    let Some(entries) = self.map(item, "a code entry", &[]) else { continue };
+                    let Some(code) = entries.required(self, "code").and_then(|n| self.string(n, "`code`")) else {
+                        continue;
+                    };
+                    let what = format!("code `{}`", code.value);
+                    out.push(CodeEntry::Def(self.code(code, &entries, &what)));
+                }
+                _ => {
+                    if let Some(code) = self.string(item, "each entry of `codes`") {
+                        out.push(CodeEntry::Ref(code));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn code(&mut self, code: Spanned<String>, m: &Entries<'_>, what: &str) -> CodeAst {
+        let mut out = CodeAst {
+            pos: m.pos,
+            code,
+            name: None,
+            description: None,
+            retryable: None,
+            outcome_unknown: None,
+            common: None,
+            http_status: None,
+            category: None,
+            flags: Vec::new(),
+        };
+        for (key, value) in &m.items {
+            let here = format!("`{}` of {what}", key.value);
+            match key.value.as_str() {
+                "code" => {}
+                "name" => out.name = self.string(value, &here),
+                "description" => out.description = self.text(value, &here),
+                "retryable" => out.retryable = self.bool(value, &here),
+                "outcome_unknown" => out.outcome_unknown = self.bool(value, &here),
+                "common" => out.common = self.bool(value, &here).map(|b| Spanned { value: b, pos: key.pos }),
+                "http_status" => out.http_status = self.uint(value, &here),
+                "category" => out.category = self.string(value, &here),
+                _ => {
+                    if let Some(flag) = self.bool(value, &here) {
+                        out.flags.push((key.clone(), flag));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn types(&mut self, node: &Node) -> Vec<TypeAst> {
+        let Some(m) = self.map(node, "`types`", &[]) else { return Vec::new() };
+        let mut out = Vec::new();
+        for (name, value) in &m.items {
+            out.push(self.type_def(name.clone(), value));
+        }
+        out
+    }
+
+    fn type_def(&mut self, name: Spanned<String>, node: &Node) -> TypeAst {
+        let what = format!("type `{}`", name.value);
+        let mut out = TypeAst { name, kind: None, description: None, body: TypeBody::Invalid };
+        // Read `kind` first: it decides which other keys are allowed.
+        let Some(all) = self.map_quiet(node, &what) else { return out };
+        out.kind = match all.get("kind") {
+            Some(n) => self.string(n, &format!("`kind` of {what}")),
+            None => {
+                self.err(node.pos, format!("{what} is missing the required key `kind` (string, enum or struct)"));
+                return out;
+            }
+        };
+        let Some(kind) = out.kind.clone() else { return out };
+        let extra: &[&str] = match kind.value.as_str() {
+            "string" => STRING_TYPE_KEYS,
+            "enum" => ENUM_TYPE_KEYS,
+            "struct" => STRUCT_TYPE_KEYS,
+            other => {
+                let hint = did_you_mean(other, ["string", "enum", "struct"]);
+                self.err(kind.pos, format!("unknown kind `{other}` for {what}{hint}; expected string, enum or struct"));
+                return out;
+            }
+        };
+        let string_limits: &[&str] = if kind.value == "string" { STRING_LIMIT_KEYS } else { &[] };
+        let known: Vec<&str> = TYPE_KEYS.iter().chain(extra).chain(string_limits).copied().collect();
+        let Some(m) = self.map(node, &format!("{what} (kind {})", kind.value), &known) else { return out };
+        out.description =
+            m.required(self, "description").and_then(|n| self.text(n, &format!("`description` of {what}")));
+        out.body = match kind.value.as_str() {
+            "string" => TypeBody::String {
+                limits: Box::new(self.limits(&m, &what)),
+                wire: m.get("wire").and_then(|n| self.string(n, &format!("`wire` of {what}"))),
+            },
+            "enum" => TypeBody::Enum(match m.required(self, "values") {
+                Some(n) => self.enum_values(n, &what),
+                None => Vec::new(),
+            }),
+            _ => TypeBody::Struct(match m.required(self, "fields") {
+                Some(n) => self.fields(n, &format!("`fields` of {what}")),
+                None => Vec::new(),
+            }),
+        };
+        out
+    }
+
+    /// A mapping's entries without key checks (used to peek at `kind` before checking the rest).
+    fn map_quiet<'n>(&mut self, node: &'n Node, what: &str) -> Option<Entries<'n>> {
+        let Value::Map(pairs) = &node.value else {
+            self.err(node.pos, format!("{what} must be a mapping, found {}", node.kind()));
+            return None;
+        };
+        let items = pairs
+            .iter()
+            .filter_map(|(k, v)| k.as_scalar().map(|s| (Spanned { value: s.to_owned(), pos: k.pos }, v)))
+            .collect();
+        Some(Entries { pos: node.pos, what: what.to_owned(), items })
+    }
+
+    fn enum_values(&mut self, node: &Node, what: &str) -> Vec<EnumValueAst> {
+        let Some(m) = self.map(node, &format!("`values` of {what}"), &[]) else { return Vec::new() };
+        let mut out = Vec::new();
+        for (value, desc) in &m.items {
+            let here = format!("enum value `{}` of {what}", value.value);
+            let mut entry = EnumValueAst { value: value.clone(), name: None, description: None };
+            if let Value::Map(_) = desc.value {
+                if let Some(e) = self.map(desc, &here, ENUM_VALUE_KEYS) {
+                    entry.name = e.get("name").and_then(|n| self.string(n, &format!("`name` of {here}")));
+                    entry.description =
+                        e.required(self, "description").and_then(|n| self.text(n, &format!("`description` of {here}")));
+                }
+            } else {
+                entry.description = self.text(desc, &format!("the description of {here}"));
+            }
+            out.push(entry);
+        }
+        out
+    }
+
+    fn fields(&mut self, node: &Node, what: &str) -> Vec<FieldAst> {
+        let Some(m) = self.map(node, what, &[]) else { return Vec::new() };
+        let known: Vec<&str> = FIELD_KEYS.iter().chain(LIMIT_KEYS).copied().collect();
+        let mut out = Vec::new();
+        for (name, value) in &m.items {
+            let here = format!("field `{}`", name.value);
+            let Some(f) = self.map(value, &here, &known) else { continue };
+            out.push(FieldAst {
+                name: name.clone(),
+                ty: f.required(self, "type").and_then(|n| self.string(n, &format!("`type` of {here}"))),
+                required: f
+                    .get("required")
+                    .and_then(|n| self.bool(n, &format!("`required` of {here}")))
+                    .unwrap_or(false),
+                default: f.get("default").and_then(|n| self.string(n, &format!("`default` of {here}"))),
+                description: f.get("description").and_then(|n| self.text(n, &format!("`description` of {here}"))),
+                deprecated: f.get("deprecated").and_then(|n| self.text(n, &format!("`deprecated` of {here}"))),
+                limits: self.limits(&f, &here),
+            });
+        }
+        out
+    }
+
+    fn limits(&mut self, m: &Entries<'_>, what: &str) -> LimitsAst {
+        let uint = |r: &mut Self, key: &str| m.get(key).and_then(|n| r.uint(n, &format!("`{key}` of {what}")));
+        LimitsAst {
+            max_bytes: uint(self, "max_bytes"),
+            min_bytes: uint(self, "min_bytes"),
+            max_chars: uint(self, "max_chars"),
+            min_chars: uint(self, "min_chars"),
+            min_items: uint(self, "min_items"),
+            max_items: uint(self, "max_items"),
+            charset: m.get("charset").and_then(|n| self.string(n, &format!("`charset` of {what}"))),
+            minimum: m.get("minimum").and_then(|n| self.decimal(n, &format!("`minimum` of {what}"))),
+            maximum: m.get("maximum").and_then(|n| self.decimal(n, &format!("`maximum` of {what}"))),
+        }
+    }
+}
+
+/// A node as an error message quotes it.
+fn describe(node: &Node) -> String {
+    match &node.value {
+        Value::Scalar { text, quoted: true } => format!("the quoted string {text:?}"),
+        Value::Scalar { text, .. } => format!("`{text}`"),
+        _ => node.kind().to_owned(),
+    }
+}

@@ -1,0 +1,313 @@
+//! The resolved model: what the emitter (and the spec differ) work from. Every name here is resolved,
+//! every Rust identifier is valid, and every code is known to be unique: building a `Model` is the
+//! check, and code that receives one does not check again.
+
+use std::fmt;
+
+/// Where something was written, for messages and review reports.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Loc {
+    pub file: String,
+    pub line: u32,
+}
+
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// Sorted by name.
+    pub providers: Vec<Provider>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provider {
+    /// Module and feature name.
+    pub name: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub sources: Vec<String>,
+    pub loc: Loc,
+    pub base_urls: Vec<BaseUrl>,
+    pub auth: Auth,
+    pub envelope: Envelope,
+    pub classifications: Vec<Described>,
+    pub categories: Vec<Described>,
+    /// Types shared by operations, in spec order.
+    pub types: Vec<TypeDef>,
+    /// Sorted by name.
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaseUrl {
+    pub environment: String,
+    pub url: String,
+}
+
+/// A name with what it means (a classification or a category).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Described {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    LinePayHmacSha256,
+    AlipayPlusRsa256,
+    ElepaySecretKey,
+}
+
+impl Auth {
+    pub const ALL: &[(&str, Auth)] = &[
+        ("line_pay_hmac_sha256", Auth::LinePayHmacSha256),
+        ("alipay_plus_rsa256", Auth::AlipayPlusRsa256),
+        ("elepay_secret_key", Auth::ElepaySecretKey),
+    ];
+
+    pub fn spec_name(self) -> &'static str {
+        Auth::ALL.iter().find(|(_, a)| *a == self).map_or("", |(n, _)| n)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Envelope {
+    LinePay { success_codes: Vec<String> },
+    AlipayPlus,
+    HttpStatus { error_body: String, code_field: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub const ALL: &[(&str, Method)] = &[
+        ("GET", Method::Get),
+        ("POST", Method::Post),
+        ("PUT", Method::Put),
+        ("PATCH", Method::Patch),
+        ("DELETE", Method::Delete),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Method::ALL.iter().find(|(_, m)| *m == self).map_or("", |(n, _)| n)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// snake_case: module and method name.
+    pub name: String,
+    /// UpperCamelCase of `name`: prefix of the error enum.
+    pub type_name: String,
+    pub sources: Vec<String>,
+    pub loc: Loc,
+    pub summary: String,
+    pub description: Option<String>,
+    pub method: Method,
+    /// As written: `/v3/payments/{transactionId}/refund`.
+    pub path: String,
+    pub path_segments: Vec<PathSegment>,
+    pub timeout_seconds: Option<u64>,
+    /// In path order.
+    pub path_params: Vec<Field>,
+    pub query: Vec<Field>,
+    pub request: Option<TypeRef>,
+    pub response: Option<TypeRef>,
+    /// Operation-specific non-error codes, added to the envelope's.
+    pub success_codes: Vec<String>,
+    /// The operation's codes and the provider's common codes, in spec order.
+    pub codes: Vec<Code>,
+    /// Types defined in the operation file, in spec order.
+    pub types: Vec<TypeDef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathSegment {
+    Literal(String),
+    /// Index into `path_params`.
+    Param(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Code {
+    pub code: String,
+    pub variant: String,
+    pub description: String,
+    pub retryable: bool,
+    pub outcome_unknown: bool,
+    pub http_status: Option<u16>,
+    pub category: Option<String>,
+    /// Names of the provider classifications this code carries, in the provider's order.
+    pub classifications: Vec<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    pub description: String,
+    pub loc: Loc,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A validated newtype around `String`.
+    String {
+        limits: Limits,
+        wire_number: bool,
+    },
+    Enum(Vec<EnumValue>),
+    Struct(Vec<Field>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue {
+    pub value: String,
+    pub variant: String,
+    pub description: String,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub wire_name: String,
+    /// snake_case, without the `r#` of keywords (the emitter adds it).
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub default: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: Option<String>,
+    pub limits: Limits,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    Primitive(Primitive),
+    Named(Named),
+    List(Box<TypeRef>),
+    Map(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The innermost type of lists and maps.
+    pub fn element(&self) -> &TypeRef {
+        match self {
+            TypeRef::List(inner) | TypeRef::Map(inner) => inner.element(),
+            other => other,
+        }
+    }
+
+    pub fn is_container(&self) -> bool {
+        matches!(self, TypeRef::List(_) | TypeRef::Map(_))
+    }
+}
+
+impl fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeRef::Primitive(p) => f.write_str(p.spec_name()),
+            TypeRef::Named(n) => f.write_str(&n.name),
+            TypeRef::List(inner) => write!(f, "list<{inner}>"),
+            TypeRef::Map(inner) => write!(f, "map<{inner}>"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Primitive {
+    String,
+    Integer,
+    Decimal,
+    Boolean,
+    Json,
+}
+
+impl Primitive {
+    pub const ALL: &[(&str, Primitive)] = &[
+        ("string", Primitive::String),
+        ("integer", Primitive::Integer),
+        ("decimal", Primitive::Decimal),
+        ("boolean", Primitive::Boolean),
+        ("json", Primitive::Json),
+    ];
+
+    pub fn spec_name(self) -> &'static str {
+        Primitive::ALL.iter().find(|(_, p)| *p == self).map_or("", |(n, _)| n)
+    }
+}
+
+/// A reference to a defined type, with what the emitter needs to know about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub name: String,
+    pub kind: NamedKind,
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamedKind {
+    String,
+    Enum,
+    Struct,
+}
+
+/// Where a type is defined: the provider's shared types or the operation's own module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Provider,
+    Operation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charset {
+    Digits,
+    Alphanumeric,
+    UpperAlpha,
+}
+
+impl Charset {
+    pub const ALL: &[(&str, Charset)] =
+        &[("digits", Charset::Digits), ("alphanumeric", Charset::Alphanumeric), ("upper_alpha", Charset::UpperAlpha)];
+
+    pub fn spec_name(self) -> &'static str {
+        Charset::ALL.iter().find(|(_, c)| *c == self).map_or("", |(n, _)| n)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Limits {
+    pub max_bytes: Option<u64>,
+    pub min_bytes: Option<u64>,
+    pub max_chars: Option<u64>,
+    pub min_chars: Option<u64>,
+    pub charset: Option<Charset>,
+    /// Decimal literals, kept as written.
+    pub minimum: Option<String>,
+    pub maximum: Option<String>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+}
+
+impl Limits {
+    pub fn has_text_rules(&self) -> bool {
+        self.max_bytes.is_some()
+            || self.min_bytes.is_some()
+            || self.max_chars.is_some()
+            || self.min_chars.is_some()
+            || self.charset.is_some()
+    }
+}

@@ -1,0 +1,109 @@
+//! What `cargo xtask codegen` regenerates: the `payspec` crate from `spec/`, and each snapshot
+//! fixture under `tests/fixtures/` from its own small spec. Both the xtask and the freshness tests
+//! call [`run`], so "stale" means the same thing everywhere.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::files::{self, FileDiff};
+use crate::{EmitError, LoadError, generate, load_dir};
+
+/// The command that brings every output up to date.
+pub const FIX_COMMAND: &str = "cargo xtask codegen";
+
+/// One spec tree and the folder generated from it.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub spec_dir: PathBuf,
+    /// How messages name `spec_dir`, relative to the workspace root.
+    pub display: String,
+    pub out_dir: PathBuf,
+    /// Fixtures keep only `src/`: they are compiled as modules of the test crate, not as crates.
+    pub sources_only: bool,
+}
+
+/// The jobs of the workspace at `root`: `generated/` first, then the fixtures in name order.
+pub fn jobs(root: &Path) -> std::io::Result<Vec<Job>> {
+    let mut jobs = vec![Job {
+        spec_dir: root.join("spec"),
+        display: "spec".into(),
+        out_dir: root.join("generated"),
+        sources_only: false,
+    }];
+    let fixtures = root.join("tests/fixtures");
+    if fixtures.is_dir() {
+        let mut names: Vec<_> = std::fs::read_dir(&fixtures)?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().join("spec").is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        for name in names {
+            let dir = fixtures.join(&name);
+            jobs.push(Job {
+                spec_dir: dir.join("spec"),
+                display: format!("tests/fixtures/{name}/spec"),
+                out_dir: dir.join("expected"),
+                sources_only: true,
+            });
+        }
+    }
+    Ok(jobs)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    Check,
+}
+
+#[derive(Debug)]
+pub enum JobError {
+    Load(LoadError),
+    Emit(EmitError),
+    Io(std::io::Error),
+    /// Check mode found differences.
+    Stale {
+        out_dir: PathBuf,
+        diffs: Vec<FileDiff>,
+    },
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobError::Load(e) => e.fmt(f),
+            JobError::Emit(e) => e.fmt(f),
+            JobError::Io(e) => write!(f, "cannot write the generated files: {e}"),
+            JobError::Stale { out_dir, diffs } => {
+                for d in diffs {
+                    write!(f, "{d}")?;
+                }
+                write!(
+                    f,
+                    "{} is stale: {} file(s) differ from what the specs produce. Run `{FIX_COMMAND}` and commit the result.",
+                    out_dir.display(),
+                    diffs.len()
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for JobError {}
+
+/// Generates one job's files and writes them (returning how many changed) or checks them.
+pub fn run(job: &Job, mode: Mode) -> Result<usize, JobError> {
+    let model = load_dir(&job.spec_dir, &job.display).map_err(JobError::Load)?;
+    let mut files = generate(&model).map_err(JobError::Emit)?;
+    if job.sources_only {
+        files.retain(|f| f.path.starts_with("src/"));
+    }
+    match mode {
+        Mode::Write => files::write(&job.out_dir, &files).map_err(JobError::Io),
+        Mode::Check => {
+            let diffs = files::diff(&job.out_dir, &files).map_err(JobError::Io)?;
+            if diffs.is_empty() { Ok(0) } else { Err(JobError::Stale { out_dir: job.out_dir.clone(), diffs }) }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! A YAML document as a tree that remembers where every node starts, so that every later error can
+//! point at `file:line:col`. Anchors, aliases and tags are rejected: spec files say everything
+//! explicitly, and a reviewer reading a diff should never have to chase a reference.
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+/// A 1-based line and column in a spec file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    fn of(span: &Span) -> Pos {
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Pos { line: clamp(span.start.line()), col: clamp(span.start.col()).saturating_add(1) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `~`, `null`, or nothing at all after a key.
+    Null,
+    /// Any scalar, kept as written; `quoted` tells `"60"` from `60`.
+    Scalar {
+        text: String,
+        quoted: bool,
+    },
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Pos,
+}
+
+impl Node {
+    /// What a node is, in the words an error message uses.
+    pub fn kind(&self) -> &'static str {
+        match self.value {
+            Value::Null => "nothing",
+            Value::Scalar { .. } => "a scalar",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    pub fn as_scalar(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// A YAML syntax error, or a construct spec files do not allow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// Parses one YAML document. An empty file is `Null`.
+pub fn parse(source: &str) -> Result<Node, SyntaxError> {
+    let mut events = Events { parser: Parser::new_from_str(source) };
+    loop {
+        let (event, span) = events.next()?;
+        match event {
+            Event::StreamStart | Event::DocumentStart(_) => continue,
+            Event::StreamEnd => return Ok(Node { value: Value::Null, pos: Pos { line: 1, col: 1 } }),
+            other => {
+                let root = events.node(other, &span)?;
+                return events.expect_end(root);
+            }
+        }
+    }
+}
+
+struct Events<'a> {
+    parser: Parser<'a, saphyr_parser::StrInput<'a>>,
+}
+
+impl<'a> Events<'a> {
+    fn next(&mut self) -> Result<(Event<'a>, Span), SyntaxError> {
+        match self.parser.next_event() {
+            Some(Ok(pair)) => Ok(pair),
+            Some(Err(e)) => {
+                let m = e.marker();
+                let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+                Err(SyntaxError {
+                    pos: Pos { line: clamp(m.line()), col: clamp(m.col()).saturating_add(1) },
+                    message: format!("YAML syntax error: {}", e.info()),
+                })
+            }
+            None => Err(SyntaxError { pos: Pos::default(), message: "unexpected end of YAML input".into() }),
+        }
+    }
+
+    fn node(&mut self, event: Event<'a>, span: &Span) -> Result<Node, SyntaxError> {
+        let pos = Pos::of(span);
+        let unsupported = |what: &str| SyntaxError {
+            pos,
+            message: format!("{what} are not supported in spec files; write the value out in full"),
+        };
+        let value = match event {
+            Event::Alias(_) => return Err(unsupported("YAML aliases")),
+            Event::Scalar(_, _, anchor, tag) | Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag)
+                if anchor != 0 || tag.is_some() =>
+            {
+                return Err(unsupported(if anchor != 0 { "YAML anchors" } else { "YAML tags" }));
+            }
+            Event::Scalar(text, style, _, _) => {
+                let quoted = !matches!(style, ScalarStyle::Plain);
+                if !quoted && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
+                    Value::Null
+                } else {
+                    Value::Scalar { text: text.into_owned(), quoted }
+                }
+            }
+            Event::SequenceStart(..) => {
+                let mut items = Vec::new();
+                loop {
+                    let (event, span) = self.next()?;
+                    if event == Event::SequenceEnd {
+                        break;
+                    }
+                    items.push(self.node(event, &span)?);
+                }
+                Value::Seq(items)
+            }
+            Event::MappingStart(..) => {
+                let mut entries = Vec::new();
+                loop {
+                    let (event, span) = self.next()?;
+                    if event == Event::MappingEnd {
+                        break;
+                    }
+                    let key = self.node(event, &span)?;
+                    let (event, span) = self.next()?;
+                    let value = self.node(event, &span)?;
+                    entries.push((key, value));
+                }
+                Value::Map(entries)
+            }
+            other => {
+                return Err(SyntaxError { pos, message: format!("unexpected YAML event {other:?}") });
+            }
+        };
+        Ok(Node { value, pos })
+    }
+
+    fn expect_end(&mut self, root: Node) -> Result<Node, SyntaxError> {
+        loop {
+            let (event, span) = self.next()?;
+            match event {
+                Event::DocumentEnd => continue,
+                Event::StreamEnd => return Ok(root),
+                _ => {
+                    return Err(SyntaxError {
+                        pos: Pos::of(&span),
+                        message: "a spec file holds one YAML document; remove the second `---`".into(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_positions_and_quoting() {
+        let doc = parse("a: 1\nb:\n  - \"0000\"\n  - x\nc:\n").unwrap();
+        let Value::Map(entries) = doc.value else { panic!("not a map") };
+        assert_eq!(entries[0].1.pos, Pos { line: 1, col: 4 });
+        let Value::Seq(items) = &entries[1].1.value else { panic!("not a seq") };
+        assert_eq!(items[0].value, Value::Scalar { text: "0000".into(), quoted: true });
+        assert_eq!(items[1].pos, Pos { line: 4, col: 5 });
+        assert_eq!(entries[2].1.value, Value::Null);
+    }
+
+    #[test]
+    fn rejects_aliases_anchors_and_tags() {
+        assert!(parse("a: &x 1\nb: *x\n").unwrap_err().message.contains("anchors"));
+        assert!(parse("a: !!str 1\n").unwrap_err().message.contains("tags"));
+    }
+
+    #[test]
+    fn reports_syntax_errors_with_position() {
+        let err = parse("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(err.message.starts_with("YAML syntax error"), "{}", err.message);
+        assert!(err.pos.line >= 1);
+    }
+
+    #[test]
+    fn rejects_second_document() {
+        assert!(parse("a: 1\n---\nb: 2\n").unwrap_err().message.contains("one YAML document"));
+    }
+}

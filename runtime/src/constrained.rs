@@ -1,0 +1,111 @@
+//! Constrained strings (typify style): a generated newtype such as `TransactionId` can only hold a
+//! value that passed its rules, and `new`, `FromStr`, `TryFrom` and `Deserialize` all go through the
+//! one check here.
+
+use std::fmt;
+
+use crate::validate::{Rule, TextRules};
+
+/// A value refused by a constrained string type, with every rule it broke.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConstraintError {
+    pub type_name: &'static str,
+    pub rules: Vec<Rule>,
+}
+
+impl fmt::Display for ConstraintError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not a valid {}: the value", self.type_name)?;
+        for (i, rule) in self.rules.iter().enumerate() {
+            let sep = if i == 0 { " " } else { ", and " };
+            write!(f, "{sep}{rule}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConstraintError {}
+
+/// Checks `value` against the rules of the type named `type_name`.
+pub fn check(type_name: &'static str, value: &str, rules: &TextRules) -> Result<(), ConstraintError> {
+    let mut broken = Vec::new();
+    rules.check(value, |rule| broken.push(rule));
+    if broken.is_empty() { Ok(()) } else { Err(ConstraintError { type_name, rules: broken }) }
+}
+
+/// Writes an all-digit id as a JSON number, the way the provider sends it. Generated types only use
+/// this for ids whose rules guarantee at most 19 digits, which always fit a `u64`.
+pub fn serialize_digits<S: serde::Serializer>(digits: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    match digits.parse::<u64>() {
+        Ok(number) => serializer.serialize_u64(number),
+        Err(_) => serializer.serialize_str(digits),
+    }
+}
+
+/// Reads a string, or an integer kept as its exact decimal digits: LINE Pay sends 19-digit ids as JSON
+/// numbers, above 2^53, where a detour through `f64` would change them.
+pub fn deserialize_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    deserializer.deserialize_any(TextVisitor)
+}
+
+struct TextVisitor;
+
+impl serde::de::Visitor<'_> for TextVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or an integer")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<String, E> {
+        Ok(value.to_owned())
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<String, E> {
+        Ok(value)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<String, E> {
+        Err(E::custom("an id given as a fractional or over-long JSON number cannot be read exactly"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::Charset;
+
+    const ID: TextRules =
+        TextRules { min_chars: Some(19), max_chars: Some(19), charset: Some(Charset::Digits), ..TextRules::NONE };
+
+    #[test]
+    fn reports_every_broken_rule() {
+        let err = check("TransactionId", "12x", &ID).unwrap_err();
+        assert_eq!(err.rules.len(), 2);
+        assert_eq!(
+            err.to_string(),
+            "not a valid TransactionId: the value is 3 characters long; at least 19 characters required, \
+             and has 'x' at character 2; only ASCII digits allowed"
+        );
+    }
+
+    #[test]
+    fn nineteen_digit_numbers_stay_exact() {
+        let text = deserialize_text(&mut serde_json::Deserializer::from_str("2021121300698360310")).unwrap();
+        assert_eq!(text, "2021121300698360310");
+        let max = deserialize_text(&mut serde_json::Deserializer::from_str("18446744073709551615")).unwrap();
+        assert_eq!(max, "18446744073709551615");
+        assert!(deserialize_text(&mut serde_json::Deserializer::from_str("18446744073709551616")).is_err());
+        let mut out = Vec::new();
+        serialize_digits("2021121300698360310", &mut serde_json::Serializer::new(&mut out)).unwrap();
+        assert_eq!(out, b"2021121300698360310");
+    }
+}

@@ -1,0 +1,305 @@
+//! An exact decimal for money. LINE Pay sends amounts as JSON numbers; a `f64` would silently round
+//! them, so amounts are kept as an integer mantissa and a decimal scale.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
+
+/// The most fractional digits a [`Decimal`] keeps.
+pub const MAX_SCALE: u32 = 18;
+
+/// Significant digits that survive a trip through an IEEE double unchanged (`DBL_DIG`).
+const EXACT_DOUBLE_DIGITS: u32 = 15;
+
+/// An exact decimal number: `mantissa / 10^scale`.
+///
+/// Equality and ordering are numeric (`1.5 == 1.50`); `Display` keeps the scale it was written with.
+#[derive(Clone, Copy, Debug)]
+pub struct Decimal {
+    mantissa: i64,
+    scale: u32,
+}
+
+/// Why a text or number is not a [`Decimal`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecimalError {
+    reason: &'static str,
+}
+
+impl fmt::Display for DecimalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not an exact decimal amount: {}", self.reason)
+    }
+}
+
+impl std::error::Error for DecimalError {}
+
+const fn error(reason: &'static str) -> DecimalError {
+    DecimalError { reason }
+}
+
+impl Decimal {
+    pub const ZERO: Decimal = Decimal { mantissa: 0, scale: 0 };
+
+    /// `mantissa / 10^scale`; `None` when the scale exceeds [`MAX_SCALE`].
+    pub const fn new(mantissa: i64, scale: u32) -> Option<Decimal> {
+        if scale > MAX_SCALE { None } else { Some(Decimal { mantissa, scale }) }
+    }
+
+    /// A whole number.
+    pub const fn from_i64(value: i64) -> Decimal {
+        Decimal { mantissa: value, scale: 0 }
+    }
+
+    pub const fn mantissa(self) -> i64 {
+        self.mantissa
+    }
+
+    pub const fn scale(self) -> u32 {
+        self.scale
+    }
+
+    /// The sum, or `None` on overflow.
+    pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
+        let scale = self.scale.max(other.scale);
+        let sum = self.rescaled(scale)?.checked_add(other.rescaled(scale)?)?;
+        Some(Decimal { mantissa: i64::try_from(sum).ok()?, scale })
+    }
+
+    /// The product, or `None` on overflow or when the scale would exceed [`MAX_SCALE`].
+    pub fn checked_mul(self, other: Decimal) -> Option<Decimal> {
+        let mantissa = i64::try_from(i128::from(self.mantissa) * i128::from(other.mantissa)).ok()?;
+        Decimal::new(mantissa, self.scale + other.scale)
+    }
+
+    /// Whether the value has no fractional part.
+    pub fn is_integer(self) -> bool {
+        self.mantissa % 10_i64.pow(self.scale) == 0
+    }
+
+    fn rescaled(self, scale: u32) -> Option<i128> {
+        i128::from(self.mantissa).checked_mul(10_i128.checked_pow(scale - self.scale)?)
+    }
+
+    /// Mantissa and scale with trailing fractional zeros removed: the value's canonical form.
+    fn normalized(self) -> (i64, u32) {
+        let (mut m, mut s) = (self.mantissa, self.scale);
+        while s > 0 && m % 10 == 0 {
+            m /= 10;
+            s -= 1;
+        }
+        (m, s)
+    }
+
+    fn significant_digits(self) -> u32 {
+        let (m, _) = self.normalized();
+        m.unsigned_abs().checked_ilog10().map_or(1, |d| d + 1)
+    }
+
+    /// The value as the nearest `f64`, exact when it has at most 15 significant digits.
+    fn to_f64_exact(self) -> Option<f64> {
+        if self.significant_digits() > EXACT_DOUBLE_DIGITS {
+            return None;
+        }
+        self.to_string().parse().ok()
+    }
+
+    /// Recovers the decimal a JSON parser turned into `f64`: the shortest text that round-trips is
+    /// the number that was written, as long as it had at most 15 significant digits.
+    fn from_f64_exact(value: f64) -> Result<Decimal, DecimalError> {
+        if !value.is_finite() {
+            return Err(error("not a finite number"));
+        }
+        let decimal: Decimal = value.to_string().parse()?;
+        if decimal.significant_digits() > EXACT_DOUBLE_DIGITS {
+            return Err(error("more than 15 significant digits cannot be read exactly from a JSON float"));
+        }
+        Ok(decimal)
+    }
+}
+
+impl From<i64> for Decimal {
+    fn from(value: i64) -> Decimal {
+        Decimal::from_i64(value)
+    }
+}
+
+impl FromStr for Decimal {
+    type Err = DecimalError;
+
+    /// Accepts `-?DIGITS(.DIGITS)?`, the form providers document for amounts.
+    fn from_str(text: &str) -> Result<Decimal, DecimalError> {
+        let (negative, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || unsigned.ends_with('.') {
+            return Err(error("expected digits with an optional `.` and fraction"));
+        }
+        let scale = u32::try_from(fraction.len()).ok().filter(|s| *s <= MAX_SCALE);
+        let scale = scale.ok_or(error("more than 18 fractional digits"))?;
+        let mut mantissa: i64 = 0;
+        for b in whole.bytes().chain(fraction.bytes()) {
+            mantissa = mantissa
+                .checked_mul(10)
+                .and_then(|m| m.checked_add(i64::from(b - b'0')))
+                .ok_or(error("too many digits"))?;
+        }
+        Ok(Decimal { mantissa: if negative { -mantissa } else { mantissa }, scale })
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digits = self.mantissa.unsigned_abs().to_string();
+        let sign = if self.mantissa < 0 { "-" } else { "" };
+        let scale = self.scale as usize;
+        if scale == 0 {
+            return write!(f, "{sign}{digits}");
+        }
+        let padded = format!("{digits:0>width$}", width = scale + 1);
+        let (whole, fraction) = padded.split_at(padded.len() - scale);
+        write!(f, "{sign}{whole}.{fraction}")
+    }
+}
+
+impl PartialEq for Decimal {
+    fn eq(&self, other: &Decimal) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Decimal {}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Decimal) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Decimal) -> Ordering {
+        // Both sides fit i128 after scaling to the larger scale: |mantissa| < 2^63, 10^18 < 2^60.
+        let scale = self.scale.max(other.scale);
+        let widen = |d: &Decimal| i128::from(d.mantissa) * 10_i128.pow(scale - d.scale);
+        widen(self).cmp(&widen(other))
+    }
+}
+
+impl Hash for Decimal {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.normalized().hash(state);
+    }
+}
+
+impl serde::Serialize for Decimal {
+    /// Whole amounts are written as JSON integers; fractional ones as the shortest float that reads
+    /// back as the same decimal, which needs at most 15 significant digits.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.is_integer() {
+            let (m, s) = (self.mantissa, self.scale);
+            return serializer.serialize_i64(m / 10_i64.pow(s));
+        }
+        match self.to_f64_exact() {
+            Some(value) => serializer.serialize_f64(value),
+            None => Err(serde::ser::Error::custom(format!(
+                "{self} has more than 15 significant digits and cannot be written as an exact JSON number"
+            ))),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Decimal {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        deserializer.deserialize_any(DecimalVisitor)
+    }
+}
+
+struct DecimalVisitor;
+
+impl serde::de::Visitor<'_> for DecimalVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal amount as a JSON number or string")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from_i64(value))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Decimal, E> {
+        i64::try_from(value).map(Decimal::from_i64).map_err(|_| E::custom("amount out of range"))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Decimal, E> {
+        Decimal::from_f64_exact(value).map_err(E::custom)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Decimal, E> {
+        value.parse().map_err(E::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn parses_and_displays_exactly() {
+        for s in ["0", "-1", "10.50", "0.05", "-0.5", "9223372036854775807", "0.000000000000000001"] {
+            assert_eq!(d(s).to_string(), s);
+        }
+        for bad in ["", "-", "1.", ".5", "1e3", "+1", "1.2.3", "9223372036854775808", " 1", "1.0000000000000000001"] {
+            assert!(bad.parse::<Decimal>().is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn compares_numerically() {
+        assert_eq!(d("1.5"), d("1.50"));
+        assert!(d("1.05") < d("1.5"));
+        assert!(d("-2") < d("-1.99"));
+        use std::collections::hash_map::DefaultHasher;
+        let hash = |x: Decimal| {
+            let mut h = DefaultHasher::new();
+            x.hash(&mut h);
+            h.finish()
+        };
+        assert_eq!(hash(d("2.10")), hash(d("2.1")));
+    }
+
+    #[test]
+    fn arithmetic_is_exact_and_checked() {
+        assert_eq!(d("0.1").checked_add(d("0.2")), Some(d("0.3")));
+        assert_eq!(d("2").checked_mul(d("19.99")), Some(d("39.98")));
+        assert_eq!(Decimal::from_i64(i64::MAX).checked_add(d("1")), None);
+    }
+
+    #[test]
+    fn json_round_trip_is_exact() {
+        for text in ["1000", "-20", "10.5", "0.07", "1234567890123.45", "9007199254740993"] {
+            let value: Decimal = serde_json::from_str(text).unwrap();
+            assert_eq!(value, d(text), "{text}");
+            let back = serde_json::to_string(&value).unwrap();
+            let again: Decimal = serde_json::from_str(&back).unwrap();
+            assert_eq!(again, value, "{text} -> {back}");
+        }
+        assert_eq!(serde_json::to_string(&d("1000.00")).unwrap(), "1000");
+        assert_eq!(serde_json::from_str::<Decimal>("\"12.34\"").unwrap(), d("12.34"));
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_keep_exact() {
+        assert!(serde_json::from_str::<Decimal>("0.12345678901234567").is_err());
+        assert!(serde_json::to_string(&d("12345678901234.567")).is_err());
+        assert!(serde_json::from_str::<Decimal>("18446744073709551615").is_err());
+    }
+}

@@ -1,0 +1,342 @@
+//! Request validation. Generated `Validate` impls walk a request and report every violation at once,
+//! each with the JSON path of the offending value, so a caller can fix a whole form in one go.
+//! Nothing is allocated unless something is wrong: paths live on the stack until a violation needs one.
+
+use std::fmt;
+
+/// Implemented by every generated request type.
+pub trait Validate {
+    /// Appends every violation below `at` to `out`.
+    fn validate_at(&self, at: &Path<'_>, out: &mut Violations);
+
+    /// Checks the whole value; `Err` lists every violation.
+    fn validate(&self) -> Result<(), ValidationError> {
+        let mut out = Violations::default();
+        self.validate_at(&Path::Root, &mut out);
+        out.into_result()
+    }
+}
+
+/// Where a value sits in a request, as a chain of borrowed segments.
+#[derive(Debug, Clone, Copy)]
+pub enum Path<'a> {
+    Root,
+    Field(&'a Path<'a>, &'static str),
+    Index(&'a Path<'a>, usize),
+    Key(&'a Path<'a>, &'a str),
+}
+
+impl<'a> Path<'a> {
+    pub fn field(&'a self, name: &'static str) -> Path<'a> {
+        Path::Field(self, name)
+    }
+
+    pub fn index(&'a self, index: usize) -> Path<'a> {
+        Path::Index(self, index)
+    }
+
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    /// The path as written in JSON terms: `packages[0].products[1].name`, `metadata["k"]`.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        self.render_into(&mut out);
+        out
+    }
+
+    fn render_into(&self, out: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Field(parent, name) => {
+                parent.render_into(out);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            Path::Index(parent, index) => {
+                parent.render_into(out);
+                out.push_str(&format!("[{index}]"));
+            }
+            Path::Key(parent, key) => {
+                parent.render_into(out);
+                out.push_str(&format!("[{key:?}]"));
+            }
+        }
+    }
+}
+
+/// Characters a constrained string may contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Charset {
+    /// ASCII `0-9`.
+    Digits,
+    /// ASCII letters and digits.
+    Alphanumeric,
+    /// ASCII `A-Z`.
+    UpperAlpha,
+}
+
+impl Charset {
+    pub fn allows(self, c: char) -> bool {
+        match self {
+            Charset::Digits => c.is_ascii_digit(),
+            Charset::Alphanumeric => c.is_ascii_alphanumeric(),
+            Charset::UpperAlpha => c.is_ascii_uppercase(),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Charset::Digits => "ASCII digits",
+            Charset::Alphanumeric => "ASCII letters and digits",
+            Charset::UpperAlpha => "ASCII capital letters",
+        }
+    }
+}
+
+/// One broken rule, with the limit and what was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// A required value is absent or empty.
+    Required,
+    /// Too long, counted in UTF-8 bytes.
+    MaxBytes { limit: usize, actual: usize },
+    /// Too short, counted in UTF-8 bytes.
+    MinBytes { limit: usize, actual: usize },
+    /// Too long, counted in characters.
+    MaxChars { limit: usize, actual: usize },
+    /// Too short, counted in characters.
+    MinChars { limit: usize, actual: usize },
+    /// A character outside the allowed set, at the given character index.
+    Charset { expected: Charset, found: char, index: usize },
+    /// Below the inclusive minimum.
+    Minimum { limit: String, actual: String },
+    /// Above the inclusive maximum.
+    Maximum { limit: String, actual: String },
+    /// Too many elements.
+    MaxItems { limit: usize, actual: usize },
+    /// Too few elements.
+    MinItems { limit: usize, actual: usize },
+    /// A value the provider does not document for this field.
+    NotAllowed { value: String, allowed: &'static [&'static str] },
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Required => f.write_str("is required"),
+            Rule::MaxBytes { limit, actual } => write!(f, "is {actual} bytes long; at most {limit} bytes allowed"),
+            Rule::MinBytes { limit, actual } => write!(f, "is {actual} bytes long; at least {limit} bytes required"),
+            Rule::MaxChars { limit, actual } => {
+                write!(f, "is {actual} characters long; at most {limit} characters allowed")
+            }
+            Rule::MinChars { limit, actual } => {
+                write!(f, "is {actual} characters long; at least {limit} characters required")
+            }
+            Rule::Charset { expected, found, index } => {
+                write!(f, "has {found:?} at character {index}; only {} allowed", expected.describe())
+            }
+            Rule::Minimum { limit, actual } => write!(f, "is {actual}; the minimum is {limit}"),
+            Rule::Maximum { limit, actual } => write!(f, "is {actual}; the maximum is {limit}"),
+            Rule::MaxItems { limit, actual } => write!(f, "has {actual} items; at most {limit} allowed"),
+            Rule::MinItems { limit, actual } => write!(f, "has {actual} items; at least {limit} required"),
+            Rule::NotAllowed { value, allowed } => write!(f, "is {value:?}; expected one of {}", allowed.join(", ")),
+        }
+    }
+}
+
+/// A rule broken at a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub path: String,
+    pub rule: Rule,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() { "value" } else { &self.path };
+        write!(f, "`{path}` {}", self.rule)
+    }
+}
+
+/// Every violation found in one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    pub violations: Vec<Violation>,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid request ({} problem{})", self.violations.len(), plural(self.violations.len()))?;
+        for v in &self.violations {
+            write!(f, "; {v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Limits on one string, as the spec states them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextRules {
+    pub required: bool,
+    pub min_bytes: Option<usize>,
+    pub max_bytes: Option<usize>,
+    pub min_chars: Option<usize>,
+    pub max_chars: Option<usize>,
+    pub charset: Option<Charset>,
+}
+
+impl TextRules {
+    /// No limits; generated code starts from this with `..TextRules::NONE`.
+    pub const NONE: TextRules = TextRules {
+        required: false,
+        min_bytes: None,
+        max_bytes: None,
+        min_chars: None,
+        max_chars: None,
+        charset: None,
+    };
+
+    /// Calls `report` for every rule `value` breaks.
+    pub fn check(&self, value: &str, mut report: impl FnMut(Rule)) {
+        if self.required && value.is_empty() {
+            report(Rule::Required);
+        }
+        let bytes = value.len();
+        if let Some(limit) = self.max_bytes.filter(|l| bytes > *l) {
+            report(Rule::MaxBytes { limit, actual: bytes });
+        }
+        if let Some(limit) = self.min_bytes.filter(|l| bytes < *l && !value.is_empty()) {
+            report(Rule::MinBytes { limit, actual: bytes });
+        }
+        if self.max_chars.is_some() || self.min_chars.is_some() {
+            let chars = value.chars().count();
+            if let Some(limit) = self.max_chars.filter(|l| chars > *l) {
+                report(Rule::MaxChars { limit, actual: chars });
+            }
+            if let Some(limit) = self.min_chars.filter(|l| chars < *l && !value.is_empty()) {
+                report(Rule::MinChars { limit, actual: chars });
+            }
+        }
+        if let Some(expected) = self.charset {
+            if let Some((index, found)) = value.chars().enumerate().find(|(_, c)| !expected.allows(*c)) {
+                report(Rule::Charset { expected, found, index });
+            }
+        }
+    }
+}
+
+/// An open enum: generated enums keep values the spec does not know instead of failing to decode.
+pub trait OpenEnum {
+    /// Every documented value.
+    const VALUES: &'static [&'static str];
+    fn as_str(&self) -> &str;
+    fn is_known(&self) -> bool;
+}
+
+/// The violations found so far. Generated `Validate` impls call one method per spec rule.
+#[derive(Debug, Default)]
+pub struct Violations {
+    list: Vec<Violation>,
+}
+
+impl Violations {
+    fn push(&mut self, at: &Path<'_>, rule: Rule) {
+        self.list.push(Violation { path: at.render(), rule });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn into_result(self) -> Result<(), ValidationError> {
+        if self.list.is_empty() { Ok(()) } else { Err(ValidationError { violations: self.list }) }
+    }
+
+    /// A string against its limits.
+    pub fn text(&mut self, at: &Path<'_>, value: &str, rules: &TextRules) {
+        rules.check(value, |rule| self.push(at, rule));
+    }
+
+    /// A number against its inclusive bounds.
+    pub fn range<T: PartialOrd + fmt::Display>(&mut self, at: &Path<'_>, value: &T, min: Option<T>, max: Option<T>) {
+        if let Some(limit) = min.filter(|m| value < m) {
+            self.push(at, Rule::Minimum { limit: limit.to_string(), actual: value.to_string() });
+        }
+        if let Some(limit) = max.filter(|m| value > m) {
+            self.push(at, Rule::Maximum { limit: limit.to_string(), actual: value.to_string() });
+        }
+    }
+
+    /// The element count of a list or map. A required container must not be empty.
+    pub fn items(&mut self, at: &Path<'_>, len: usize, required: bool, min: Option<usize>, max: Option<usize>) {
+        if required && len == 0 {
+            self.push(at, Rule::Required);
+        }
+        if let Some(limit) = min.filter(|m| len < *m && len > 0) {
+            self.push(at, Rule::MinItems { limit, actual: len });
+        }
+        if let Some(limit) = max.filter(|m| len > *m) {
+            self.push(at, Rule::MaxItems { limit, actual: len });
+        }
+    }
+
+    /// An open enum value must be one the provider documents before it is sent.
+    pub fn known<E: OpenEnum>(&mut self, at: &Path<'_>, value: &E) {
+        if !value.is_known() {
+            self.push(at, Rule::NotAllowed { value: value.as_str().to_owned(), allowed: E::VALUES });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_json_paths() {
+        let root = Path::Root;
+        let packages = root.field("packages");
+        let first = packages.index(0);
+        let products = first.field("products");
+        let second = products.index(1);
+        assert_eq!(second.field("name").render(), "packages[0].products[1].name");
+        assert_eq!(root.field("metadata").key("a\"b").render(), r#"metadata["a\"b"]"#);
+        assert_eq!(root.index(3).render(), "[3]");
+    }
+
+    #[test]
+    fn text_rules_count_bytes_and_chars_separately() {
+        let rules = TextRules { max_bytes: Some(6), max_chars: Some(2), ..TextRules::NONE };
+        let mut found = Vec::new();
+        rules.check("日本語", |r| found.push(r));
+        assert_eq!(found, vec![Rule::MaxBytes { limit: 6, actual: 9 }, Rule::MaxChars { limit: 2, actual: 3 }]);
+    }
+
+    #[test]
+    fn reports_first_bad_character() {
+        let rules = TextRules { charset: Some(Charset::Digits), ..TextRules::NONE };
+        let mut found = Vec::new();
+        rules.check("12a4b", |r| found.push(r));
+        assert_eq!(found, vec![Rule::Charset { expected: Charset::Digits, found: 'a', index: 2 }]);
+    }
+
+    #[test]
+    fn required_means_non_empty() {
+        let mut v = Violations::default();
+        v.text(&Path::Root.field("orderId"), "", &TextRules { required: true, ..TextRules::NONE });
+        v.items(&Path::Root.field("packages"), 0, true, None, None);
+        let err = v.into_result().unwrap_err();
+        assert_eq!(err.violations.len(), 2);
+        assert_eq!(err.to_string(), "invalid request (2 problems); `orderId` is required; `packages` is required");
+    }
+}

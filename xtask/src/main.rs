@@ -1,0 +1,56 @@
+//! `cargo xtask`: maintainer commands for payspec.
+//!
+//! - `cargo xtask codegen` regenerates `generated/` (and the snapshot fixtures) from the specs.
+//! - `cargo xtask codegen --check` changes nothing and fails, with a diff, when any output is stale.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use payspec_codegen::workspace::{self, Mode};
+
+const USAGE: &str = "usage: cargo xtask codegen [--check]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen"] => codegen(Mode::Write),
+        ["codegen", "--check"] => codegen(Mode::Check),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn codegen(mode: Mode) -> ExitCode {
+    let root = root();
+    let jobs = match workspace::jobs(&root) {
+        Ok(jobs) => jobs,
+        Err(e) => {
+            eprintln!("error: cannot list the spec folders: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut failed = false;
+    for job in &jobs {
+        let shown = job.out_dir.strip_prefix(&root).unwrap_or(&job.out_dir).display().to_string();
+        match workspace::run(job, mode) {
+            Ok(0) => println!("{shown}: up to date"),
+            Ok(n) => println!("{shown}: {n} file(s) written"),
+            Err(e) => {
+                eprintln!("error: {shown}:\n{e}");
+                failed = true;
+            }
+        }
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
