@@ -56,7 +56,7 @@ impl fmt::Display for Diagnostics {
             writeln!(f, "{d}")?;
         }
         let n = self.list.len();
-        write!(f, "{n} problem{} found; generated/ was not changed", if n == 1 { "" } else { "s" })
+        write!(f, "{n} problem{} found; nothing was written", if n == 1 { "" } else { "s" })
     }
 }
 

@@ -9,8 +9,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// `value` as one path segment: `/` and everything else reserved is escaped.
-pub fn path_segment(value: &str) -> String {
-    utf8_percent_encode(value, COMPONENT).to_string()
+pub fn path_segment(value: impl std::fmt::Display) -> String {
+    utf8_percent_encode(&value.to_string(), COMPONENT).to_string()
 }
 
 /// A query string built in order; repeated names are sent once per value.
@@ -41,6 +41,7 @@ mod tests {
     fn encodes_reserved_and_non_ascii() {
         assert_eq!(path_segment("a/b c"), "a%2Fb%20c");
         assert_eq!(path_segment("RK-9_x.~"), "RK-9_x.~");
+        assert_eq!(path_segment(42), "42");
         let mut q = QueryString::default();
         q.push("transactionId", "1");
         q.push("transactionId", "2");

@@ -93,12 +93,7 @@ fn path_fn(op: &Operation) -> TokenStream {
                 template.push_str("{}");
                 let p = &op.path_params[*i];
                 let id = field_ident(&p.rust_name);
-                let text = match &p.ty {
-                    TypeRef::Primitive(Primitive::String) => quote!(#id),
-                    TypeRef::Named(_) => quote!(#id.as_str()),
-                    _ => quote!(&#id.to_string()),
-                };
-                args.push(quote!(payspec_runtime::encode::path_segment(#text)));
+                args.push(quote!(payspec_runtime::encode::path_segment(#id)));
             }
         }
     }

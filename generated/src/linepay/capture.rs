@@ -27,7 +27,7 @@ pub const TIMEOUT: Option<std::time::Duration> = Some(
 pub fn path(transaction_id: &super::TransactionId) -> String {
     format!(
         "/v3/payments/authorizations/{}/capture",
-        payspec_runtime::encode::path_segment(transaction_id.as_str())
+        payspec_runtime::encode::path_segment(transaction_id)
     )
 }
 

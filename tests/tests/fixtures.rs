@@ -1,0 +1,227 @@
+//! Each fixture's generated code behaves as its spec says. The fixtures are compiled in
+//! `payspec_tests` (src/lib.rs); their specs are in `tests/fixtures/*/spec`.
+
+use payspec_runtime::validate::{Charset, Rule, Violation};
+use payspec_runtime::{Decimal, ErrorCode, OpenEnum, Validate};
+use payspec_tests::*;
+
+fn violations(value: &impl Validate) -> Vec<Violation> {
+    value.validate().err().map(|e| e.violations).unwrap_or_default()
+}
+
+fn rules_at(value: &impl Validate, path: &str) -> Vec<Rule> {
+    violations(value).into_iter().filter(|v| v.path == path).map(|v| v.rule).collect()
+}
+
+#[test]
+fn byte_limit_counts_utf8_bytes_at_below_and_above_the_limit() {
+    use byte_limit::order::OrderRequest;
+    // 10 bytes is the limit: ASCII at it passes, one more byte fails.
+    assert!(OrderRequest::new("0123456789".into()).validate().is_ok());
+    assert_eq!(
+        rules_at(&OrderRequest::new("0123456789A".into()), "orderId"),
+        vec![Rule::MaxBytes { limit: 10, actual: 11 }]
+    );
+    // Three 3-byte characters are 9 bytes (fine); four are 12 bytes though only 4 characters.
+    assert!(OrderRequest::new("注文番".into()).validate().is_ok());
+    assert_eq!(
+        rules_at(&OrderRequest::new("注文番号".into()), "orderId"),
+        vec![Rule::MaxBytes { limit: 10, actual: 12 }]
+    );
+    // A required string that is empty is missing.
+    assert_eq!(rules_at(&OrderRequest::new(String::new()), "orderId"), vec![Rule::Required]);
+    // The optional note: 2 to 6 bytes when present.
+    let mut r = OrderRequest::new("id".into());
+    r.note = Some("é".into());
+    assert!(r.validate().is_ok(), "2 bytes is the minimum");
+    r.note = Some("a".into());
+    assert_eq!(rules_at(&r, "note"), vec![Rule::MinBytes { limit: 2, actual: 1 }]);
+    r.note = Some("ééé".into());
+    assert!(r.validate().is_ok(), "6 bytes is the maximum");
+    r.note = Some("éééa".into());
+    assert_eq!(rules_at(&r, "note"), vec![Rule::MaxBytes { limit: 6, actual: 7 }]);
+}
+
+#[test]
+fn char_limit_counts_characters_and_checks_charsets_and_bounds() {
+    use char_limit::order::OrderRequest;
+    assert!(OrderRequest::new("ราคา".into()).validate().is_ok(), "4 Thai characters are 12 bytes but 4 characters");
+    assert_eq!(rules_at(&OrderRequest::new("ราคาa".into()), "title"), vec![Rule::MaxChars { limit: 4, actual: 5 }]);
+    let mut r = OrderRequest::new("t".into());
+    r.code = Some("a-1".into());
+    r.count = Some(10);
+    r.price = Some("0.001".parse().unwrap());
+    let all = violations(&r);
+    assert_eq!(
+        all,
+        vec![
+            Violation {
+                path: "code".into(),
+                rule: Rule::Charset { expected: Charset::Alphanumeric, found: '-', index: 1 }
+            },
+            Violation { path: "count".into(), rule: Rule::Maximum { limit: "9".into(), actual: "10".into() } },
+            Violation { path: "price".into(), rule: Rule::Minimum { limit: "0.01".into(), actual: "0.001".into() } },
+        ],
+        "every violation is reported at once"
+    );
+    r.code = Some("x".into());
+    r.count = Some(0);
+    r.price = Some(Decimal::new(1, 2).unwrap());
+    assert_eq!(rules_at(&r, "code"), vec![Rule::MinChars { limit: 2, actual: 1 }]);
+    assert_eq!(rules_at(&r, "count"), vec![Rule::Minimum { limit: "1".into(), actual: "0".into() }]);
+    assert_eq!(rules_at(&r, "price"), vec![]);
+}
+
+#[test]
+fn open_enums_keep_unknown_values_and_requests_refuse_them() {
+    use open_enum::Color;
+    use open_enum::paint::{PaintRequest, PaintResult};
+    assert_eq!(Color::parse("DARK_BLUE"), Color::DarkBlue);
+    assert_eq!(Color::parse("3D"), Color::ThreeD);
+    assert_eq!(Color::VALUES, &["RED", "DARK_BLUE", "3D"]);
+    let decoded: PaintResult = serde_json::from_str(r#"{"color":"ULTRAVIOLET"}"#).unwrap();
+    assert_eq!(decoded.color.as_str(), "ULTRAVIOLET");
+    assert!(!decoded.color.is_known());
+    assert_eq!(serde_json::to_string(&decoded).unwrap(), r#"{"color":"ULTRAVIOLET"}"#, "unknown values round-trip");
+    for value in Color::VALUES {
+        assert_eq!(Color::parse(value).as_str(), *value);
+        assert_eq!(value.parse::<Color>().unwrap().to_string(), *value);
+    }
+    let mut request = PaintRequest::new(Color::parse("NEON"));
+    request.extra = vec![Color::Red, Color::parse("GLITTER")];
+    let paths: Vec<String> = violations(&request).into_iter().map(|v| v.path).collect();
+    assert_eq!(paths, vec!["color", "extra[1]"]);
+    assert!(matches!(
+        &violations(&request)[0].rule,
+        Rule::NotAllowed { value, allowed } if value == "NEON" && allowed.len() == 3
+    ));
+}
+
+#[test]
+fn nested_arrays_report_json_paths() {
+    use nested_array::order::{OrderRequest, Package, Product};
+    let ok = Package::new("p1".into(), vec![Product::new("apple".into())]);
+    let bad =
+        Package::new("p-too-long".into(), vec![Product::new("fine".into()), Product::new("much too long".into())]);
+    let mut request = OrderRequest::new(vec![ok.clone(), bad, ok]);
+    request.tags = vec!["ok".into(), "long".into()];
+    request.metadata =
+        [("a", "1"), ("b", "22222"), ("c", "3")].into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+    let found: Vec<(String, Rule)> = violations(&request).into_iter().map(|v| (v.path, v.rule)).collect();
+    assert_eq!(
+        found,
+        vec![
+            ("packages".into(), Rule::MaxItems { limit: 2, actual: 3 }),
+            ("packages[1].id".into(), Rule::MaxBytes { limit: 5, actual: 10 }),
+            ("packages[1].products[1].name".into(), Rule::MaxBytes { limit: 8, actual: 13 }),
+            ("tags[1]".into(), Rule::MaxBytes { limit: 3, actual: 4 }),
+            ("metadata".into(), Rule::MaxItems { limit: 2, actual: 3 }),
+            (r#"metadata["b"]"#.into(), Rule::MaxBytes { limit: 4, actual: 5 }),
+        ]
+    );
+    assert_eq!(rules_at(&OrderRequest::new(Vec::new()), "packages"), vec![Rule::Required]);
+}
+
+#[test]
+fn path_and_query_parameters_are_encoded_exactly() {
+    use path_and_query::lookup::{self, LookupQuery};
+    use path_and_query::{OrderKey, View};
+    let key: OrderKey = "2021121300698360310".parse().unwrap();
+    assert_eq!(
+        lookup::path("tokyo/shibuya 1", &key, 7),
+        "/stores/tokyo%2Fshibuya%201/orders/2021121300698360310/lines/7"
+    );
+    assert_eq!(lookup::METHOD, "GET");
+    assert_eq!(lookup::TIMEOUT, Some(std::time::Duration::from_secs(20)));
+    assert_eq!(path_and_query::SANDBOX_BASE_URL, "https://sandbox.shop.example/api/v1");
+
+    let mut query = LookupQuery::default();
+    assert_eq!(query.to_query_string(), "");
+    query.order_key = vec![key.clone(), "0000000000000000001".parse().unwrap()];
+    query.view = Some(View::Short);
+    query.limit = Some(50);
+    assert_eq!(
+        query.to_query_string(),
+        "orderKey=2021121300698360310&orderKey=0000000000000000001&view=SHORT&limit=50"
+    );
+    assert!(query.validate().is_ok());
+    query.order_key = vec![key.clone(); 4];
+    query.limit = Some(0);
+    let paths: Vec<String> = violations(&query).into_iter().map(|v| v.path).collect();
+    assert_eq!(paths, vec!["orderKey", "limit"]);
+}
+
+#[test]
+fn constrained_strings_validate_on_every_entry_point() {
+    use path_and_query::OrderKey;
+    let text = "2021121300698360310";
+    // The id arrives as a bare JSON number above 2^53 and is kept exact.
+    let from_number: OrderKey = serde_json::from_str(text).unwrap();
+    assert_eq!(from_number.as_str(), text);
+    assert_eq!(serde_json::to_string(&from_number).unwrap(), text, "written back as the same number");
+    let from_string: OrderKey = serde_json::from_str(&format!("\"{text}\"")).unwrap();
+    assert_eq!(from_string, from_number);
+    for bad in ["202112130069836031", "20211213006983603100", "2021121300698360x10"] {
+        assert!(bad.parse::<OrderKey>().is_err(), "{bad} parsed");
+        assert!(OrderKey::try_from(bad).is_err());
+        assert!(serde_json::from_str::<OrderKey>(&format!("\"{bad}\"")).is_err());
+    }
+    assert!(serde_json::from_str::<OrderKey>("2.021121300698360e18").is_err(), "a float never becomes an id");
+    let err = OrderKey::new("12").unwrap_err();
+    assert_eq!(err.type_name, "OrderKey");
+    assert_eq!(err.rules, vec![Rule::MinChars { limit: 19, actual: 2 }]);
+}
+
+#[test]
+fn line_pay_envelope_fixture_adds_operation_success_codes() {
+    use envelope_line_pay::check::{self, CheckError, Line};
+    assert_eq!(envelope_line_pay::SUCCESS_CODES, &["0000"]);
+    assert_eq!(check::SUCCESS_CODES, &["0000", "0110", "0123"]);
+    assert!(!CheckError::CODES.contains(&"0110"));
+    let info: Vec<Line> = serde_json::from_str(r#"[{"id":"a"},{"id":"b","extra":1}]"#).unwrap();
+    assert_eq!(info.len(), 2, "unknown response fields are ignored");
+}
+
+#[test]
+fn alipay_plus_fixture_adds_common_codes_to_every_operation() {
+    use envelope_alipay_plus::pay::PayError;
+    assert_eq!(PayError::CODES, &["USER_BALANCE_NOT_ENOUGH", "UNKNOWN_EXCEPTION"]);
+    assert_eq!(PayError::from_code("UNKNOWN_EXCEPTION"), PayError::UnknownException);
+    assert!(PayError::UnknownException.is_outcome_unknown() && PayError::UnknownException.is_retryable());
+    assert!(!PayError::UserBalanceNotEnough.is_retryable());
+}
+
+#[test]
+fn http_status_fixture_carries_statuses_and_categories() {
+    use envelope_http_status::ErrorCategory;
+    use envelope_http_status::get_item::{self, GetItemError};
+    assert_eq!(get_item::path("a b"), "/items/a%20b");
+    assert_eq!(GetItemError::BadRequest.http_status(), Some(400));
+    assert_eq!(GetItemError::Maintenance.category(), Some(ErrorCategory::System));
+    assert!(GetItemError::Maintenance.is_retryable());
+    let unknown = GetItemError::from_code("X999");
+    assert_eq!((unknown.http_status(), unknown.category(), unknown.description()), (None, None, None));
+    let body: envelope_http_status::ErrorBody =
+        serde_json::from_str(r#"{"errorCode":"M001","message":"bad"}"#).unwrap();
+    assert_eq!(GetItemError::from_code(body.error_code.as_deref().unwrap()), GetItemError::BadRequest);
+}
+
+#[test]
+fn shared_codes_keep_operation_specific_facts_apart() {
+    use shared_codes::charge::ChargeError;
+    use shared_codes::refund::RefundError;
+    assert_eq!(ChargeError::CODES, &["1104", "1198", "1280", "1300", "9000"]);
+    assert_eq!(RefundError::CODES, &["1198", "1280", "9000"], "the common code joins every operation");
+    assert!(ChargeError::DuplicateRequest.is_outcome_unknown());
+    assert!(!RefundError::DuplicateRequest.is_outcome_unknown(), "facts added by charge stay with charge");
+    assert!(ChargeError::CardTemporaryError.expires_key() && ChargeError::CardTemporaryError.is_retryable());
+    assert!(!RefundError::CardTemporaryError.expires_key());
+    assert_eq!(ChargeError::CardTemporaryError.description(), RefundError::CardTemporaryError.description());
+    for code in ChargeError::CODES {
+        assert_eq!(ChargeError::from_code(code).code(), *code);
+        assert_eq!(<ChargeError as ErrorCode>::from_code(code).code(), *code);
+    }
+    let unknown = ChargeError::from_code("4242");
+    assert!(matches!(&unknown, ChargeError::Unknown(v) if v.as_str() == "4242"));
+    assert_eq!(unknown.to_string(), "4242: a code the spec does not list");
+}
