@@ -82,11 +82,13 @@ pub fn load_sources(display: &str, sources: Vec<ProviderSource>) -> Result<Model
             if stem == "provider" {
                 provider = Some(load::provider_file(&mut diags, &shown(name), &source.folder, text));
             } else {
-                operations.push(load::operation_file(&mut diags, &shown(name), stem, text));
+                operations.extend(load::operation_file(&mut diags, &shown(name), stem, text));
             }
         }
         match provider {
-            Some(provider) => inputs.push(resolve::ProviderInput { provider, operations }),
+            Some(Some(provider)) => inputs.push(resolve::ProviderInput { provider, operations }),
+            // provider.yaml is unreadable (already reported): its operations cannot be checked against it.
+            Some(None) => {}
             None => diags.error(
                 &format!("{display}/{}", source.folder),
                 yaml::Pos { line: 1, col: 1 },

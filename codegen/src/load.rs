@@ -61,7 +61,8 @@ fn parse(diags: &mut Diagnostics, file: &str, text: &str) -> Option<Node> {
     }
 }
 
-pub fn provider_file(diags: &mut Diagnostics, file: &str, folder: &str, text: &str) -> ProviderFile {
+/// `None` when the file is not YAML or not a mapping: nothing else in it can be checked.
+pub fn provider_file(diags: &mut Diagnostics, file: &str, folder: &str, text: &str) -> Option<ProviderFile> {
     let mut out = ProviderFile {
         file: file.to_owned(),
         folder: folder.to_owned(),
@@ -78,8 +79,8 @@ pub fn provider_file(diags: &mut Diagnostics, file: &str, folder: &str, text: &s
         types: Vec::new(),
     };
     let mut r = Reader { file, diags };
-    let Some(root) = parse(r.diags, file, text) else { return out };
-    let Some(m) = r.map(&root, "provider.yaml", PROVIDER_KEYS) else { return out };
+    let root = parse(r.diags, file, text)?;
+    let m = r.map(&root, "provider.yaml", PROVIDER_KEYS)?;
     out.provider = m.required(&mut r, "provider").and_then(|n| r.string(n, "`provider`"));
     out.title = m.required(&mut r, "title").and_then(|n| r.text(n, "`title`"));
     out.description = m.get("description").and_then(|n| r.text(n, "`description`"));
@@ -101,10 +102,11 @@ pub fn provider_file(diags: &mut Diagnostics, file: &str, folder: &str, text: &s
     if let Some(n) = m.get("types") {
         out.types = r.types(n);
     }
-    out
+    Some(out)
 }
 
-pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &str) -> OperationFile {
+/// `None` when the file is not YAML or not a mapping.
+pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &str) -> Option<OperationFile> {
     let mut out = OperationFile {
         file: file.to_owned(),
         name: Spanned { value: name.to_owned(), pos: Pos { line: 1, col: 1 } },
@@ -123,8 +125,8 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
         types: Vec::new(),
     };
     let mut r = Reader { file, diags };
-    let Some(root) = parse(r.diags, file, text) else { return out };
-    let Some(m) = r.map(&root, "an operation file", OPERATION_KEYS) else { return out };
+    let root = parse(r.diags, file, text)?;
+    let m = r.map(&root, "an operation file", OPERATION_KEYS)?;
     out.sources = r.sources(&m);
     out.summary = m.required(&mut r, "summary").and_then(|n| r.text(n, "`summary`"));
     out.description = m.get("description").and_then(|n| r.text(n, "`description`"));
@@ -148,7 +150,7 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
     if let Some(n) = m.get("types") {
         out.types = r.types(n);
     }
-    out
+    Some(out)
 }
 
 /// A mapping whose keys were checked: no duplicates, no unknown keys.

@@ -499,8 +499,12 @@ impl<'a> ProviderResolver<'a> {
             self.err(file, op.success_codes[0].pos, "`success_codes` applies only to the line_pay envelope");
         }
         let codes = self.operation_codes(op);
-        if codes.is_empty() {
-            self.err(file, Pos { line: 1, col: 1 }, "the operation lists no return codes; list every code its page documents");
+        if op.codes.is_empty() && codes.is_empty() {
+            self.err(
+                file,
+                Pos { line: 1, col: 1 },
+                "the operation lists no return codes; list every code its page documents",
+            );
         }
         for s in &op.success_codes {
             if codes.iter().any(|c| c.code == s.value) {

@@ -1,0 +1,272 @@
+//! Snapshots of the checker's messages for broken specs. Each test starts from a valid provider and
+//! operation and breaks one thing; the message must point at the right line and column and say how to
+//! fix it. Update with `UPDATE_EXPECT=1 cargo test -p payspec-codegen --test check_errors`.
+
+use expect_test::{Expect, expect};
+use payspec_codegen::{ProviderSource, load_sources};
+
+const PROVIDER: &str = r#"provider: shop
+title: Shop
+source: test
+base_urls: { production: https://shop.example }
+auth: line_pay_hmac_sha256
+envelope: { kind: line_pay, success_codes: ["0000"] }
+classifications:
+  expires_key: The saved key must be expired.
+codes:
+  "1104": { name: MerchantNotFound, description: No such merchant. }
+types:
+  Currency:
+    kind: enum
+    description: A currency.
+    values: { JPY: Yen. }
+"#;
+
+const OPERATION: &str = r#"source: test
+summary: Pay.
+method: POST
+path: /pay/{orderId}
+path_params:
+  orderId: { type: string, description: The order. }
+request: PayRequest
+codes:
+  - "1104"
+types:
+  PayRequest:
+    kind: struct
+    description: A payment.
+    fields:
+      amount: { type: integer, required: true, description: The amount. }
+      currency: { type: Currency, description: The currency. }
+"#;
+
+/// The checker's output for a provider folder `shop` holding these files.
+fn check(files: &[(&str, &str)]) -> String {
+    let source = ProviderSource {
+        folder: "shop".into(),
+        files: files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
+    };
+    match load_sources("spec", vec![source]) {
+        Ok(_) => "no problems".into(),
+        Err(diags) => diags.to_string(),
+    }
+}
+
+fn check_op(operation: &str, expected: Expect) {
+    expected.assert_eq(&check(&[("provider.yaml", PROVIDER), ("pay.yaml", operation)]));
+}
+
+fn check_provider(provider: &str, expected: Expect) {
+    expected.assert_eq(&check(&[("provider.yaml", provider), ("pay.yaml", OPERATION)]));
+}
+
+#[test]
+fn the_base_specs_are_valid() {
+    assert_eq!(check(&[("provider.yaml", PROVIDER), ("pay.yaml", OPERATION)]), "no problems");
+}
+
+#[test]
+fn unknown_key_with_suggestion() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:15:48: unknown key `maxbytes` in field `amount` (did you mean `max_bytes`?); expected one of: type, required, default, description, deprecated, max_bytes, min_bytes, max_chars, min_chars, charset, minimum, maximum, min_items, max_items
+        1 problem found; nothing was written"#]];
+    check_op(
+        &OPERATION.replace(
+            "required: true, description: The amount.",
+            "required: true, maxbytes: 3, description: The amount.",
+        ),
+        expected,
+    );
+}
+
+#[test]
+fn wrong_yaml_kind() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:15:42: `required` of field `amount` must be `true` or `false`, found the quoted string "yes"
+        1 problem found; nothing was written"#]];
+    check_op(&OPERATION.replace("required: true", "required: \"yes\""), expected);
+}
+
+#[test]
+fn dangling_type_reference() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:16:25: unknown type `Curency` (did you mean `Currency`?); use a primitive (string, integer, decimal, boolean, json), list<T>, map<T>, or a type defined in this file or provider.yaml
+        1 problem found; nothing was written"#]];
+    check_op(&OPERATION.replace("type: Currency", "type: Curency"), expected);
+}
+
+#[test]
+fn duplicate_code_in_an_operation() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:10:5: code `1104` is listed twice (first at line 9)
+        1 problem found; nothing was written"#]];
+    check_op(&OPERATION.replace("  - \"1104\"\n", "  - \"1104\"\n  - \"1104\"\n"), expected);
+}
+
+#[test]
+fn duplicate_yaml_key() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:3:1: duplicate key `summary` in an operation file (first at line 2)
+        1 problem found; nothing was written"#]];
+    check_op(&OPERATION.replace("summary: Pay.\n", "summary: Pay.\nsummary: Pay again.\n"), expected);
+}
+
+#[test]
+fn names_that_are_not_identifiers() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:11:3: type name `payRequest` must be an UpperCamelCase Rust identifier such as `OrderInfo`
+        1 problem found; nothing was written"#]];
+    check_op(
+        &OPERATION.replace("  PayRequest:\n", "  payRequest:\n").replace("request: PayRequest", "request: payRequest"),
+        expected,
+    );
+}
+
+#[test]
+fn limits_that_make_no_sense() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:15:59: `max_bytes` applies to strings, not to numbers
+        spec/shop/pay.yaml:15:71: `minimum: 5` is larger than `maximum: 1`
+        spec/shop/pay.yaml:16:40: `min_chars: 9` is larger than `max_chars: 4`; no value can satisfy both
+        spec/shop/pay.yaml:17:46: `max_items: 0` allows nothing; remove the field or fix the limit
+        4 problems found; nothing was written"#]];
+    let op = OPERATION.replace(
+        "amount: { type: integer, required: true, description: The amount. }",
+        "amount: { type: integer, required: true, max_bytes: 3, minimum: 5, maximum: 1, description: The amount. }\n      \
+         note: { type: string, min_chars: 9, max_chars: 4, description: A note. }\n      \
+         tags: { type: list<string>, max_items: 0, description: Tags. }",
+    );
+    check_op(&op, expected);
+}
+
+#[test]
+fn path_parameters_must_match_the_path() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:4:7: path parameter `{order}` is not declared under `path_params`
+        spec/shop/pay.yaml:6:3: path parameter `orderId` does not appear in the path
+        2 problems found; nothing was written"#]];
+    check_op(&OPERATION.replace("path: /pay/{orderId}", "path: /pay/{order}"), expected);
+}
+
+#[test]
+fn codes_must_be_defined_and_named() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:9:5: code `1105` is not defined in provider.yaml (did you mean `1104`?); define it there or give it a name and description here
+        spec/shop/pay.yaml:10:13: code `1300` needs a `name`: the code itself does not make a Rust name
+        2 problems found; nothing was written"#]];
+    check_op(
+        &OPERATION.replace("  - \"1104\"\n", "  - \"1105\"\n  - { code: \"1300\", description: A new code. }\n"),
+        expected,
+    );
+}
+
+#[test]
+fn unknown_classification_is_a_typo() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:9:21: `expire_key` is not a code key or a classification declared in provider.yaml (did you mean `expires_key`?)
+        1 problem found; nothing was written"#]];
+    check_op(&OPERATION.replace("  - \"1104\"\n", "  - { code: \"1104\", expire_key: true }\n"), expected);
+}
+
+#[test]
+fn envelope_needs_its_keys() {
+    let expected = expect![[r#"
+        spec/shop/provider.yaml:6:11: envelope kind `http_status` needs `error_body` (a struct type) and `code_field` (its field holding the code)
+        1 problem found; nothing was written"#]];
+    check_provider(
+        &PROVIDER.replace("{ kind: line_pay, success_codes: [\"0000\"] }", "{ kind: http_status }"),
+        expected,
+    );
+}
+
+#[test]
+fn missing_required_keys() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:1:1: an operation file is missing the required key `method`
+        spec/shop/pay.yaml:1:1: an operation file is missing the required key `summary`
+        2 problems found; nothing was written"#]];
+    check_op(&OPERATION.replace("summary: Pay.\n", "").replace("method: POST\n", ""), expected);
+}
+
+#[test]
+fn provider_name_must_match_its_folder() {
+    let expected = expect![[r#"
+        spec/shop/provider.yaml:1:11: provider `store` lives in the folder `shop`; rename one so they match
+        1 problem found; nothing was written"#]];
+    check_provider(&PROVIDER.replace("provider: shop", "provider: store"), expected);
+}
+
+#[test]
+fn yaml_syntax_error() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:3:7: YAML syntax error: illegal placement of ':' indicator
+        1 problem found; nothing was written"#]];
+    check_op(&OPERATION.replace("summary: Pay.", "summary: [Pay."), expected);
+}
+
+#[test]
+fn unused_types() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:17:3: type `Leftover` is defined but nothing in this operation refers to it
+        1 problem found; nothing was written"#]];
+    check_op(
+        &format!("{OPERATION}  Leftover:\n    kind: enum\n    description: Unused.\n    values: {{ A: A. }}\n"),
+        expected,
+    );
+}
+
+#[test]
+fn wire_number_needs_a_digit_charset() {
+    let expected = expect![[r#"
+        spec/shop/provider.yaml:16:3: type `Key` is defined but no operation uses it
+        spec/shop/provider.yaml:20:11: `wire: number` on `Key` needs `charset: digits` and at most 19 characters, so every value fits a JSON integer
+        2 problems found; nothing was written"#]];
+    check_provider(
+        &format!("{PROVIDER}  Key:\n    kind: string\n    description: A key.\n    max_chars: 30\n    wire: number\n"),
+        expected,
+    );
+}
+
+#[test]
+fn reserved_and_colliding_names() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:18:7: field `orderId` becomes `order_id` in Rust, like the field at line 17
+        spec/shop/provider.yaml:15:26: enum value `UNKNOWN` would take the name `Unknown`, which holds values the spec does not list; give it another `name`
+        2 problems found; nothing was written"#]];
+    let op = OPERATION.replace(
+        "currency: { type: Currency, description: The currency. }",
+        "currency: { type: Currency, description: The currency. }\n      order_id: { type: string, description: A. }\n      orderId: { type: string, description: B. }",
+    );
+    let provider = PROVIDER.replace("values: { JPY: Yen. }", "values: { JPY: Yen., UNKNOWN: Not known. }");
+    expected.assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &op)]));
+}
+
+#[test]
+fn common_codes_are_not_listed_again() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:9:5: code `1104` is common to every operation of the provider; remove it from this list
+        1 problem found; nothing was written"#]];
+    check_provider(
+        &PROVIDER.replace(
+            "{ name: MerchantNotFound, description: No such merchant. }",
+            "{ name: MerchantNotFound, description: No such merchant., common: true }",
+        ),
+        expected,
+    );
+}
+
+#[test]
+fn every_problem_in_every_file_is_reported_at_once() {
+    let expected = expect![[r#"
+        spec/shop/other.yaml:6:18: timeout_seconds 0 must be between 1 and 600
+        spec/shop/pay.yaml:3:9: unknown method `FETCH`; expected one of: GET, POST, PUT, PATCH, DELETE
+        spec/shop/pay.yaml:15:23: unknown type `int`; use a primitive (string, integer, decimal, boolean, json), list<T>, map<T>, or a type defined in this file or provider.yaml
+        spec/shop/provider.yaml:4:26: base URL `shop.example/` must start with https:// (or http://) and must not end with `/`
+        spec/shop/provider.yaml:5:7: unknown auth `hmac`; expected one of: line_pay_hmac_sha256, alipay_plus_rsa256, elepay_secret_key
+        5 problems found; nothing was written"#]];
+    let provider =
+        PROVIDER.replace("auth: line_pay_hmac_sha256", "auth: hmac").replace("https://shop.example", "shop.example/");
+    let broken_op = OPERATION.replace("method: POST", "method: FETCH").replace("type: integer", "type: int");
+    let other = "source: test\nsummary: Other.\nmethod: GET\npath: /other\ncodes: [\"1104\"]\ntimeout_seconds: 0\n";
+    expected.assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &broken_op), ("other.yaml", other)]));
+}
