@@ -44,6 +44,9 @@ pub const LIMIT_KEYS: &[&str] =
     &["max_bytes", "min_bytes", "max_chars", "min_chars", "charset", "minimum", "maximum", "min_items", "max_items"];
 pub const STRING_LIMIT_KEYS: &[&str] = &["max_bytes", "min_bytes", "max_chars", "min_chars", "charset"];
 pub const FIELD_KEYS: &[&str] = &["type", "required", "default", "description", "deprecated"];
+/// Path parameters are always required and take string or number limits only.
+pub const PATH_PARAM_KEYS: &[&str] =
+    &["type", "description", "max_bytes", "min_bytes", "max_chars", "min_chars", "charset", "minimum", "maximum"];
 pub const TYPE_KEYS: &[&str] = &["kind", "description"];
 pub const STRING_TYPE_KEYS: &[&str] = &["wire"];
 pub const ENUM_TYPE_KEYS: &[&str] = &["values"];
@@ -134,10 +137,10 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
     out.path = m.required(&mut r, "path").and_then(|n| r.string(n, "`path`"));
     out.timeout_seconds = m.get("timeout_seconds").and_then(|n| r.uint(n, "`timeout_seconds`"));
     if let Some(n) = m.get("path_params") {
-        out.path_params = r.fields(n, "`path_params`");
+        out.path_params = r.fields(n, "`path_params`", PATH_PARAM_KEYS);
     }
     if let Some(n) = m.get("query") {
-        out.query = r.fields(n, "`query`");
+        out.query = r.fields(n, "`query`", &field_keys());
     }
     out.request = m.get("request").and_then(|n| r.string(n, "`request`"));
     out.response = m.get("response").and_then(|n| r.string(n, "`response`"));
@@ -453,7 +456,7 @@ impl Reader<'_> {
                 None => Vec::new(),
             }),
             _ => TypeBody::Struct(match m.required(self, "fields") {
-                Some(n) => self.fields(n, &format!("`fields` of {what}")),
+                Some(n) => self.fields(n, &format!("`fields` of {what}"), &field_keys()),
                 None => Vec::new(),
             }),
         };
@@ -493,13 +496,12 @@ impl Reader<'_> {
         out
     }
 
-    fn fields(&mut self, node: &Node, what: &str) -> Vec<FieldAst> {
+    fn fields(&mut self, node: &Node, what: &str, known: &[&str]) -> Vec<FieldAst> {
         let Some(m) = self.map(node, what, &[]) else { return Vec::new() };
-        let known: Vec<&str> = FIELD_KEYS.iter().chain(LIMIT_KEYS).copied().collect();
         let mut out = Vec::new();
         for (name, value) in &m.items {
             let here = format!("field `{}`", name.value);
-            let Some(f) = self.map(value, &here, &known) else { continue };
+            let Some(f) = self.map(value, &here, known) else { continue };
             out.push(FieldAst {
                 name: name.clone(),
                 ty: f.required(self, "type").and_then(|n| self.string(n, &format!("`type` of {here}"))),
@@ -508,7 +510,9 @@ impl Reader<'_> {
                     .and_then(|n| self.bool(n, &format!("`required` of {here}")))
                     .unwrap_or(false),
                 default: f.get("default").and_then(|n| self.string(n, &format!("`default` of {here}"))),
-                description: f.get("description").and_then(|n| self.text(n, &format!("`description` of {here}"))),
+                description: f
+                    .required(self, "description")
+                    .and_then(|n| self.text(n, &format!("`description` of {here}"))),
                 deprecated: f.get("deprecated").and_then(|n| self.text(n, &format!("`deprecated` of {here}"))),
                 limits: self.limits(&f, &here),
             });
@@ -530,6 +534,11 @@ impl Reader<'_> {
             maximum: m.get("maximum").and_then(|n| self.decimal(n, &format!("`maximum` of {what}"))),
         }
     }
+}
+
+/// Keys of a struct field or query parameter.
+pub fn field_keys() -> Vec<&'static str> {
+    FIELD_KEYS.iter().chain(LIMIT_KEYS).copied().collect()
 }
 
 /// A node as an error message quotes it.
