@@ -29,3 +29,7 @@ pub mod path_and_query;
 #[path = "../fixtures/shared_codes/expected/src/pay/mod.rs"]
 #[rustfmt::skip]
 pub mod shared_codes;
+
+/// The README's example, compiled and run as a doctest so that it stays true.
+#[doc = include_str!("../../README.md")]
+mod readme {}
