@@ -1,0 +1,77 @@
+//! The guarantees of `cargo xtask codegen`: nothing is written unless every spec checks clean, and
+//! `--check` fails with a diff that names the command that fixes it.
+
+use std::fs;
+use std::path::Path;
+
+use payspec_codegen::workspace::{FIX_COMMAND, Job, JobError, Mode, run};
+
+const PROVIDER: &str = "provider: shop\ntitle: Shop\nsource: test\nbase_urls: { production: https://shop.example }\n\
+                        auth: line_pay_hmac_sha256\nenvelope: { kind: line_pay, success_codes: [\"0000\"] }\n";
+const OPERATION: &str = "source: test\nsummary: Ping.\nmethod: GET\npath: /ping\n\
+                         codes:\n  - { code: \"9000\", name: InternalError, description: An internal error. }\n";
+
+fn job(root: &Path) -> Job {
+    fs::create_dir_all(root.join("spec/shop")).unwrap();
+    fs::write(root.join("spec/shop/provider.yaml"), PROVIDER).unwrap();
+    fs::write(root.join("spec/shop/ping.yaml"), OPERATION).unwrap();
+    Job { spec_dir: root.join("spec"), display: "spec".into(), out_dir: root.join("out"), sources_only: false }
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for entry in walk(dir) {
+        files.push((entry.strip_prefix(dir).unwrap().display().to_string(), fs::read_to_string(&entry).unwrap()));
+    }
+    files.sort();
+    files
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    fs::read_dir(dir)
+        .unwrap()
+        .flat_map(|e| {
+            let path = e.unwrap().path();
+            if path.is_dir() { walk(&path) } else { vec![path] }
+        })
+        .collect()
+}
+
+#[test]
+fn a_broken_spec_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let job = job(tmp.path());
+    assert!(run(&job, Mode::Write).unwrap() > 0);
+    let before = snapshot(&job.out_dir);
+
+    // One good edit and one broken file: neither may reach the output.
+    fs::write(tmp.path().join("spec/shop/ping.yaml"), OPERATION.replace("Ping.", "Ping the shop.")).unwrap();
+    fs::write(tmp.path().join("spec/shop/broken.yaml"), "source: test\nsummary: [oops\n").unwrap();
+    let err = run(&job, Mode::Write).unwrap_err();
+    assert!(matches!(err, JobError::Load(_)), "{err}");
+    assert!(err.to_string().contains("spec/shop/broken.yaml:"), "{err}");
+    assert_eq!(snapshot(&job.out_dir), before);
+    let siblings: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(siblings.len(), 2, "no staging folder is left behind: {siblings:?}");
+}
+
+#[test]
+fn check_reports_a_diff_and_the_fix_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let job = job(tmp.path());
+    assert!(matches!(run(&job, Mode::Check), Err(JobError::Stale { .. })), "a missing output is stale");
+    run(&job, Mode::Write).unwrap();
+    assert_eq!(run(&job, Mode::Check).unwrap(), 0);
+
+    fs::write(tmp.path().join("spec/shop/ping.yaml"), OPERATION.replace("Ping.", "Ping the shop.")).unwrap();
+    let err = run(&job, Mode::Check).unwrap_err().to_string();
+    assert!(err.contains("-//! Ping.") && err.contains("+//! Ping the shop."), "{err}");
+    assert!(err.contains(FIX_COMMAND), "{err}");
+
+    // A hand edit of generated code is caught the same way.
+    run(&job, Mode::Write).unwrap();
+    let generated = tmp.path().join("out/src/shop/ping.rs");
+    let text = fs::read_to_string(&generated).unwrap();
+    fs::write(&generated, text.replace("GET", "POST")).unwrap();
+    assert!(run(&job, Mode::Check).unwrap_err().to_string().contains("src/shop/ping.rs: differs"));
+}
