@@ -47,6 +47,7 @@ pub struct OperationFile {
     pub method: Option<Spanned<String>>,
     pub path: Option<Spanned<String>>,
     pub timeout_seconds: Option<Spanned<u64>>,
+    pub idempotent: Option<bool>,
     pub path_params: Vec<FieldAst>,
     pub query: Vec<FieldAst>,
     pub request: Option<Spanned<String>>,

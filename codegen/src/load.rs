@@ -29,6 +29,7 @@ pub const OPERATION_KEYS: &[&str] = &[
     "method",
     "path",
     "timeout_seconds",
+    "idempotent",
     "path_params",
     "query",
     "request",
@@ -88,8 +89,8 @@ pub fn provider_file(diags: &mut Diagnostics, file: &str, folder: &str, text: &s
     out.title = m.required(&mut r, "title").and_then(|n| r.text(n, "`title`"));
     out.description = m.get("description").and_then(|n| r.text(n, "`description`"));
     out.sources = r.sources(&m);
-    if let Some(n) = m.required(&mut r, "base_urls") {
-        out.base_urls = r.string_map(n, "`base_urls`").into_iter().collect();
+    if let Some(n) = m.get("base_urls") {
+        out.base_urls = r.string_map(n, "`base_urls`");
     }
     out.auth = m.required(&mut r, "auth").and_then(|n| r.string(n, "`auth`"));
     out.envelope = m.required(&mut r, "envelope").and_then(|n| r.envelope(n));
@@ -119,6 +120,7 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
         method: None,
         path: None,
         timeout_seconds: None,
+        idempotent: None,
         path_params: Vec::new(),
         query: Vec::new(),
         request: None,
@@ -136,6 +138,7 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
     out.method = m.required(&mut r, "method").and_then(|n| r.string(n, "`method`"));
     out.path = m.required(&mut r, "path").and_then(|n| r.string(n, "`path`"));
     out.timeout_seconds = m.get("timeout_seconds").and_then(|n| r.uint(n, "`timeout_seconds`"));
+    out.idempotent = m.get("idempotent").and_then(|n| r.bool(n, "`idempotent`"));
     if let Some(n) = m.get("path_params") {
         out.path_params = r.fields(n, "`path_params`", PATH_PARAM_KEYS);
     }

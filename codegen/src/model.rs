@@ -119,6 +119,8 @@ pub struct Operation {
     pub path: String,
     pub path_segments: Vec<PathSegment>,
     pub timeout_seconds: Option<u64>,
+    /// Repeating the call has no further effect: GET, or a provider request id (Alipay+).
+    pub idempotent: bool,
     /// In path order.
     pub path_params: Vec<Field>,
     pub query: Vec<Field>,

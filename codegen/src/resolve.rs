@@ -121,9 +121,6 @@ impl<'a> ProviderResolver<'a> {
                 );
             }
         }
-        if p.base_urls.is_empty() {
-            self.err(file, Pos { line: 1, col: 1 }, "`base_urls` needs at least one environment");
-        }
         for (env, url) in &p.base_urls {
             self.snake_ident(file, env, "environment name");
             let scheme_ok = url.value.starts_with("https://") || url.value.starts_with("http://");
@@ -527,6 +524,7 @@ impl<'a> ProviderResolver<'a> {
             path: op.path.clone()?.value,
             path_segments,
             timeout_seconds: op.timeout_seconds.as_ref().map(|t| t.value),
+            idempotent: op.idempotent.unwrap_or(method == Some(Method::Get)),
             path_params,
             query,
             request,

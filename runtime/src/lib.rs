@@ -2,12 +2,15 @@
 //! constrained strings, error-code classification, URL encoding and request signing. Generated code
 //! calls into this crate; nothing here is generated.
 
+pub mod client;
 pub mod constrained;
 pub mod decimal;
 pub mod encode;
 pub mod error_code;
+pub mod handlers;
 pub mod secret;
 pub mod signing;
+pub mod time;
 pub mod unknown;
 pub mod validate;
 

@@ -135,8 +135,8 @@ fn line_pay_signature_depends_on_every_input() {
 
 #[test]
 fn nonce_is_a_random_uuid_v4() {
-    let a = line_pay::new_nonce();
-    let b = line_pay::new_nonce();
+    let a = line_pay::new_nonce().unwrap();
+    let b = line_pay::new_nonce().unwrap();
     assert_ne!(a, b);
     for nonce in [a, b] {
         let groups: Vec<&str> = nonce.split('-').collect();

@@ -1,6 +1,7 @@
 //! Each fixture's generated code behaves as its spec says. The fixtures are compiled in
 //! `payspec_tests` (src/lib.rs); their specs are in `tests/fixtures/*/spec`.
 
+use payspec_runtime::client::QueryParams;
 use payspec_runtime::validate::{Charset, Rule, Violation};
 use payspec_runtime::{Decimal, ErrorCode, OpenEnum, Validate};
 use payspec_tests::*;

@@ -7,6 +7,7 @@ use payspec::linepay::payment_details::{
     self, PaymentDetailsError, PaymentDetailsFields, PaymentDetailsInfo, PaymentDetailsQuery,
 };
 use payspec::linepay::{Currency, PayMethod, TransactionId};
+use payspec::runtime::client::QueryParams;
 use payspec::runtime::validate::Rule;
 use payspec::runtime::{Decimal, Validate};
 

@@ -1,6 +1,7 @@
 //! The emitter: turns a checked model into the files of the `payspec` crate. It trusts the model
 //! (the checker already proved every name valid and every reference resolved) and never validates.
 
+mod client;
 mod docs;
 mod errors;
 mod operation;
@@ -55,6 +56,7 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
             let doc = docs::inner(&[format!("Types shared by several {} operations.", p.title)]);
             files.push(rust_file(&format!("src/{}/types.rs", p.name), &p.loc.file, quote!(#doc #(#defs)*))?);
         }
+        files.push(rust_file(&format!("src/{}/client.rs", p.name), &p.loc.file, client::client_module(p))?);
         for op in &p.operations {
             let tokens = operation::operation_module(p, op, &validated);
             files.push(rust_file(&format!("src/{}/{}.rs", p.name, op.name), &op.loc.file, tokens)?);
@@ -200,6 +202,8 @@ fn provider_module(p: &Provider) -> TokenStream {
     quote! {
         #docs
         #(pub mod #ops;)*
+        mod client;
+        pub use client::Client;
         #types
         #(#urls)*
         #success

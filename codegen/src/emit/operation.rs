@@ -41,6 +41,10 @@ pub fn operation_module(provider: &Provider, op: &Operation, validated: &HashSet
         }
         _ => None,
     };
+    let extra_success = if success_codes.is_some() { quote!(SUCCESS_CODES) } else { quote!(&[]) };
+    let idempotent = op.idempotent;
+    let method_const = format_ident!("{}", method);
+    let error_name = format_ident!("{}Error", op.type_name);
     let path_fn = path_fn(op);
     let query = (!op.query.is_empty()).then(|| query_type(op));
     let types = op.types.iter().map(|t| {
@@ -62,7 +66,20 @@ pub fn operation_module(provider: &Provider, op: &Operation, validated: &HashSet
         /// The minimum read timeout the provider recommends, if it states one.
         pub const TIMEOUT: Option<std::time::Duration> = #timeout;
 
+        /// Sending the call twice has no further effect, so a retry after an unknown outcome is safe.
+        pub const IDEMPOTENT: bool = #idempotent;
+
         #success_codes
+
+        /// What the client needs to know to call this operation.
+        pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::client::Operation {
+            name: NAME,
+            method: payspec_runtime::client::Method::#method_const,
+            timeout: TIMEOUT,
+            idempotent: IDEMPOTENT,
+            extra_success_codes: #extra_success,
+            classify: payspec_runtime::client::facts_of::<#error_name>,
+        };
         #path_fn
         #query
         #(#types)*
@@ -131,10 +148,10 @@ fn query_type(op: &Operation) -> TokenStream {
         #def
         #check
 
-        impl #name {
-            /// The query string exactly as it is sent and signed, without the leading `?`.
-            /// List parameters are repeated once per value.
-            pub fn to_query_string(&self) -> String {
+        /// The query string exactly as it is sent and signed, without the leading `?`. List
+        /// parameters are repeated once per value.
+        impl payspec_runtime::client::QueryParams for #name {
+            fn to_query_string(&self) -> String {
                 let mut query = payspec_runtime::encode::QueryString::default();
                 #(#pushes)*
                 query.finish()

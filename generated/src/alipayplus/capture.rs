@@ -20,6 +20,19 @@ pub const PATH_TEMPLATE: &str = "/v2/payments/capture";
 /// The minimum read timeout the provider recommends, if it states one.
 pub const TIMEOUT: Option<std::time::Duration> = None;
 
+/// Sending the call twice has no further effect, so a retry after an unknown outcome is safe.
+pub const IDEMPOTENT: bool = true;
+
+/// What the client needs to know to call this operation.
+pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::client::Operation {
+    name: NAME,
+    method: payspec_runtime::client::Method::POST,
+    timeout: TIMEOUT,
+    idempotent: IDEMPOTENT,
+    extra_success_codes: &[],
+    classify: payspec_runtime::client::facts_of::<CaptureError>,
+};
+
 /// The request path with its parameters percent-encoded into place.
 pub fn path() -> String {
     PATH_TEMPLATE.to_owned()

@@ -8,9 +8,10 @@
 
 pub mod capture;
 
+mod client;
+
+pub use client::Client;
+
 mod types;
 
 pub use types::*;
-
-/// Base URL of the `custom` environment.
-pub const CUSTOM_BASE_URL: &str = "https://wallet.example/api/open";

@@ -8,6 +8,10 @@
 
 pub mod capture_charge;
 
+mod client;
+
+pub use client::Client;
+
 mod types;
 
 pub use types::*;

@@ -23,6 +23,19 @@ pub const TIMEOUT: Option<std::time::Duration> = Some(
     std::time::Duration::from_secs(60),
 );
 
+/// Sending the call twice has no further effect, so a retry after an unknown outcome is safe.
+pub const IDEMPOTENT: bool = false;
+
+/// What the client needs to know to call this operation.
+pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::client::Operation {
+    name: NAME,
+    method: payspec_runtime::client::Method::POST,
+    timeout: TIMEOUT,
+    idempotent: IDEMPOTENT,
+    extra_success_codes: &[],
+    classify: payspec_runtime::client::facts_of::<CaptureError>,
+};
+
 /// The request path with its parameters percent-encoded into place.
 pub fn path(transaction_id: &super::TransactionId) -> String {
     format!(

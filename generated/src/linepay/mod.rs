@@ -14,6 +14,10 @@ pub mod pay_preapproved;
 
 pub mod payment_details;
 
+mod client;
+
+pub use client::Client;
+
 mod types;
 
 pub use types::*;

@@ -24,6 +24,19 @@ pub const TIMEOUT: Option<std::time::Duration> = Some(
     std::time::Duration::from_secs(20),
 );
 
+/// Sending the call twice has no further effect, so a retry after an unknown outcome is safe.
+pub const IDEMPOTENT: bool = true;
+
+/// What the client needs to know to call this operation.
+pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::client::Operation {
+    name: NAME,
+    method: payspec_runtime::client::Method::GET,
+    timeout: TIMEOUT,
+    idempotent: IDEMPOTENT,
+    extra_success_codes: &[],
+    classify: payspec_runtime::client::facts_of::<PaymentDetailsError>,
+};
+
 /// The request path with its parameters percent-encoded into place.
 pub fn path() -> String {
     PATH_TEMPLATE.to_owned()
@@ -73,10 +86,10 @@ impl payspec_runtime::Validate for PaymentDetailsQuery {
     }
 }
 
-impl PaymentDetailsQuery {
-    /// The query string exactly as it is sent and signed, without the leading `?`.
-    /// List parameters are repeated once per value.
-    pub fn to_query_string(&self) -> String {
+/// The query string exactly as it is sent and signed, without the leading `?`. List
+/// parameters are repeated once per value.
+impl payspec_runtime::client::QueryParams for PaymentDetailsQuery {
+    fn to_query_string(&self) -> String {
         let mut query = payspec_runtime::encode::QueryString::default();
         for value in &self.transaction_id {
             query.push("transactionId", value.as_str());

@@ -33,18 +33,25 @@ pub fn signature(channel_secret: &SecretString, api_path: &str, payload: &[u8], 
 
 /// A random UUID v4 (`xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`, lowercase hex)
 /// for `X-LINE-Authorization-Nonce`, drawn from the operating system's CSPRNG
-/// so that nonces cannot be predicted.
-///
-/// # Panics
-///
-/// Panics if the operating system's random number generator fails. That does
-/// not happen on supported platforms, and signing with a weak or repeated
-/// nonce instead would be worse than stopping.
-pub fn new_nonce() -> String {
+/// so that nonces cannot be predicted. Fails only when that generator does:
+/// signing with a weak or repeated nonce instead would be worse than failing.
+pub fn new_nonce() -> Result<String, NonceError> {
     let mut bytes = [0u8; 16];
-    SystemRandom::new().fill(&mut bytes).expect("operating system random number generator failed");
-    format_uuid_v4(bytes)
+    SystemRandom::new().fill(&mut bytes).map_err(|_| NonceError)?;
+    Ok(format_uuid_v4(bytes))
 }
+
+/// The operating system's random number generator failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NonceError;
+
+impl std::fmt::Display for NonceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the operating system's random number generator failed; no nonce for the LINE Pay signature")
+    }
+}
+
+impl std::error::Error for NonceError {}
 
 /// Sets the RFC 9562 version (4) and variant (`10xx`) bits and formats the
 /// 16 bytes as 8-4-4-4-12 lowercase hex.

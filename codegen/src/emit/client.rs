@@ -1,0 +1,165 @@
+//! The provider's client: one async method per operation, each validating, sending through the
+//! handler chain and returning the typed response or the operation's typed error.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs;
+use super::types::{Here, field_ident, ident, rust_type};
+use crate::model::*;
+
+pub fn client_module(p: &Provider) -> TokenStream {
+    let module_docs = docs::inner(&[format!("The {} client.", p.title)]);
+    let credentials = credentials(p.auth);
+    let envelope = envelope_tokens(&p.envelope);
+    let example_url = p
+        .base_urls
+        .first()
+        .map(|u| format!("payspec::{}::{}_BASE_URL", p.name, u.environment.to_uppercase()))
+        .unwrap_or_else(|| "\"https://your-wallet.example/api/open\"".into());
+    let client_docs = docs::outer(&[
+        format!("A client for {}: one method per operation.", p.title),
+        format!(
+            "Build it from a `payspec_runtime::client::Config`, e.g. `Config::new({example_url}, credentials)`; \
+             add handlers there. Every method validates its request first and sends nothing when it breaks a \
+             documented limit. Cloning is cheap and shares the connection pool."
+        ),
+    ]);
+    let methods = p.operations.iter().map(operation_method);
+    quote! {
+        #module_docs
+
+        #client_docs
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: payspec_runtime::client::Client,
+        }
+
+        impl Client {
+            /// Builds the client; fails on a malformed base URL or incomplete credentials.
+            pub fn new(
+                config: payspec_runtime::client::Config<#credentials>,
+            ) -> Result<Self, payspec_runtime::client::BuildError> {
+                let inner = payspec_runtime::client::Client::new(config, #envelope)?;
+                Ok(Self { inner })
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+fn credentials(auth: Auth) -> TokenStream {
+    match auth {
+        Auth::LinePayHmacSha256 => quote!(payspec_runtime::client::LinePayCredentials),
+        Auth::AlipayPlusRsa256 => quote!(payspec_runtime::client::AlipayPlusCredentials),
+        Auth::ElepaySecretKey => quote!(payspec_runtime::client::ElepayCredentials),
+    }
+}
+
+fn envelope_tokens(envelope: &Envelope) -> TokenStream {
+    match envelope {
+        Envelope::LinePay { .. } => {
+            quote!(payspec_runtime::client::Envelope::LinePay { success_codes: super::SUCCESS_CODES })
+        }
+        Envelope::AlipayPlus => quote!(payspec_runtime::client::Envelope::AlipayPlus),
+        Envelope::HttpStatus { code_field, .. } => {
+            quote!(payspec_runtime::client::Envelope::HttpStatus { code_field: #code_field })
+        }
+    }
+}
+
+/// A type as named from the client module: operation types through their module, shared ones
+/// through the provider module.
+fn type_path(t: &TypeRef, module: &proc_macro2::Ident) -> TokenStream {
+    match t {
+        TypeRef::Named(n) => {
+            let name = ident(&n.name);
+            match n.scope {
+                Scope::Operation => quote!(super::#module::#name),
+                Scope::Provider => quote!(super::#name),
+            }
+        }
+        TypeRef::List(inner) => {
+            let inner = type_path(inner, module);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_path(inner, module);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Primitive(_) => rust_type(t, Here::Operation),
+    }
+}
+
+fn operation_method(op: &Operation) -> TokenStream {
+    let module = ident(&op.name);
+    let method = ident(&op.name);
+    let mut paragraphs = vec![op.summary.clone(), format!("`{} {}`", op.method.as_str(), op.path)];
+    if let Some(t) = op.timeout_seconds {
+        paragraphs.push(format!("Times out after {t} s unless configured otherwise (the provider's recommendation)."));
+    }
+    let docs = docs::outer(&paragraphs);
+    let in_module = |t: &TypeRef| type_path(t, &module);
+    let mut params = Vec::new();
+    let mut path_args = Vec::new();
+    for p in &op.path_params {
+        let id = field_ident(&p.rust_name);
+        let ty = match &p.ty {
+            TypeRef::Primitive(Primitive::String) => quote!(&str),
+            TypeRef::Named(_) => {
+                let t = in_module(&p.ty);
+                quote!(&#t)
+            }
+            other => rust_type(other, Here::ProviderTypes),
+        };
+        params.push(quote!(#id: #ty));
+        path_args.push(quote!(#id));
+    }
+    let query_ty = (!op.query.is_empty()).then(|| {
+        let name = format_ident!("{}Query", op.type_name);
+        quote!(super::#module::#name)
+    });
+    if let Some(q) = &query_ty {
+        params.push(quote!(query: &#q));
+    }
+    if let Some(r) = &op.request {
+        let t = in_module(r);
+        params.push(quote!(request: &#t));
+    }
+    let error = format_ident!("{}Error", op.type_name);
+    let error_ty = quote!(payspec_runtime::client::Error<super::#module::#error>);
+    let query_arg = if query_ty.is_some() { quote!(Some(query)) } else { quote!(None) };
+    let body_arg = if op.request.is_some() { quote!(Some(request)) } else { quote!(None) };
+    let query_generic = query_ty.clone().unwrap_or_else(|| quote!(payspec_runtime::client::NoQuery));
+    let body_generic = match &op.request {
+        Some(r) => in_module(r),
+        None => quote!(payspec_runtime::client::NoBody),
+    };
+    let send = quote! {
+        self.inner.send::<#query_generic, #body_generic, _, _>(
+            &super::#module::OPERATION,
+            super::#module::path(#(#path_args),*),
+            #query_arg,
+            #body_arg,
+        )
+    };
+    match &op.response {
+        Some(r) => {
+            let response = in_module(r);
+            quote! {
+                #docs
+                pub async fn #method(&self, #(#params),*) -> Result<#response, #error_ty> {
+                    #send.await
+                }
+            }
+        }
+        None => quote! {
+            #docs
+            pub async fn #method(&self, #(#params),*) -> Result<(), #error_ty> {
+                let _: serde::de::IgnoredAny = #send.await?;
+                Ok(())
+            }
+        },
+    }
+}

@@ -1,0 +1,85 @@
+//! The handler chain (like `addHandler` in the npm `line-pay-merchant` client, but typed).
+//!
+//! A handler sees every call: the operation's name and the outgoing request ([`Call`]), and decides
+//! whether to pass it on with [`Next::run`] (any number of times, for retries or lookups) or to
+//! answer itself. It then sees the result: the decoded [`Reply`] or the [`Error`].
+//!
+//! Order: handlers run in the order they were added. The first added is the outermost: it sees
+//! the call first and the result last. The innermost step signs the request (afresh for every
+//! attempt, so each retry gets a new nonce and time), sends it, checks the response signature and
+//! decodes the envelope.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::value::RawValue;
+
+use super::error::Error;
+use super::transport::Transport;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What the chain returns: the decoded success, or the error with its code as text.
+pub type CallResult = Result<Reply, Error<String>>;
+
+/// What the spec says about one return code, for the operation being called.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CodeFacts {
+    pub retryable: bool,
+    pub outcome_unknown: bool,
+}
+
+/// An outgoing request, before signing.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The operation, as in the generated module's `NAME`.
+    pub operation: &'static str,
+    pub method: reqwest::Method,
+    /// The operation's path with parameters filled in, relative to the base URL.
+    pub path: String,
+    /// The encoded query string without `?`; empty when there is none.
+    pub query: String,
+    /// The exact JSON body bytes, when the operation has a body.
+    pub body: Option<Vec<u8>>,
+    pub timeout: Duration,
+    /// Sending the call twice has no further effect (GET, or an Alipay+ request id).
+    pub idempotent: bool,
+    /// LINE Pay: the operation's own non-error codes, beside the provider's.
+    pub extra_success_codes: &'static [&'static str],
+    /// The spec's facts about a code of this operation.
+    pub classify: fn(&str) -> CodeFacts,
+}
+
+/// A successful, decoded answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    /// The provider's success code (`0000`, `0110`, `SUCCESS`), when its envelope has one.
+    pub code: Option<String>,
+    /// The JSON the operation's response type decodes from: LINE Pay's `info`, or the whole body.
+    pub payload: Box<RawValue>,
+}
+
+pub trait Handler: Send + Sync + 'static {
+    /// Handles `call`, usually by passing it on with `next.run(call)`.
+    fn handle<'a>(&'a self, call: Call, next: Next<'a>) -> BoxFuture<'a, CallResult>;
+}
+
+/// The rest of the chain after the current handler.
+#[derive(Clone, Copy)]
+pub struct Next<'a> {
+    pub(crate) handlers: &'a [Arc<dyn Handler>],
+    pub(crate) transport: &'a Transport,
+}
+
+impl<'a> Next<'a> {
+    /// Passes `call` to the next handler, or sends it when none is left.
+    pub fn run(self, call: Call) -> BoxFuture<'a, CallResult> {
+        match self.handlers.split_first() {
+            Some((handler, rest)) => handler.handle(call, Next { handlers: rest, transport: self.transport }),
+            None => Box::pin(self.transport.send(call)),
+        }
+    }
+}

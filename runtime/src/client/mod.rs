@@ -1,0 +1,300 @@
+//! The HTTP client the generated per-provider clients wrap: configuration, the handler chain and
+//! one generic `send` that validates, encodes, runs the chain and decodes the typed response.
+
+pub mod auth;
+pub mod envelope;
+pub mod error;
+pub mod handler;
+mod transport;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use auth::{
+    AlipayPlusCredentials, Credentials, ElepayAuthScheme, ElepayCredentials, LinePayCredentials, UnsignedResponses,
+};
+pub use envelope::Envelope;
+pub use error::{Error, ErrorKind, ProviderError, TransportError, TransportErrorKind, UndecodableResponse};
+pub use handler::{BoxFuture, Call, CallResult, CodeFacts, Handler, Next, Reply};
+pub use reqwest::Method;
+
+use crate::error_code::ErrorCode;
+use crate::validate::{Path, Validate, Violations};
+use transport::Transport;
+
+/// Used when the spec gives an operation no recommended timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Responses larger than this are refused as undecodable.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
+/// What the generated code knows about an operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub name: &'static str,
+    pub method: Method,
+    /// The provider's recommended minimum read timeout, if the spec gives one.
+    pub timeout: Option<Duration>,
+    pub idempotent: bool,
+    pub extra_success_codes: &'static [&'static str],
+    pub classify: fn(&str) -> CodeFacts,
+}
+
+/// The spec's facts about `code`, for an operation whose codes are `E`.
+pub fn facts_of<E: ErrorCode>(code: &str) -> CodeFacts {
+    let e = E::from_code(code);
+    CodeFacts { retryable: e.is_retryable(), outcome_unknown: e.is_outcome_unknown() }
+}
+
+/// Query parameters: validated, then written exactly as sent and signed.
+pub trait QueryParams: Validate {
+    fn to_query_string(&self) -> String;
+}
+
+/// The query of an operation that has none.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub enum NoQuery {}
+
+impl Validate for NoQuery {
+    fn validate_at(&self, _: &Path<'_>, _: &mut Violations) {
+        match *self {}
+    }
+}
+
+impl QueryParams for NoQuery {
+    fn to_query_string(&self) -> String {
+        match *self {}
+    }
+}
+
+/// The body of an operation that has none.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub enum NoBody {}
+
+impl Validate for NoBody {
+    fn validate_at(&self, _: &Path<'_>, _: &mut Violations) {
+        match *self {}
+    }
+}
+
+/// How a client is built: base URL, credentials, timeouts, handlers.
+pub struct Config<C> {
+    base_url: String,
+    credentials: C,
+    default_timeout: Duration,
+    timeouts: Vec<(&'static str, Duration)>,
+    http_client: Option<reqwest::Client>,
+    handlers: Vec<Arc<dyn Handler>>,
+    max_response_bytes: usize,
+}
+
+impl<C: Credentials + fmt::Debug> fmt::Debug for Config<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("default_timeout", &self.default_timeout)
+            .field("timeouts", &self.timeouts)
+            .field("handlers", &self.handlers.len())
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Credentials> Config<C> {
+    /// A configuration for `base_url` (a provider's `*_BASE_URL`, or any URL, with a path prefix if
+    /// the provider needs one).
+    pub fn new(base_url: impl Into<String>, credentials: C) -> Self {
+        Config {
+            base_url: base_url.into(),
+            credentials,
+            default_timeout: DEFAULT_TIMEOUT,
+            timeouts: Vec::new(),
+            http_client: None,
+            handlers: Vec::new(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// The timeout of one operation (by its `NAME`), instead of the provider's recommendation.
+    pub fn timeout(mut self, operation: &'static str, timeout: Duration) -> Self {
+        self.timeouts.retain(|(name, _)| *name != operation);
+        self.timeouts.push((operation, timeout));
+        self
+    }
+
+    /// The timeout of operations whose spec recommends none.
+    pub fn default_timeout(mut self, timeout: Duration) -> Self {
+        self.default_timeout = timeout;
+        self
+    }
+
+    /// Shares an existing `reqwest::Client` (its connection pool and TLS settings).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Adds a handler. Handlers run in the order added; the first is the outermost.
+    pub fn handler(mut self, handler: impl Handler) -> Self {
+        self.handlers.push(Arc::new(handler));
+        self
+    }
+
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+}
+
+/// Why a client could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError(String);
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot build the client: {}", self.0)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// A configured client; cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Transport,
+    handlers: Vec<Arc<dyn Handler>>,
+    default_timeout: Duration,
+    timeouts: Vec<(&'static str, Duration)>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.transport.base_url)
+            .field("auth", &self.inner.transport.auth)
+            .field("handlers", &self.inner.handlers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub fn new<C: Credentials>(config: Config<C>, envelope: Envelope) -> Result<Client, BuildError> {
+        let url = reqwest::Url::parse(&config.base_url)
+            .map_err(|e| BuildError(format!("base URL {:?}: {e}", config.base_url)))?;
+        if !matches!(url.scheme(), "https" | "http") || url.query().is_some() || url.fragment().is_some() {
+            return Err(BuildError(format!("base URL {:?} must be http(s) without a query", config.base_url)));
+        }
+        let base_url = config.base_url.trim_end_matches('/').to_owned();
+        let base_path = url.path().trim_end_matches('/').to_owned();
+        let auth: auth::Auth = config.credentials.into();
+        auth.check().map_err(BuildError)?;
+        let http = match config.http_client {
+            Some(http) => http,
+            None => default_http_client()?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport: Transport {
+                    http,
+                    base_url,
+                    base_path,
+                    auth,
+                    envelope,
+                    max_response_bytes: config.max_response_bytes,
+                },
+                handlers: config.handlers,
+                default_timeout: config.default_timeout,
+                timeouts: config.timeouts,
+            }),
+        })
+    }
+
+    fn timeout_for(&self, op: &Operation) -> Duration {
+        let configured = self.inner.timeouts.iter().find(|(name, _)| *name == op.name).map(|(_, t)| *t);
+        configured.or(op.timeout).unwrap_or(self.inner.default_timeout)
+    }
+
+    /// Validates the query and body (every violation at once; nothing is sent when there is one),
+    /// runs the call through the handlers and decodes the typed response.
+    pub async fn send<Q, B, R, E>(
+        &self,
+        op: &Operation,
+        path: String,
+        query: Option<&Q>,
+        body: Option<&B>,
+    ) -> Result<R, Error<E>>
+    where
+        Q: QueryParams,
+        B: Serialize + Validate,
+        R: DeserializeOwned,
+        E: ErrorCode,
+    {
+        let reply = self.send_raw(op, path, query, body).await.map_err(Error::typed)?;
+        serde_json::from_str(reply.payload.get()).map_err(|e| {
+            Error::new(
+                op.name,
+                op.idempotent,
+                ErrorKind::Undecodable(UndecodableResponse {
+                    status: reply.status,
+                    reason: format!("the response does not match the spec: {e}"),
+                    body: reply.payload.get().to_owned(),
+                }),
+            )
+        })
+    }
+
+    /// Like [`Client::send`], but returns the decoded envelope (the success code and the raw payload).
+    pub async fn send_raw<Q, B>(&self, op: &Operation, path: String, query: Option<&Q>, body: Option<&B>) -> CallResult
+    where
+        Q: QueryParams,
+        B: Serialize + Validate,
+    {
+        let fail = |kind| Error::new(op.name, op.idempotent, kind);
+        let mut violations = Violations::default();
+        if let Some(query) = query {
+            query.validate_at(&Path::Root, &mut violations);
+        }
+        if let Some(body) = body {
+            body.validate_at(&Path::Root, &mut violations);
+        }
+        violations.into_result().map_err(|e| fail(ErrorKind::Validation(e)))?;
+        let body = body.map(serde_json::to_vec).transpose().map_err(|e| fail(ErrorKind::Encode(e.to_string())))?;
+        let call = Call {
+            operation: op.name,
+            method: op.method.clone(),
+            path,
+            query: query.map(QueryParams::to_query_string).unwrap_or_default(),
+            body,
+            timeout: self.timeout_for(op),
+            idempotent: op.idempotent,
+            extra_success_codes: op.extra_success_codes,
+            classify: op.classify,
+        };
+        let next = Next { handlers: &self.inner.handlers, transport: &self.inner.transport };
+        next.run(call).await
+    }
+}
+
+/// reqwest with rustls on ring (no C toolchain or cmake needed) and the platform's root certificates.
+fn default_http_client() -> Result<reqwest::Client, BuildError> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_platform_verifier())
+        .map_err(|e| BuildError(format!("TLS setup failed: {e}")))?
+        .with_no_client_auth();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .map_err(|e| BuildError(format!("HTTP client setup failed: {e}")))
+}

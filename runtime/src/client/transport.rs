@@ -1,0 +1,81 @@
+//! The innermost step of every call: sign, send, read a bounded body, verify, decode.
+
+use super::auth::Auth;
+use super::envelope::Envelope;
+use super::error::{Error, ErrorKind, TransportError, TransportErrorKind, UndecodableResponse};
+use super::handler::{Call, CallResult};
+
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+    /// Without a trailing `/`.
+    pub(crate) base_url: String,
+    /// The base URL's path prefix (`/api/open` for some Alipay+ wallets), signed with each path.
+    pub(crate) base_path: String,
+    pub(crate) auth: Auth,
+    pub(crate) envelope: Envelope,
+    pub(crate) max_response_bytes: usize,
+}
+
+impl Transport {
+    pub(crate) async fn send(&self, call: Call) -> CallResult {
+        let fail = |kind| Error::new(call.operation, call.idempotent, kind);
+        let full_path = format!("{}{}", self.base_path, call.path);
+        let mut url = format!("{}{}", self.base_url, call.path);
+        if !call.query.is_empty() {
+            url.push('?');
+            url.push_str(&call.query);
+        }
+        let headers = self.auth.headers(&call, &full_path).map_err(|e| fail(ErrorKind::Encode(e)))?;
+        let mut request = self.http.request(call.method.clone(), url).headers(headers).timeout(call.timeout);
+        if let Some(body) = &call.body {
+            request = request.body(body.clone());
+        }
+        let mut response = request.send().await.map_err(|e| fail(ErrorKind::Transport(transport_error(&e))))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| fail(ErrorKind::Transport(transport_error(&e))))? {
+            if body.len() + chunk.len() > self.max_response_bytes {
+                return Err(fail(ErrorKind::Undecodable(UndecodableResponse {
+                    status,
+                    reason: format!("the body is larger than {} bytes", self.max_response_bytes),
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                })));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        self.auth
+            .verify(call.method.as_str(), &full_path, &headers, &body)
+            .map_err(|e| fail(ErrorKind::BadSignature(e)))?;
+        let text = match String::from_utf8(body) {
+            Ok(text) => text,
+            Err(e) => {
+                return Err(fail(ErrorKind::Undecodable(UndecodableResponse {
+                    status,
+                    reason: "the body is not UTF-8".into(),
+                    body: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                })));
+            }
+        };
+        self.envelope.decode(&call, status, &text).map_err(fail)
+    }
+}
+
+/// Tells a request that never left from one that may have been processed.
+fn transport_error(e: &reqwest::Error) -> TransportError {
+    let kind = if e.is_timeout() {
+        TransportErrorKind::Timeout
+    } else if e.is_connect() {
+        TransportErrorKind::Connect
+    } else {
+        TransportErrorKind::Other
+    };
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    TransportError { kind, message }
+}
