@@ -87,6 +87,17 @@ pub struct TypeAst {
     pub kind: Option<Spanned<String>>,
     pub description: Option<String>,
     pub body: TypeBody,
+    /// Struct only: documented sum rules.
+    pub sums: Vec<SumAst>,
+}
+
+/// `sum over a list field of (one field, or the product of two) equals a field`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SumAst {
+    pub pos: Pos,
+    pub over: Option<Spanned<String>>,
+    pub of: Vec<Spanned<String>>,
+    pub equals: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -51,7 +51,8 @@ pub const PATH_PARAM_KEYS: &[&str] =
 pub const TYPE_KEYS: &[&str] = &["kind", "description"];
 pub const STRING_TYPE_KEYS: &[&str] = &["wire"];
 pub const ENUM_TYPE_KEYS: &[&str] = &["values"];
-pub const STRUCT_TYPE_KEYS: &[&str] = &["fields"];
+pub const STRUCT_TYPE_KEYS: &[&str] = &["fields", "sums"];
+pub const SUM_KEYS: &[&str] = &["over", "of", "equals"];
 pub const ENUM_VALUE_KEYS: &[&str] = &["name", "description"];
 
 /// Reads one YAML file's text; `None` after a syntax error (already reported).
@@ -423,7 +424,7 @@ impl Reader<'_> {
 
     fn type_def(&mut self, name: Spanned<String>, node: &Node) -> TypeAst {
         let what = format!("type `{}`", name.value);
-        let mut out = TypeAst { name, kind: None, description: None, body: TypeBody::Invalid };
+        let mut out = TypeAst { name, kind: None, description: None, body: TypeBody::Invalid, sums: Vec::new() };
         // Read `kind` first: it decides which other keys are allowed.
         let Some(all) = self.map_quiet(node, &what) else { return out };
         out.kind = match all.get("kind") {
@@ -463,6 +464,28 @@ impl Reader<'_> {
                 None => Vec::new(),
             }),
         };
+        if let Some(n) = m.get("sums") {
+            out.sums = self.sums(n, &what);
+        }
+        out
+    }
+
+    fn sums(&mut self, node: &Node, what: &str) -> Vec<SumAst> {
+        let Value::Seq(items) = &node.value else {
+            self.err(node.pos, format!("`sums` of {what} must be a list, found {}", node.kind()));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let here = format!("a sum rule of {what}");
+            let Some(m) = self.map(item, &here, SUM_KEYS) else { continue };
+            out.push(SumAst {
+                pos: item.pos,
+                over: m.required(self, "over").and_then(|n| self.string(n, &format!("`over` of {here}"))),
+                of: m.required(self, "of").map(|n| self.string_list(n, &format!("`of` of {here}"))).unwrap_or_default(),
+                equals: m.required(self, "equals").and_then(|n| self.string(n, &format!("`equals` of {here}"))),
+            });
+        }
         out
     }
 

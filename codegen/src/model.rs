@@ -161,6 +161,18 @@ pub struct TypeDef {
     pub description: String,
     pub loc: Loc,
     pub kind: TypeKind,
+    /// Struct only: sums the validator checks.
+    pub sums: Vec<SumRule>,
+}
+
+/// The sum over the list `over` of `of` (or the product of its two fields) must equal `equals`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SumRule {
+    pub over: Field,
+    /// Fields of the list's element struct; required integers or decimals.
+    pub of: Vec<Field>,
+    pub equals: Field,
+    pub loc: Loc,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -671,6 +671,10 @@ impl<'a> ProviderResolver<'a> {
                 );
             }
             let description = t.description.clone().unwrap_or_default();
+            let mut sums = Vec::new();
+            if !t.sums.is_empty() && !matches!(t.body, TypeBody::Struct(_)) {
+                self.err(file, t.sums[0].pos, format!("`sums` applies to structs; `{}` is not one", name.value));
+            }
             let kind = match &t.body {
                 TypeBody::Invalid => None,
                 TypeBody::String { limits, wire } => self.string_type(file, t, limits, wire.as_ref()),
@@ -687,14 +691,93 @@ impl<'a> ProviderResolver<'a> {
                     if fields.is_empty() {
                         self.err(file, name.pos, format!("struct `{}` has no fields", name.value));
                     }
-                    Some(TypeKind::Struct(self.fields(file, fields, &ts, FieldPlace::Struct)))
+                    let resolved = self.fields(file, fields, &ts, FieldPlace::Struct);
+                    sums = t.sums.iter().filter_map(|rule| self.sum_rule(file, rule, &resolved, &ts)).collect();
+                    Some(TypeKind::Struct(resolved))
                 }
             };
             if let Some(kind) = kind {
-                out.push(TypeDef { name: name.value.clone(), description, loc: loc(file, name.pos), kind });
+                out.push(TypeDef { name: name.value.clone(), description, loc: loc(file, name.pos), kind, sums });
             }
         }
         out
+    }
+
+    /// A sum rule: `over` names a list of structs here, `of` one or two required numbers of its
+    /// elements, `equals` a number here.
+    fn sum_rule(&mut self, file: &str, rule: &SumAst, fields: &[Field], scope: &TypeScope<'_>) -> Option<SumRule> {
+        let numeric = |t: &TypeRef| matches!(t, TypeRef::Primitive(Primitive::Integer | Primitive::Decimal));
+        let (over_name, equals_name) = (rule.over.as_ref()?, rule.equals.as_ref()?);
+        let field = |name: &Spanned<String>| fields.iter().find(|f| f.wire_name == name.value);
+        let over = field(over_name);
+        let element = over.and_then(|f| match &f.ty {
+            TypeRef::List(inner) => match inner.as_ref() {
+                TypeRef::Named(n) if n.kind == NamedKind::Struct => scope.get(&n.name),
+                _ => None,
+            },
+            _ => None,
+        });
+        let element_fields = match element.map(|e| &e.body) {
+            Some(TypeBody::Struct(element_fields)) => Some(element_fields),
+            _ => {
+                let hint = if over.is_none() {
+                    did_you_mean(&over_name.value, fields.iter().map(|f| f.wire_name.as_str()))
+                } else {
+                    String::new()
+                };
+                self.err(
+                    file,
+                    over_name.pos,
+                    format!("`over: {}` must be a list of structs in this struct{hint}", over_name.value),
+                );
+                None
+            }
+        };
+        if !(1..=2).contains(&rule.of.len()) {
+            self.err(file, rule.pos, "`of` names one field, or two whose product is summed");
+        }
+        let mut of = Vec::new();
+        for name in rule.of.iter().filter(|_| element_fields.is_some()) {
+            let found = element_fields.into_iter().flatten().find(|f| f.name.value == name.value);
+            let ty = found.and_then(|f| f.ty.as_ref()).and_then(|t| Primitive::ALL.iter().find(|(n, _)| *n == t.value));
+            match (found, ty) {
+                (Some(f), Some((_, p))) if f.required && numeric(&TypeRef::Primitive(*p)) => of.push(Field {
+                    wire_name: name.value.clone(),
+                    rust_name: name.value.to_snake_case(),
+                    ty: TypeRef::Primitive(*p),
+                    required: true,
+                    default: None,
+                    description: None,
+                    deprecated: None,
+                    limits: Limits::default(),
+                    loc: loc(file, name.pos),
+                }),
+                _ => self.err(
+                    file,
+                    name.pos,
+                    format!(
+                        "`of: {}` must name a required integer or decimal field of the elements of `{}`",
+                        name.value, over_name.value
+                    ),
+                ),
+            }
+        }
+        let equals = field(equals_name).filter(|f| numeric(&f.ty));
+        if equals.is_none() {
+            let hint = did_you_mean(&equals_name.value, fields.iter().map(|f| f.wire_name.as_str()));
+            self.err(
+                file,
+                equals_name.pos,
+                format!("`equals: {}` must name an integer or decimal field of this struct{hint}", equals_name.value),
+            );
+        }
+        let complete = element_fields.is_some() && of.len() == rule.of.len() && (1..=2).contains(&of.len());
+        match (over, equals) {
+            (Some(over), Some(equals)) if complete => {
+                Some(SumRule { over: over.clone(), of, equals: equals.clone(), loc: loc(file, rule.pos) })
+            }
+            _ => None,
+        }
     }
 
     fn string_type(

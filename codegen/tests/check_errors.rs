@@ -270,3 +270,16 @@ fn every_problem_in_every_file_is_reported_at_once() {
     let other = "source: test\nsummary: Other.\nmethod: GET\npath: /other\ncodes: [\"1104\"]\ntimeout_seconds: 0\n";
     expected.assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &broken_op), ("other.yaml", other)]));
 }
+
+#[test]
+fn sum_rules_must_name_numbers_and_lists() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:18:17: `over: currency` must be a list of structs in this struct
+        spec/shop/pay.yaml:18:49: `equals: amont` must name an integer or decimal field of this struct (did you mean `amount`?)
+        2 problems found; nothing was written"#]];
+    let op = OPERATION.replace(
+        "      currency: { type: Currency, description: The currency. }\n",
+        "      currency: { type: Currency, description: The currency. }\n    sums:\n      - { over: currency, of: [amount], equals: amont }\n",
+    );
+    check_op(&op, expected);
+}

@@ -122,6 +122,9 @@ pub enum Rule {
     MinItems { limit: usize, actual: usize },
     /// A value the provider does not document for this field.
     NotAllowed { value: String, allowed: &'static [&'static str] },
+    /// The field must equal a sum (`of`, e.g. `products[].quantity × price`), which comes to `sum`
+    /// (or overflows).
+    Sum { of: &'static str, sum: Option<String>, actual: String },
 }
 
 impl fmt::Display for Rule {
@@ -144,6 +147,10 @@ impl fmt::Display for Rule {
             Rule::MaxItems { limit, actual } => write!(f, "has {actual} items; at most {limit} allowed"),
             Rule::MinItems { limit, actual } => write!(f, "has {actual} items; at least {limit} required"),
             Rule::NotAllowed { value, allowed } => write!(f, "is {value:?}; expected one of {}", allowed.join(", ")),
+            Rule::Sum { of, sum: Some(sum), actual } => write!(f, "is {actual}, but {of} add up to {sum}"),
+            Rule::Sum { of, sum: None, actual } => {
+                write!(f, "is {actual}, but {of} add up to more than an amount can hold")
+            }
         }
     }
 }
@@ -287,6 +294,13 @@ impl Violations {
         }
         if let Some(limit) = max.filter(|m| len > *m) {
             self.push(at, Rule::MaxItems { limit, actual: len });
+        }
+    }
+
+    /// A documented sum rule: `value` must equal `sum` (`None` when the sum overflowed).
+    pub fn sum(&mut self, at: &Path<'_>, of: &'static str, sum: Option<crate::Decimal>, value: crate::Decimal) {
+        if sum != Some(value) {
+            self.push(at, Rule::Sum { of, sum: sum.map(|s| s.to_string()), actual: value.to_string() });
         }
     }
 

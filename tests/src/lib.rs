@@ -29,6 +29,9 @@ pub mod path_and_query;
 #[path = "../fixtures/shared_codes/expected/src/pay/mod.rs"]
 #[rustfmt::skip]
 pub mod shared_codes;
+#[path = "../fixtures/sum_rules/expected/src/shop/mod.rs"]
+#[rustfmt::skip]
+pub mod sum_rules;
 
 /// The README's example, compiled and run as a doctest so that it stays true.
 #[doc = include_str!("../../README.md")]

@@ -226,3 +226,34 @@ fn shared_codes_keep_operation_specific_facts_apart() {
     assert!(matches!(&unknown, ChargeError::Unknown(v) if v.as_str() == "4242"));
     assert_eq!(unknown.to_string(), "4242: a code the spec does not list");
 }
+
+#[test]
+fn sum_rules_are_exact_and_report_where_they_break() {
+    use sum_rules::order::{OrderRequest, Package, Product};
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    let package = |amount: &str, products: &[(i64, &str)]| {
+        Package::new(d(amount), products.iter().map(|(q, p)| Product::new(*q, d(p))).collect())
+    };
+    // 3 × 0.1 + 1 × 0.7 is exactly 1.0: no floating-point drift.
+    let good =
+        OrderRequest::new(d("1.5"), vec![package("1.0", &[(3, "0.1"), (1, "0.7")]), package("0.5", &[(1, "0.5")])]);
+    assert!(good.validate().is_ok(), "{:?}", good.validate());
+    let bad = OrderRequest::new(d("2"), vec![package("1.0", &[(3, "0.1"), (1, "0.6")]), package("0.5", &[(1, "0.5")])]);
+    let found: Vec<(String, Rule)> = violations(&bad).into_iter().map(|v| (v.path, v.rule)).collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "packages[0].amount".into(),
+                Rule::Sum { of: "products[].quantity × price", sum: Some("0.9".into()), actual: "1.0".into() }
+            ),
+            ("amount".into(), Rule::Sum { of: "packages[].amount", sum: Some("1.5".into()), actual: "2".into() }),
+        ],
+        "nested violations first, then the struct's own sums"
+    );
+    let huge = OrderRequest::new(d("1"), vec![package("1", &[(i64::MAX, "2")])]);
+    assert!(
+        matches!(&rules_at(&huge, "packages[0].amount")[..], [Rule::Sum { sum: None, .. }]),
+        "overflow is reported"
+    );
+}

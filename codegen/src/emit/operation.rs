@@ -127,7 +127,7 @@ fn path_fn(op: &Operation) -> TokenStream {
 fn query_type(op: &Operation) -> TokenStream {
     let name = format!("{}Query", op.type_name);
     let def = struct_def(&name, &format!("Query parameters of `{}`.", op.name), &op.query, Here::Operation);
-    let check = impl_validate(&name, &op.query);
+    let check = impl_validate(&name, &op.query, &[]);
     let pushes = op.query.iter().map(|f| {
         let id = field_ident(&f.rust_name);
         let wire = &f.wire_name;

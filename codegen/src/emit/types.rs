@@ -65,7 +65,7 @@ pub fn type_def(t: &TypeDef, here: Here, validated: bool) -> TokenStream {
     match &t.kind {
         TypeKind::Struct(fields) => {
             let body = struct_def(&t.name, &t.description, fields, here);
-            let check = validated.then(|| validate::impl_validate(&t.name, fields));
+            let check = validated.then(|| validate::impl_validate(&t.name, fields, &t.sums));
             quote!(#body #check)
         }
         TypeKind::Enum(values) => open_enum(&t.name, &t.description, values),

@@ -6,9 +6,10 @@ use quote::quote;
 use super::types::{field_ident, ident, text_rules};
 use crate::model::*;
 
-pub fn impl_validate(name: &str, fields: &[Field]) -> TokenStream {
+pub fn impl_validate(name: &str, fields: &[Field], sums: &[SumRule]) -> TokenStream {
     let name = ident(name);
-    let checks: Vec<TokenStream> = fields.iter().filter_map(field_check).collect();
+    let mut checks: Vec<TokenStream> = fields.iter().filter_map(field_check).collect();
+    checks.extend(sums.iter().map(sum_check));
     let (at, out) = if checks.is_empty() { (quote!(_at), quote!(_out)) } else { (quote!(at), quote!(out)) };
     quote! {
         impl payspec_runtime::Validate for #name {
@@ -16,6 +17,44 @@ pub fn impl_validate(name: &str, fields: &[Field]) -> TokenStream {
                 #(#checks)*
             }
         }
+    }
+}
+
+/// `Σ over[].of == equals`, computed exactly with checked decimal arithmetic.
+fn sum_check(rule: &SumRule) -> TokenStream {
+    let over = field_ident(&rule.over.rust_name);
+    let as_decimal = |value: TokenStream, ty: &TypeRef| match ty {
+        TypeRef::Primitive(Primitive::Integer) => quote!(payspec_runtime::Decimal::from_i64(#value)),
+        _ => value,
+    };
+    let terms: Vec<TokenStream> = rule
+        .of
+        .iter()
+        .map(|f| {
+            let id = field_ident(&f.rust_name);
+            as_decimal(quote!(item.#id), &f.ty)
+        })
+        .collect();
+    let term = match terms.as_slice() {
+        [one] => quote!(Some(#one)),
+        [a, b] => quote!(#a.checked_mul(#b)),
+        _ => quote!(None),
+    };
+    let names: Vec<&str> = rule.of.iter().map(|f| f.wire_name.as_str()).collect();
+    let described = format!("{}[].{}", rule.over.wire_name, names.join(" × "));
+    let equals = field_ident(&rule.equals.rust_name);
+    let wire = &rule.equals.wire_name;
+    let value = as_decimal(quote!(*value), &rule.equals.ty);
+    let compare = quote! {
+        let sum = self.#over.iter().try_fold(payspec_runtime::Decimal::ZERO, |sum, item| {
+            #term.and_then(|term| sum.checked_add(term))
+        });
+        out.sum(&at.field(#wire), #described, sum, #value);
+    };
+    if rule.equals.required {
+        quote!({ let value = &self.#equals; #compare })
+    } else {
+        quote!(if let Some(value) = &self.#equals { #compare })
     }
 }
 
