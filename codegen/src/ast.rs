@@ -52,9 +52,18 @@ pub struct OperationFile {
     pub query: Vec<FieldAst>,
     pub request: Option<Spanned<String>>,
     pub response: Option<Spanned<String>>,
-    pub success_codes: Vec<Spanned<String>>,
+    pub success_codes: Vec<SuccessCodeAst>,
     pub codes: Vec<CodeEntry>,
     pub types: Vec<TypeAst>,
+}
+
+/// A non-error code of one operation (LINE Pay Check Payment Status: `0110` authorized, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessCodeAst {
+    pub pos: Pos,
+    pub code: Spanned<String>,
+    pub name: Option<Spanned<String>>,
+    pub description: Option<String>,
 }
 
 /// An entry of an operation's `codes` list.

@@ -54,6 +54,7 @@ pub const ENUM_TYPE_KEYS: &[&str] = &["values"];
 pub const STRUCT_TYPE_KEYS: &[&str] = &["fields", "sums"];
 pub const SUM_KEYS: &[&str] = &["over", "of", "equals"];
 pub const ENUM_VALUE_KEYS: &[&str] = &["name", "description"];
+pub const SUCCESS_CODE_KEYS: &[&str] = &["code", "name", "description"];
 
 /// Reads one YAML file's text; `None` after a syntax error (already reported).
 fn parse(diags: &mut Diagnostics, file: &str, text: &str) -> Option<Node> {
@@ -149,7 +150,7 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
     out.request = m.get("request").and_then(|n| r.string(n, "`request`"));
     out.response = m.get("response").and_then(|n| r.string(n, "`response`"));
     if let Some(n) = m.get("success_codes") {
-        out.success_codes = r.string_list(n, "`success_codes`");
+        out.success_codes = r.success_codes(n);
     }
     if let Some(n) = m.get("codes") {
         out.codes = r.code_list(n);
@@ -334,6 +335,30 @@ impl Reader<'_> {
             error_body: m.get("error_body").and_then(|n| self.string(n, "`error_body`")),
             code_field: m.get("code_field").and_then(|n| self.string(n, "`code_field`")),
         })
+    }
+
+    /// An operation's own non-error codes, each with a name and a meaning.
+    fn success_codes(&mut self, node: &Node) -> Vec<SuccessCodeAst> {
+        let Value::Seq(items) = &node.value else {
+            self.err(node.pos, format!("`success_codes` must be a list, found {}", node.kind()));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            if item.as_scalar().is_some() {
+                self.err(item.pos, "write an operation's success code as `{ code: \"0110\", name: ..., description: ... }`: callers need its meaning");
+                continue;
+            }
+            let Some(m) = self.map(item, "a success code", SUCCESS_CODE_KEYS) else { continue };
+            let Some(code) = m.required(self, "code").and_then(|n| self.string(n, "`code`")) else { continue };
+            out.push(SuccessCodeAst {
+                pos: item.pos,
+                code,
+                name: m.required(self, "name").and_then(|n| self.string(n, "`name`")),
+                description: m.required(self, "description").and_then(|n| self.text(n, "`description`")),
+            });
+        }
+        out
     }
 
     /// provider.yaml `codes`: a mapping from code to its definition.

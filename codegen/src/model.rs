@@ -127,7 +127,7 @@ pub struct Operation {
     pub request: Option<TypeRef>,
     pub response: Option<TypeRef>,
     /// Operation-specific non-error codes, added to the envelope's.
-    pub success_codes: Vec<String>,
+    pub success_codes: Vec<SuccessCode>,
     /// The operation's codes and the provider's common codes, in spec order.
     pub codes: Vec<Code>,
     /// Types defined in the operation file, in spec order.
@@ -139,6 +139,15 @@ pub enum PathSegment {
     Literal(String),
     /// Index into `path_params`.
     Param(usize),
+}
+
+/// A named non-error code of one operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessCode {
+    pub code: String,
+    pub variant: String,
+    pub description: String,
+    pub loc: Loc,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -495,6 +495,7 @@ impl<'a> ProviderResolver<'a> {
         if !op.success_codes.is_empty() && !matches!(envelope, Some(Envelope::LinePay { .. })) {
             self.err(file, op.success_codes[0].pos, "`success_codes` applies only to the line_pay envelope");
         }
+        let success_codes = self.success_codes(file, &op.success_codes, envelope);
         let codes = self.operation_codes(op);
         if op.codes.is_empty() && codes.is_empty() {
             self.err(
@@ -504,8 +505,8 @@ impl<'a> ProviderResolver<'a> {
             );
         }
         for s in &op.success_codes {
-            if codes.iter().any(|c| c.code == s.value) {
-                self.err(file, s.pos, format!("`{}` is both a success code and an error code", s.value));
+            if codes.iter().any(|c| c.code == s.code.value) {
+                self.err(file, s.code.pos, format!("`{}` is both a success code and an error code", s.code.value));
             }
         }
         self.unused_own_types(op, &own);
@@ -529,10 +530,46 @@ impl<'a> ProviderResolver<'a> {
             query,
             request,
             response,
-            success_codes: op.success_codes.iter().map(|c| c.value.clone()).collect(),
+            success_codes,
             codes,
             types,
         })
+    }
+
+    fn success_codes(&mut self, file: &str, list: &[SuccessCodeAst], envelope: &Option<Envelope>) -> Vec<SuccessCode> {
+        let provider_codes = match envelope {
+            Some(Envelope::LinePay { success_codes }) => success_codes.clone(),
+            _ => Vec::new(),
+        };
+        let mut seen: HashMap<String, Pos> = HashMap::new();
+        let mut out = Vec::new();
+        for s in list {
+            if provider_codes.contains(&s.code.value) {
+                self.err(file, s.code.pos, format!("`{}` is already a success code of the provider", s.code.value));
+            }
+            let Some(name) = &s.name else { continue };
+            if !self.camel_ident(file, &name.value, name.pos, "success code name") {
+                continue;
+            }
+            if name.value == "Other" {
+                self.err(file, name.pos, "the name `Other` is reserved for the provider's own success codes");
+                continue;
+            }
+            for (key, pos) in
+                [(format!("name {}", name.value), name.pos), (format!("code {}", s.code.value), s.code.pos)]
+            {
+                if let Some(first) = seen.insert(key.clone(), pos) {
+                    self.err(file, pos, format!("success code {key} is listed twice (first at line {})", first.line));
+                }
+            }
+            out.push(SuccessCode {
+                code: s.code.value.clone(),
+                variant: name.value.clone(),
+                description: s.description.clone().unwrap_or_default(),
+                loc: loc(file, s.pos),
+            });
+        }
+        out
     }
 
     fn operation_codes(&mut self, op: &OperationFile) -> Vec<Code> {

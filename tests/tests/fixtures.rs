@@ -175,9 +175,13 @@ fn constrained_strings_validate_on_every_entry_point() {
 
 #[test]
 fn line_pay_envelope_fixture_adds_operation_success_codes() {
-    use envelope_line_pay::check::{self, CheckError, Line};
+    use envelope_line_pay::check::{self, CheckError, CheckOutcome, Line};
     assert_eq!(envelope_line_pay::SUCCESS_CODES, &["0000"]);
     assert_eq!(check::SUCCESS_CODES, &["0000", "0110", "0123"]);
+    assert_eq!(CheckOutcome::from_code("0110"), CheckOutcome::Authorized);
+    assert_eq!(CheckOutcome::Completed.description(), Some("The payment is complete."));
+    let other = CheckOutcome::from_code("0000");
+    assert_eq!((other.code(), other.description()), ("0000", None));
     assert!(!CheckError::CODES.contains(&"0110"));
     let info: Vec<Line> = serde_json::from_str(r#"[{"id":"a"},{"id":"b","extra":1}]"#).unwrap();
     assert_eq!(info.len(), 2, "unknown response fields are ignored");

@@ -49,6 +49,56 @@ pub fn client_module(p: &Provider) -> TokenStream {
     }
 }
 
+/// A method for an operation with its own success codes: it returns which one was reported,
+/// with the decoded response when the operation has one.
+fn outcome_method(
+    op: &Operation,
+    docs: TokenStream,
+    params: &[TokenStream],
+    path_args: &[TokenStream],
+    (query_generic, query_arg): (&TokenStream, &TokenStream),
+    (body_generic, body_arg): (&TokenStream, &TokenStream),
+) -> TokenStream {
+    let module = ident(&op.name);
+    let method = ident(&op.name);
+    let error = format_ident!("{}Error", op.type_name);
+    let outcome = format_ident!("{}Outcome", op.type_name);
+    let raw = quote! {
+        let reply = self
+            .inner
+            .send_raw::<#query_generic, #body_generic>(
+                &super::#module::OPERATION,
+                super::#module::path(#(#path_args),*),
+                #query_arg,
+                #body_arg,
+            )
+            .await
+            .map_err(payspec_runtime::client::Error::typed)?;
+        let outcome = super::#module::#outcome::from_code(reply.code.as_deref().unwrap_or_default());
+    };
+    let error_ty = quote!(payspec_runtime::client::Error<super::#module::#error>);
+    match &op.response {
+        Some(r) => {
+            let response = type_path(r, &module);
+            quote! {
+                #docs
+                pub async fn #method(&self, #(#params),*) -> Result<(super::#module::#outcome, #response), #error_ty> {
+                    #raw
+                    let response = self.inner.decode(&super::#module::OPERATION, &reply)?;
+                    Ok((outcome, response))
+                }
+            }
+        }
+        None => quote! {
+            #docs
+            pub async fn #method(&self, #(#params),*) -> Result<super::#module::#outcome, #error_ty> {
+                #raw
+                Ok(outcome)
+            }
+        },
+    }
+}
+
 fn credentials(auth: Auth) -> TokenStream {
     match auth {
         Auth::LinePayHmacSha256 => quote!(payspec_runtime::client::LinePayCredentials),
@@ -144,6 +194,9 @@ fn operation_method(op: &Operation) -> TokenStream {
             #body_arg,
         )
     };
+    if !op.success_codes.is_empty() {
+        return outcome_method(op, docs, &params, &path_args, (&query_generic, &query_arg), (&body_generic, &body_arg));
+    }
     match &op.response {
         Some(r) => {
             let response = in_module(r);

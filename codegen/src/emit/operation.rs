@@ -33,7 +33,7 @@ pub fn operation_module(provider: &Provider, op: &Operation, validated: &HashSet
     };
     let success_codes = match (&provider.envelope, op.success_codes.is_empty()) {
         (Envelope::LinePay { success_codes }, false) => {
-            let all = success_codes.iter().chain(&op.success_codes);
+            let all = success_codes.iter().chain(op.success_codes.iter().map(|c| &c.code));
             Some(quote! {
                 /// Return codes that mean success for this operation: the provider's and its own.
                 pub const SUCCESS_CODES: &[&str] = &[#(#all),*];
@@ -45,6 +45,7 @@ pub fn operation_module(provider: &Provider, op: &Operation, validated: &HashSet
     let idempotent = op.idempotent;
     let method_const = format_ident!("{}", method);
     let error_name = format_ident!("{}Error", op.type_name);
+    let outcome = (!op.success_codes.is_empty()).then(|| outcome_enum(op));
     let path_fn = path_fn(op);
     let query = (!op.query.is_empty()).then(|| query_type(op));
     let types = op.types.iter().map(|t| {
@@ -70,6 +71,7 @@ pub fn operation_module(provider: &Provider, op: &Operation, validated: &HashSet
         pub const IDEMPOTENT: bool = #idempotent;
 
         #success_codes
+        #outcome
 
         /// What the client needs to know to call this operation.
         pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::client::Operation {
@@ -84,6 +86,53 @@ pub fn operation_module(provider: &Provider, op: &Operation, validated: &HashSet
         #query
         #(#types)*
         #errors
+    }
+}
+
+/// `{Op}Outcome`: which of the operation's non-error codes a successful call reported.
+fn outcome_enum(op: &Operation) -> TokenStream {
+    let name = format_ident!("{}Outcome", op.type_name);
+    let variants: Vec<_> = op.success_codes.iter().map(|c| format_ident!("{}", c.variant)).collect();
+    let codes: Vec<&str> = op.success_codes.iter().map(|c| c.code.as_str()).collect();
+    let descriptions: Vec<&str> = op.success_codes.iter().map(|c| c.description.as_str()).collect();
+    let docs = op.success_codes.iter().map(|c| docs::outer(&[format!("`{}`: {}", c.code, c.description)]));
+    let enum_docs =
+        docs::outer(&[format!("What a successful `{}` call reports: the code LINE Pay answered with.", op.name)]);
+    quote! {
+        #enum_docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #docs #variants, )*
+            /// Another success code, such as the provider's `0000`.
+            Other(payspec_runtime::UnknownValue),
+        }
+
+        impl #name {
+            /// The outcome for a success code.
+            pub fn from_code(code: &str) -> Self {
+                match code {
+                    #( #codes => Self::#variants, )*
+                    other => Self::Other(payspec_runtime::UnknownValue::new_unchecked(other)),
+                }
+            }
+
+            /// The code exactly as the provider sent it.
+            pub fn code(&self) -> &str {
+                match self {
+                    #( Self::#variants => #codes, )*
+                    Self::Other(code) => code.as_str(),
+                }
+            }
+
+            /// What the code means; `None` for `Other`.
+            pub fn description(&self) -> Option<&'static str> {
+                match self {
+                    #( Self::#variants => Some(#descriptions), )*
+                    Self::Other(_) => None,
+                }
+            }
+        }
     }
 }
 

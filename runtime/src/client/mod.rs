@@ -238,6 +238,11 @@ impl Client {
         E: ErrorCode,
     {
         let reply = self.send_raw(op, path, query, body).await.map_err(Error::typed)?;
+        self.decode(op, &reply)
+    }
+
+    /// Decodes a reply's payload into the operation's response type.
+    pub fn decode<R: DeserializeOwned, E>(&self, op: &Operation, reply: &Reply) -> Result<R, Error<E>> {
         serde_json::from_str(reply.payload.get()).map_err(|e| {
             Error::new(
                 op.name,
