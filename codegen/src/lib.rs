@@ -10,6 +10,7 @@ pub mod files;
 pub mod load;
 pub mod model;
 pub mod resolve;
+pub mod specdiff;
 pub mod workspace;
 pub mod yaml;
 

@@ -1291,7 +1291,7 @@ fn is_camel(s: &str) -> bool {
 
 /// A decimal literal as an exact comparable value (units of 10^-18), if it fits the runtime's
 /// `Decimal` (an `i64` mantissa and at most 18 fractional digits).
-fn decimal_value(text: &str) -> Option<i128> {
+pub(crate) fn decimal_value(text: &str) -> Option<i128> {
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     let scale = u32::try_from(fraction.len()).ok().filter(|s| *s <= 18)?;
     let mantissa: i64 = format!("{whole}{fraction}").parse().ok()?;

@@ -2,13 +2,16 @@
 //!
 //! - `cargo xtask codegen` regenerates `generated/` (and the snapshot fixtures) from the specs.
 //! - `cargo xtask codegen --check` changes nothing and fails, with a diff, when any output is stale.
+//! - `cargo xtask spec-diff` reports what a spec change means for the crate's users.
+
+mod spec_diff;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use payspec_codegen::workspace::{self, Mode};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]";
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask spec-diff [--base GIT-REF] [--format markdown|json|text] [--fail-on breaking]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -16,12 +19,34 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen(Mode::Write),
         ["codegen", "--check"] => codegen(Mode::Check),
+        ["spec-diff", rest @ ..] => spec_diff(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
         _ => {
             eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn spec_diff(args: &[&str]) -> ExitCode {
+    let options = match spec_diff::parse_args(args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = spec_diff::repo_root().and_then(|repo| spec_diff::run(&repo, &options));
+    match result {
+        Ok((report, breaking)) => {
+            print!("{report}");
+            if breaking && options.fail_on_breaking { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
             ExitCode::from(2)
         }
     }

@@ -1,0 +1,888 @@
+//! Spec diffs for review: compares two resolved models (not YAML text) and says what each change
+//! means for the crate's users, and which semver bump the crate needs.
+//!
+//! Severity follows Rust semver on the generated API (structs are `#[non_exhaustive]` with
+//! `new(required fields)`, enums are `#[non_exhaustive]` with `Unknown`):
+//! - major: valid caller code stops compiling, or valid calls start failing: an operation, field,
+//!   enum value or code removed; a type, required flag or path parameter changed; a required field
+//!   added; a request limit tightened; the auth scheme or envelope changed.
+//! - minor: additions (operations, optional fields, enum values, codes) and behaviour that callers
+//!   may observe without breaking (a code reclassified, a method or base URL changed).
+//! - patch: documentation, loosened request limits, limits on response fields, timeouts, defaults.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde_json::{Value, json};
+
+use crate::model::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Bump {
+    Patch,
+    Minor,
+    Major,
+}
+
+impl fmt::Display for Bump {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        })
+    }
+}
+
+/// Whose code a change reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Side {
+    /// Code that builds requests.
+    Requests,
+    /// Code that reads responses.
+    Responses,
+    /// Code that matches errors.
+    Errors,
+    /// Every caller of the operation or provider.
+    Callers,
+    /// Nobody's code: documentation only.
+    Docs,
+}
+
+impl Side {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Side::Requests => "code that builds requests",
+            Side::Responses => "code that reads responses",
+            Side::Errors => "code that matches errors",
+            Side::Callers => "every caller",
+            Side::Docs => "documentation only",
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Side::Requests => "requests",
+            Side::Responses => "responses",
+            Side::Errors => "errors",
+            Side::Callers => "callers",
+            Side::Docs => "docs",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    pub bump: Bump,
+    pub side: Side,
+    pub provider: String,
+    /// The operations concerned; empty for provider-wide changes.
+    pub operations: Vec<String>,
+    /// What changed: `CaptureRequest.orderId`, `code 1184`, `Currency = KRW`, `path`.
+    pub item: String,
+    /// The kind of change: `field added`, `limit tightened`, ...
+    pub change: String,
+    /// Old and new values, in a few words.
+    pub detail: String,
+    /// Where to look: the new spec, or the base one for removals.
+    pub loc: Loc,
+}
+
+/// Every finding, most severe first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// The bump the crate needs; `None` when nothing changed.
+    pub fn verdict(&self) -> Option<Bump> {
+        self.findings.iter().map(|f| f.bump).max()
+    }
+
+    /// One sentence explaining the verdict.
+    pub fn reason(&self) -> String {
+        let Some(verdict) = self.verdict() else { return "the specs mean the same as before".into() };
+        let top: Vec<&Finding> = self.findings.iter().filter(|f| f.bump == verdict).collect();
+        let sides: BTreeSet<&str> = top.iter().map(|f| f.side.describe()).collect();
+        let sides = sides.into_iter().collect::<Vec<_>>().join(" and ");
+        let n = top.len();
+        let (changes, verb) = if n == 1 { ("change", "s") } else { ("changes", "") };
+        match verdict {
+            Bump::Major => format!("{n} {changes} break{verb} {sides}"),
+            Bump::Minor => format!("nothing breaks; {n} {changes} add{verb} to what {sides} can use"),
+            Bump::Patch => format!("nothing breaks or is added; {n} {changes} to limits or documentation"),
+        }
+    }
+
+    pub fn is_breaking(&self) -> bool {
+        self.verdict() == Some(Bump::Major)
+    }
+
+    pub fn to_text(&self) -> String {
+        let Some(verdict) = self.verdict() else { return "no changes: the specs mean the same as before\n".into() };
+        let mut out = format!("{verdict}: {}\n", self.reason());
+        for f in &self.findings {
+            out.push_str(&format!(
+                "{:<5}  {:<9}  {}  {}: {}  ({})\n",
+                f.bump.to_string(),
+                f.side.key(),
+                where_(f),
+                f.change,
+                f.detail,
+                f.loc
+            ));
+        }
+        out
+    }
+
+    pub fn to_markdown(&self, changed_files: &[String]) -> String {
+        let Some(verdict) = self.verdict() else {
+            return "**No changes**: the specs mean the same as before.\n".into();
+        };
+        let mut out = format!("**Verdict: {verdict}** ({}).\n\n", self.reason());
+        out.push_str("| bump | for | where | change | detail | spec |\n|---|---|---|---|---|---|\n");
+        for f in &self.findings {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | `{}` |\n",
+                f.bump,
+                f.side.describe(),
+                cell(&where_(f)),
+                cell(&f.change),
+                cell(&f.detail),
+                f.loc
+            ));
+        }
+        if !changed_files.is_empty() {
+            out.push_str(&format!(
+                "\n<details><summary>Changed generated files ({})</summary>\n\n",
+                changed_files.len()
+            ));
+            for file in changed_files {
+                out.push_str(&format!("- `{file}`\n"));
+            }
+            out.push_str("\n</details>\n");
+        }
+        out
+    }
+
+    pub fn to_json(&self, changed_files: &[String]) -> Value {
+        json!({
+            "verdict": self.verdict().map(|v| v.to_string()),
+            "reason": self.reason(),
+            "findings": self.findings.iter().map(|f| json!({
+                "bump": f.bump.to_string(),
+                "for": f.side.key(),
+                "provider": f.provider,
+                "operations": f.operations,
+                "item": f.item,
+                "change": f.change,
+                "detail": f.detail,
+                "file": f.loc.file,
+                "line": f.loc.line,
+            })).collect::<Vec<_>>(),
+            "changed_files": changed_files,
+        })
+    }
+}
+
+fn where_(f: &Finding) -> String {
+    let mut parts = vec![f.provider.clone()];
+    if !f.operations.is_empty() {
+        parts.push(f.operations.join(", "));
+    }
+    parts.push(f.item.clone());
+    parts.join(" / ")
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Compares `old` (the base) with `new` (the change).
+pub fn diff(old: &Model, new: &Model) -> Report {
+    let mut d = Differ::default();
+    let olds: BTreeMap<&str, &Provider> = old.providers.iter().map(|p| (p.name.as_str(), p)).collect();
+    let news: BTreeMap<&str, &Provider> = new.providers.iter().map(|p| (p.name.as_str(), p)).collect();
+    for (name, o) in &olds {
+        match news.get(name) {
+            Some(n) => d.provider(o, n),
+            None => d.push(Bump::Major, Side::Callers, name, &[], "provider", "provider removed", &o.title, &o.loc),
+        }
+    }
+    for (name, n) in &news {
+        if !olds.contains_key(name) {
+            d.push(Bump::Minor, Side::Callers, name, &[], "provider", "provider added", &n.title, &n.loc);
+        }
+    }
+    d.finish()
+}
+
+#[derive(Default)]
+struct Differ {
+    findings: Vec<Finding>,
+}
+
+/// Where a type is used: by which operations, in requests and/or responses.
+#[derive(Default, Clone)]
+struct Usage {
+    operations: BTreeSet<String>,
+    requests: bool,
+    responses: bool,
+}
+
+impl Differ {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        bump: Bump,
+        side: Side,
+        provider: &str,
+        ops: &[String],
+        item: &str,
+        change: &str,
+        detail: &str,
+        loc: &Loc,
+    ) {
+        self.findings.push(Finding {
+            bump,
+            side,
+            provider: provider.to_owned(),
+            operations: ops.to_vec(),
+            item: item.to_owned(),
+            change: change.to_owned(),
+            detail: detail.to_owned(),
+            loc: loc.clone(),
+        });
+    }
+
+    /// Most severe first; the same change reported for several operations becomes one finding.
+    fn finish(self) -> Report {
+        let mut merged: BTreeMap<(Bump, Side, String, String, String, String), Finding> = BTreeMap::new();
+        for f in self.findings {
+            let key = (f.bump, f.side, f.provider.clone(), f.item.clone(), f.change.clone(), f.detail.clone());
+            match merged.get_mut(&key) {
+                Some(existing) => {
+                    existing.operations.extend(f.operations);
+                    existing.operations.sort();
+                    existing.operations.dedup();
+                }
+                None => {
+                    merged.insert(key, f);
+                }
+            }
+        }
+        let mut findings: Vec<Finding> = merged.into_values().collect();
+        findings.sort_by(|a, b| b.bump.cmp(&a.bump).then_with(|| a.side.cmp(&b.side)).then_with(|| a.cmp(b)));
+        Report { findings }
+    }
+
+    fn provider(&mut self, o: &Provider, n: &Provider) {
+        let p = n.name.as_str();
+        if o.auth != n.auth {
+            let detail = format!("{} -> {}", o.auth.spec_name(), n.auth.spec_name());
+            self.push(Bump::Major, Side::Callers, p, &[], "auth", "auth scheme changed", &detail, &n.loc);
+        }
+        if o.envelope != n.envelope {
+            self.push(
+                Bump::Major,
+                Side::Callers,
+                p,
+                &[],
+                "envelope",
+                "envelope changed",
+                &format!("{:?} -> {:?}", o.envelope, n.envelope),
+                &n.loc,
+            );
+        }
+        let urls = |ps: &Provider| {
+            ps.base_urls.iter().map(|u| (u.environment.clone(), u.url.clone())).collect::<BTreeMap<_, _>>()
+        };
+        let (ou, nu) = (urls(o), urls(n));
+        for (env, url) in &ou {
+            match nu.get(env) {
+                None => self.push(
+                    Bump::Major,
+                    Side::Callers,
+                    p,
+                    &[],
+                    &format!("base URL {env}"),
+                    "base URL removed",
+                    url,
+                    &n.loc,
+                ),
+                Some(new) if new != url => self.push(
+                    Bump::Minor,
+                    Side::Callers,
+                    p,
+                    &[],
+                    &format!("base URL {env}"),
+                    "base URL changed",
+                    &format!("{url} -> {new}"),
+                    &n.loc,
+                ),
+                _ => {}
+            }
+        }
+        for (env, url) in nu.iter().filter(|(e, _)| !ou.contains_key(*e)) {
+            self.push(Bump::Minor, Side::Callers, p, &[], &format!("base URL {env}"), "base URL added", url, &n.loc);
+        }
+        for (kind, old_list, new_list) in
+            [("classification", &o.classifications, &n.classifications), ("category", &o.categories, &n.categories)]
+        {
+            let names = |l: &Vec<Described>| l.iter().map(|d| d.name.clone()).collect::<BTreeSet<_>>();
+            for gone in names(old_list).difference(&names(new_list)) {
+                self.push(
+                    Bump::Major,
+                    Side::Errors,
+                    p,
+                    &[],
+                    &format!("{kind} {gone}"),
+                    &format!("{kind} removed"),
+                    "its method is gone",
+                    &n.loc,
+                );
+            }
+            for added in names(new_list).difference(&names(old_list)) {
+                self.push(
+                    Bump::Minor,
+                    Side::Errors,
+                    p,
+                    &[],
+                    &format!("{kind} {added}"),
+                    &format!("{kind} added"),
+                    "a new method on error enums",
+                    &n.loc,
+                );
+            }
+        }
+
+        let old_usage = usage(o);
+        let new_usage = usage(n);
+        let oops: BTreeMap<&str, &Operation> = o.operations.iter().map(|op| (op.name.as_str(), op)).collect();
+        let nops: BTreeMap<&str, &Operation> = n.operations.iter().map(|op| (op.name.as_str(), op)).collect();
+        for (name, op) in &oops {
+            match nops.get(name) {
+                Some(new_op) => self.operation(p, op, new_op, &old_usage, &new_usage),
+                None => {
+                    let ops = [name.to_string()];
+                    self.push(
+                        Bump::Major,
+                        Side::Callers,
+                        p,
+                        &ops,
+                        "operation",
+                        "operation removed",
+                        &format!("{} {}", op.method.as_str(), op.path),
+                        &op.loc,
+                    )
+                }
+            }
+        }
+        for (name, op) in &nops {
+            if !oops.contains_key(name) {
+                let ops = [name.to_string()];
+                self.push(
+                    Bump::Minor,
+                    Side::Callers,
+                    p,
+                    &ops,
+                    "operation",
+                    "operation added",
+                    &format!("{} {}", op.method.as_str(), op.path),
+                    &op.loc,
+                );
+            }
+        }
+        self.types(p, Scope::Provider, "", &o.types, &n.types, &old_usage, &new_usage);
+    }
+
+    fn operation(&mut self, p: &str, o: &Operation, n: &Operation, old_usage: &UsageMap, new_usage: &UsageMap) {
+        let ops = [n.name.clone()];
+        if o.method != n.method {
+            self.push(
+                Bump::Minor,
+                Side::Callers,
+                p,
+                &ops,
+                "method",
+                "method changed",
+                &format!("{} -> {}", o.method.as_str(), n.method.as_str()),
+                &n.loc,
+            );
+        }
+        let params =
+            |op: &Operation| op.path_params.iter().map(|f| (f.wire_name.clone(), f.ty.to_string())).collect::<Vec<_>>();
+        if params(o) != params(n) {
+            self.push(
+                Bump::Major,
+                Side::Requests,
+                p,
+                &ops,
+                "path parameters",
+                "path parameters changed",
+                &format!("{} -> {}", o.path, n.path),
+                &n.loc,
+            );
+        } else if o.path != n.path {
+            self.push(
+                Bump::Minor,
+                Side::Callers,
+                p,
+                &ops,
+                "path",
+                "path changed",
+                &format!("{} -> {}", o.path, n.path),
+                &n.loc,
+            );
+        }
+        if o.idempotent != n.idempotent {
+            self.push(
+                Bump::Minor,
+                Side::Callers,
+                p,
+                &ops,
+                "idempotent",
+                "retry safety changed",
+                &format!("{} -> {}", o.idempotent, n.idempotent),
+                &n.loc,
+            );
+        }
+        if o.timeout_seconds != n.timeout_seconds {
+            let show = |t: Option<u64>| t.map_or("none".to_owned(), |t| format!("{t} s"));
+            self.push(
+                Bump::Patch,
+                Side::Callers,
+                p,
+                &ops,
+                "timeout",
+                "recommended timeout changed",
+                &format!("{} -> {}", show(o.timeout_seconds), show(n.timeout_seconds)),
+                &n.loc,
+            );
+        }
+        if o.summary != n.summary || o.description != n.description {
+            self.push(Bump::Patch, Side::Docs, p, &ops, "description", "description changed", "operation docs", &n.loc);
+        }
+        for (what, ot, nt, side) in [
+            ("request", &o.request, &n.request, Side::Requests),
+            ("response", &o.response, &n.response, Side::Responses),
+        ] {
+            let show = |t: &Option<TypeRef>| t.as_ref().map_or("none".to_owned(), |t| t.to_string());
+            if show(ot) != show(nt) {
+                self.push(
+                    Bump::Major,
+                    side,
+                    p,
+                    &ops,
+                    what,
+                    &format!("{what} type changed"),
+                    &format!("{} -> {}", show(ot), show(nt)),
+                    &n.loc,
+                );
+            }
+        }
+        let query_usage = Usage { operations: ops.iter().cloned().collect(), requests: true, responses: false };
+        self.fields(p, &ops, "query", &o.query, &n.query, &query_usage, &query_usage, &n.loc);
+
+        let oc: BTreeMap<String, &Code> = o.codes.iter().map(|c| (c.code.clone(), c)).collect();
+        let nc: BTreeMap<String, &Code> = n.codes.iter().map(|c| (c.code.clone(), c)).collect();
+        for (code, c) in &oc {
+            match nc.get(code) {
+                None => self.push(
+                    Bump::Major,
+                    Side::Errors,
+                    p,
+                    &ops,
+                    &format!("code {code}"),
+                    "return code removed",
+                    &format!("variant {} is gone", c.variant),
+                    &c.loc,
+                ),
+                Some(new) => self.code(p, &ops, c, new),
+            }
+        }
+        for (code, c) in nc.iter().filter(|(k, _)| !oc.contains_key(*k)) {
+            self.push(
+                Bump::Minor,
+                Side::Errors,
+                p,
+                &ops,
+                &format!("code {code}"),
+                "return code added",
+                &format!("new variant {}: {}", c.variant, c.description),
+                &c.loc,
+            );
+        }
+        let successes = |op: &Operation| op.success_codes.iter().map(|c| c.code.clone()).collect::<BTreeSet<_>>();
+        for gone in successes(o).difference(&successes(n)) {
+            self.push(
+                Bump::Major,
+                Side::Responses,
+                p,
+                &ops,
+                &format!("success code {gone}"),
+                "success code removed",
+                "its outcome variant is gone",
+                &n.loc,
+            );
+        }
+        for added in successes(n).difference(&successes(o)) {
+            self.push(
+                Bump::Minor,
+                Side::Responses,
+                p,
+                &ops,
+                &format!("success code {added}"),
+                "success code added",
+                "a new outcome variant",
+                &n.loc,
+            );
+        }
+        self.types(p, Scope::Operation, &n.name, &o.types, &n.types, old_usage, new_usage);
+    }
+
+    fn code(&mut self, p: &str, ops: &[String], o: &Code, n: &Code) {
+        let item = format!("code {}", n.code);
+        if o.variant != n.variant {
+            self.push(
+                Bump::Major,
+                Side::Errors,
+                p,
+                ops,
+                &item,
+                "variant renamed",
+                &format!("{} -> {}", o.variant, n.variant),
+                &n.loc,
+            );
+        }
+        let facts = |c: &Code| {
+            let mut f: Vec<String> = Vec::new();
+            if c.retryable {
+                f.push("retryable".into());
+            }
+            if c.outcome_unknown {
+                f.push("outcome unknown".into());
+            }
+            f.extend(c.classifications.iter().cloned());
+            if let Some(cat) = &c.category {
+                f.push(format!("category {cat}"));
+            }
+            if f.is_empty() { "nothing".into() } else { f.join(", ") }
+        };
+        if facts(o) != facts(n) {
+            self.push(
+                Bump::Minor,
+                Side::Errors,
+                p,
+                ops,
+                &item,
+                "return code reclassified",
+                &format!("{} -> {}", facts(o), facts(n)),
+                &n.loc,
+            );
+        }
+        if o.description != n.description {
+            self.push(Bump::Patch, Side::Docs, p, ops, &item, "description changed", "code docs", &n.loc);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn types(
+        &mut self,
+        p: &str,
+        scope: Scope,
+        owner: &str,
+        old: &[TypeDef],
+        new: &[TypeDef],
+        old_usage: &UsageMap,
+        new_usage: &UsageMap,
+    ) {
+        let key = |name: &str| type_key(scope, owner, name);
+        let olds: BTreeMap<&str, &TypeDef> = old.iter().map(|t| (t.name.as_str(), t)).collect();
+        for t in new {
+            let Some(o) = olds.get(t.name.as_str()) else { continue };
+            let used_old = old_usage.get(&key(&t.name)).cloned().unwrap_or_default();
+            let used = new_usage.get(&key(&t.name)).cloned().unwrap_or_default();
+            let ops: Vec<String> = used.operations.iter().cloned().collect();
+            match (&o.kind, &t.kind) {
+                (TypeKind::Struct(of), TypeKind::Struct(nf)) => {
+                    self.fields(p, &ops, &t.name, of, nf, &used_old, &used, &t.loc);
+                    let sums = |d: &TypeDef| {
+                        d.sums
+                            .iter()
+                            .map(|s| format!("{} of {}", s.equals.wire_name, s.over.wire_name))
+                            .collect::<BTreeSet<_>>()
+                    };
+                    for added in sums(t).difference(&sums(o)) {
+                        let side =
+                            if used.requests { (Bump::Major, Side::Requests) } else { (Bump::Patch, Side::Docs) };
+                        self.push(side.0, side.1, p, &ops, &t.name, "sum rule added", added, &t.loc);
+                    }
+                    for gone in sums(o).difference(&sums(t)) {
+                        self.push(Bump::Patch, Side::Requests, p, &ops, &t.name, "sum rule removed", gone, &t.loc);
+                    }
+                }
+                (TypeKind::Enum(ov), TypeKind::Enum(nv)) => {
+                    let o_values: BTreeMap<String, &EnumValue> = ov.iter().map(|e| (e.value.clone(), e)).collect();
+                    let n_values: BTreeMap<String, &EnumValue> = nv.iter().map(|e| (e.value.clone(), e)).collect();
+                    let side = side_of(&used);
+                    for (value, e) in &o_values {
+                        if !n_values.contains_key(value) {
+                            self.push(
+                                Bump::Major,
+                                side,
+                                p,
+                                &ops,
+                                &format!("{} = {value}", t.name),
+                                "enum value removed",
+                                &format!("variant {} is gone", e.variant),
+                                &t.loc,
+                            );
+                        }
+                    }
+                    for (value, e) in n_values.iter().filter(|(k, _)| !o_values.contains_key(*k)) {
+                        self.push(
+                            Bump::Minor,
+                            side,
+                            p,
+                            &ops,
+                            &format!("{} = {value}", t.name),
+                            "enum value added",
+                            &format!("new variant {}", e.variant),
+                            &e.loc,
+                        );
+                    }
+                }
+                (
+                    TypeKind::String { limits: ol, wire_number: ow },
+                    TypeKind::String { limits: nl, wire_number: nw },
+                ) => {
+                    // Constrained strings are checked on construction and on decoding: both sides.
+                    self.limits(
+                        p,
+                        &ops,
+                        &t.name,
+                        ol,
+                        nl,
+                        &Usage { requests: true, responses: used.responses, ..used.clone() },
+                        &t.loc,
+                        true,
+                    );
+                    if ow != nw {
+                        self.push(
+                            Bump::Minor,
+                            Side::Callers,
+                            p,
+                            &ops,
+                            &t.name,
+                            "wire form changed",
+                            &format!("number: {ow} -> {nw}"),
+                            &t.loc,
+                        );
+                    }
+                }
+                _ => self.push(
+                    Bump::Major,
+                    side_of(&used),
+                    p,
+                    &ops,
+                    &t.name,
+                    "type kind changed",
+                    "struct, enum or string",
+                    &t.loc,
+                ),
+            }
+            if o.description != t.description {
+                self.push(Bump::Patch, Side::Docs, p, &ops, &t.name, "description changed", "type docs", &t.loc);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn fields(
+        &mut self,
+        p: &str,
+        ops: &[String],
+        owner: &str,
+        old: &[Field],
+        new: &[Field],
+        used_old: &Usage,
+        used: &Usage,
+        loc: &Loc,
+    ) {
+        let olds: BTreeMap<&str, &Field> = old.iter().map(|f| (f.wire_name.as_str(), f)).collect();
+        let news: BTreeMap<&str, &Field> = new.iter().map(|f| (f.wire_name.as_str(), f)).collect();
+        let side = side_of(used);
+        for (name, f) in &olds {
+            if !news.contains_key(name) {
+                self.push(
+                    Bump::Major,
+                    side_of(used_old),
+                    p,
+                    ops,
+                    &format!("{owner}.{name}"),
+                    "field removed",
+                    &f.ty.to_string(),
+                    loc,
+                );
+            }
+        }
+        for (name, f) in &news {
+            let item = format!("{owner}.{name}");
+            let Some(o) = olds.get(name) else {
+                let (bump, what) = if f.required {
+                    (Bump::Major, "required field added")
+                } else {
+                    (Bump::Minor, "optional field added")
+                };
+                self.push(bump, side, p, ops, &item, what, &f.ty.to_string(), &f.loc);
+                continue;
+            };
+            if o.ty != f.ty {
+                self.push(Bump::Major, side, p, ops, &item, "type changed", &format!("{} -> {}", o.ty, f.ty), &f.loc);
+            }
+            if o.required != f.required {
+                let detail = if f.required { "optional -> required" } else { "required -> optional" };
+                self.push(Bump::Major, side, p, ops, &item, "required flag changed", detail, &f.loc);
+            }
+            self.limits(p, ops, &item, &o.limits, &f.limits, used, &f.loc, false);
+            if o.default != f.default {
+                let show = |d: &Option<String>| d.clone().unwrap_or_else(|| "none".into());
+                self.push(
+                    Bump::Patch,
+                    Side::Requests,
+                    p,
+                    ops,
+                    &item,
+                    "default changed",
+                    &format!("{} -> {}", show(&o.default), show(&f.default)),
+                    &f.loc,
+                );
+            }
+            if o.description != f.description || o.deprecated != f.deprecated {
+                self.push(Bump::Patch, Side::Docs, p, ops, &item, "description changed", "field docs", &f.loc);
+            }
+        }
+    }
+
+    /// Each limit that moved: tightened limits break request builders (and, for constrained
+    /// strings, response decoding); loosened ones and limits on response-only fields are patches.
+    #[allow(clippy::too_many_arguments)]
+    fn limits(
+        &mut self,
+        p: &str,
+        ops: &[String],
+        item: &str,
+        o: &Limits,
+        n: &Limits,
+        used: &Usage,
+        loc: &Loc,
+        decoded: bool,
+    ) {
+        let count = |v: Option<u64>| v.map(|v| v.to_string());
+        let checks: [(&str, Option<String>, Option<String>, bool); 9] = [
+            ("max_bytes", count(o.max_bytes), count(n.max_bytes), true),
+            ("max_chars", count(o.max_chars), count(n.max_chars), true),
+            ("max_items", count(o.max_items), count(n.max_items), true),
+            ("maximum", o.maximum.clone(), n.maximum.clone(), true),
+            ("min_bytes", count(o.min_bytes), count(n.min_bytes), false),
+            ("min_chars", count(o.min_chars), count(n.min_chars), false),
+            ("min_items", count(o.min_items), count(n.min_items), false),
+            ("minimum", o.minimum.clone(), n.minimum.clone(), false),
+            ("charset", o.charset.map(|c| c.spec_name().to_owned()), n.charset.map(|c| c.spec_name().to_owned()), true),
+        ];
+        for (key, old, new, upper) in checks {
+            if old == new {
+                continue;
+            }
+            let tightened = match (&old, &new) {
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(a), Some(b)) if key == "charset" => a != b,
+                (Some(a), Some(b)) => {
+                    let (a, b) = (number(a), number(b));
+                    if upper { b < a } else { b > a }
+                }
+                (None, None) => false,
+            };
+            let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
+            let detail = format!("{key} {} -> {}", show(&old), show(&new));
+            let breaks = used.requests || (decoded && used.responses);
+            let (bump, side, change) = match (tightened, breaks) {
+                (true, true) => {
+                    (Bump::Major, if used.requests { Side::Requests } else { Side::Responses }, "limit tightened")
+                }
+                (true, false) => (Bump::Patch, Side::Docs, "limit tightened"),
+                (false, _) => (Bump::Patch, if used.requests { Side::Requests } else { Side::Docs }, "limit loosened"),
+            };
+            self.push(bump, side, p, ops, item, change, &detail, loc);
+        }
+    }
+}
+
+/// A limit as an exact comparable number (the checker proved every limit a decimal literal).
+fn number(text: &str) -> i128 {
+    crate::resolve::decimal_value(text).unwrap_or_default()
+}
+
+fn side_of(u: &Usage) -> Side {
+    match (u.requests, u.responses) {
+        (true, false) => Side::Requests,
+        (false, true) => Side::Responses,
+        (true, true) => Side::Callers,
+        (false, false) => Side::Docs,
+    }
+}
+
+type UsageMap = BTreeMap<String, Usage>;
+
+fn type_key(scope: Scope, owner: &str, name: &str) -> String {
+    match scope {
+        Scope::Provider => name.to_owned(),
+        Scope::Operation => format!("{owner}/{name}"),
+    }
+}
+
+/// For every type of the provider: which operations use it, in requests and/or responses.
+fn usage(p: &Provider) -> UsageMap {
+    let mut out: UsageMap = BTreeMap::new();
+    let defs = |op: &Operation, named: &Named| -> Option<(String, Option<TypeDef>)> {
+        let (key, list) = match named.scope {
+            Scope::Provider => (named.name.clone(), &p.types),
+            Scope::Operation => (format!("{}/{}", op.name, named.name), &op.types),
+        };
+        Some((key, list.iter().find(|t| t.name == named.name).cloned()))
+    };
+    for op in &p.operations {
+        let mut roots: Vec<(TypeRef, bool)> = Vec::new();
+        roots.extend(op.request.iter().map(|t| (t.clone(), true)));
+        roots.extend(op.path_params.iter().chain(&op.query).map(|f| (f.ty.clone(), true)));
+        roots.extend(op.response.iter().map(|t| (t.clone(), false)));
+        if let Envelope::HttpStatus { error_body, .. } = &p.envelope {
+            roots.push((
+                TypeRef::Named(Named { name: error_body.clone(), kind: NamedKind::Struct, scope: Scope::Provider }),
+                false,
+            ));
+        }
+        let mut seen: BTreeSet<(String, bool)> = BTreeSet::new();
+        while let Some((ty, request)) = roots.pop() {
+            let TypeRef::Named(named) = ty.element().clone() else { continue };
+            let Some((key, def)) = defs(op, &named) else { continue };
+            if !seen.insert((key.clone(), request)) {
+                continue;
+            }
+            let entry = out.entry(key).or_default();
+            entry.operations.insert(op.name.clone());
+            if request {
+                entry.requests = true;
+            } else {
+                entry.responses = true;
+            }
+            if let Some(TypeKind::Struct(fields)) = def.map(|d| d.kind) {
+                roots.extend(fields.into_iter().map(|f| (f.ty, request)));
+            }
+        }
+    }
+    out
+}
