@@ -24,6 +24,51 @@ impl Client {
         Ok(Self { inner })
     }
 
+    /// Exchange an authorization code, or a refresh token, for an access token to the user's resources.
+    ///
+    /// `POST /v2/authorizations/applyToken`
+    pub async fn apply_token(
+        &self,
+        request: &super::apply_token::ApplyTokenRequest,
+    ) -> Result<
+        super::apply_token::ApplyTokenResponse,
+        payspec_runtime::client::Error<super::apply_token::ApplyTokenError>,
+    > {
+        self.inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                super::apply_token::ApplyTokenRequest,
+                _,
+                _,
+            >(
+                &super::apply_token::OPERATION,
+                super::apply_token::path(),
+                None,
+                Some(request),
+            )
+            .await
+    }
+
+    /// Cancel a payment whose result has not come back for a long time, or an authorized payment.
+    ///
+    /// `POST /v2/payments/cancel`
+    pub async fn cancel(
+        &self,
+        request: &super::cancel::CancelRequest,
+    ) -> Result<
+        super::cancel::CancelResponse,
+        payspec_runtime::client::Error<super::cancel::CancelError>,
+    > {
+        self.inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                super::cancel::CancelRequest,
+                _,
+                _,
+            >(&super::cancel::OPERATION, super::cancel::path(), None, Some(request))
+            .await
+    }
+
     /// Capture an authorized payment, in full or in several parts.
     ///
     /// `POST /v2/payments/capture`
@@ -42,5 +87,93 @@ impl Client {
                 _,
             >(&super::capture::OPERATION, super::capture::path(), None, Some(request))
             .await
+    }
+
+    /// Look up the result of a payment by its paymentId or paymentRequestId.
+    ///
+    /// `POST /v2/payments/inquiryPayment`
+    pub async fn inquiry_payment(
+        &self,
+        request: &super::inquiry_payment::InquiryPaymentRequest,
+    ) -> Result<
+        super::inquiry_payment::InquiryPaymentResponse,
+        payspec_runtime::client::Error<super::inquiry_payment::InquiryPaymentError>,
+    > {
+        self.inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                super::inquiry_payment::InquiryPaymentRequest,
+                _,
+                _,
+            >(
+                &super::inquiry_payment::OPERATION,
+                super::inquiry_payment::path(),
+                None,
+                Some(request),
+            )
+            .await
+    }
+
+    /// Look up the result of a refund by its refundId or refundRequestId.
+    ///
+    /// `POST /v2/payments/inquiryRefund`
+    pub async fn inquiry_refund(
+        &self,
+        request: &super::inquiry_refund::InquiryRefundRequest,
+    ) -> Result<
+        super::inquiry_refund::InquiryRefundResponse,
+        payspec_runtime::client::Error<super::inquiry_refund::InquiryRefundError>,
+    > {
+        self.inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                super::inquiry_refund::InquiryRefundRequest,
+                _,
+                _,
+            >(
+                &super::inquiry_refund::OPERATION,
+                super::inquiry_refund::path(),
+                None,
+                Some(request),
+            )
+            .await
+    }
+
+    /// Create a payment order in the wallet, for example a cashier payment the user completes on the wallet's cashier page.
+    ///
+    /// `POST /v2/payments/pay`
+    pub async fn pay(
+        &self,
+        request: &super::pay::PayRequest,
+    ) -> Result<(), payspec_runtime::client::Error<super::pay::PayError>> {
+        let _: serde::de::IgnoredAny = self
+            .inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                super::pay::PayRequest,
+                _,
+                _,
+            >(&super::pay::OPERATION, super::pay::path(), None, Some(request))
+            .await?;
+        Ok(())
+    }
+
+    /// Refund a successful payment, in full or in part.
+    ///
+    /// `POST /v2/payments/refund`
+    pub async fn refund(
+        &self,
+        request: &super::refund::RefundRequest,
+    ) -> Result<(), payspec_runtime::client::Error<super::refund::RefundError>> {
+        let _: serde::de::IgnoredAny = self
+            .inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                super::refund::RefundRequest,
+                _,
+                _,
+            >(&super::refund::OPERATION, super::refund::path(), None, Some(request))
+            .await?;
+        Ok(())
     }
 }

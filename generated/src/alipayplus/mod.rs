@@ -6,7 +6,19 @@
 //!
 //! Transcribed from `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`.
 
+pub mod apply_token;
+
+pub mod cancel;
+
 pub mod capture;
+
+pub mod inquiry_payment;
+
+pub mod inquiry_refund;
+
+pub mod pay;
+
+pub mod refund;
 
 mod client;
 

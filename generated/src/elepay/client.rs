@@ -51,4 +51,203 @@ impl Client {
             )
             .await
     }
+
+    /// Create a charge, capturing it at once or only authorizing it.
+    ///
+    /// `POST /charges`
+    pub async fn create_charge(
+        &self,
+        request: &super::create_charge::ChargeRequest,
+    ) -> Result<
+        super::Charge,
+        payspec_runtime::client::Error<super::create_charge::CreateChargeError>,
+    > {
+        self.inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                super::create_charge::ChargeRequest,
+                _,
+                _,
+            >(
+                &super::create_charge::OPERATION,
+                super::create_charge::path(),
+                None,
+                Some(request),
+            )
+            .await
+    }
+
+    /// Refund all or part of a charge.
+    ///
+    /// `POST /charges/{id}/refunds`
+    pub async fn create_refund(
+        &self,
+        id: &str,
+        request: &super::create_refund::RefundRequest,
+    ) -> Result<
+        super::Refund,
+        payspec_runtime::client::Error<super::create_refund::CreateRefundError>,
+    > {
+        self.inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                super::create_refund::RefundRequest,
+                _,
+                _,
+            >(
+                &super::create_refund::OPERATION,
+                super::create_refund::path(id),
+                None,
+                Some(request),
+            )
+            .await
+    }
+
+    /// List charges, filtered by payment method, time range and status.
+    ///
+    /// `GET /charges`
+    pub async fn list_charges(
+        &self,
+        query: &super::list_charges::ListChargesQuery,
+    ) -> Result<
+        super::list_charges::ChargeList,
+        payspec_runtime::client::Error<super::list_charges::ListChargesError>,
+    > {
+        self.inner
+            .send::<
+                super::list_charges::ListChargesQuery,
+                payspec_runtime::client::NoBody,
+                _,
+                _,
+            >(
+                &super::list_charges::OPERATION,
+                super::list_charges::path(),
+                Some(query),
+                None,
+            )
+            .await
+    }
+
+    /// List the refunds of a charge.
+    ///
+    /// `GET /charges/{id}/refunds`
+    pub async fn list_refunds(
+        &self,
+        id: &str,
+    ) -> Result<
+        super::list_refunds::RefundList,
+        payspec_runtime::client::Error<super::list_refunds::ListRefundsError>,
+    > {
+        self.inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                payspec_runtime::client::NoBody,
+                _,
+                _,
+            >(&super::list_refunds::OPERATION, super::list_refunds::path(id), None, None)
+            .await
+    }
+
+    /// Retrieve a charge by its id.
+    ///
+    /// `GET /charges/{id}`
+    pub async fn retrieve_charge(
+        &self,
+        id: &str,
+    ) -> Result<
+        super::Charge,
+        payspec_runtime::client::Error<super::retrieve_charge::RetrieveChargeError>,
+    > {
+        self.inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                payspec_runtime::client::NoBody,
+                _,
+                _,
+            >(
+                &super::retrieve_charge::OPERATION,
+                super::retrieve_charge::path(id),
+                None,
+                None,
+            )
+            .await
+    }
+
+    /// Retrieve only the state of a charge.
+    ///
+    /// `GET /charges/{id}/status`
+    pub async fn retrieve_charge_status(
+        &self,
+        id: &str,
+    ) -> Result<
+        super::retrieve_charge_status::ChargeStatusObject,
+        payspec_runtime::client::Error<
+            super::retrieve_charge_status::RetrieveChargeStatusError,
+        >,
+    > {
+        self.inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                payspec_runtime::client::NoBody,
+                _,
+                _,
+            >(
+                &super::retrieve_charge_status::OPERATION,
+                super::retrieve_charge_status::path(id),
+                None,
+                None,
+            )
+            .await
+    }
+
+    /// Retrieve one refund of a charge.
+    ///
+    /// `GET /charges/{id}/refunds/{refundId}`
+    pub async fn retrieve_refund(
+        &self,
+        id: &str,
+        refund_id: &str,
+    ) -> Result<
+        super::Refund,
+        payspec_runtime::client::Error<super::retrieve_refund::RetrieveRefundError>,
+    > {
+        self.inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                payspec_runtime::client::NoBody,
+                _,
+                _,
+            >(
+                &super::retrieve_refund::OPERATION,
+                super::retrieve_refund::path(id, refund_id),
+                None,
+                None,
+            )
+            .await
+    }
+
+    /// Revoke (cancel) a charge.
+    ///
+    /// `POST /charges/{id}/revoke`
+    pub async fn revoke_charge(
+        &self,
+        id: &str,
+    ) -> Result<
+        super::Charge,
+        payspec_runtime::client::Error<super::revoke_charge::RevokeChargeError>,
+    > {
+        self.inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                payspec_runtime::client::NoBody,
+                _,
+                _,
+            >(
+                &super::revoke_charge::OPERATION,
+                super::revoke_charge::path(id),
+                None,
+                None,
+            )
+            .await
+    }
 }

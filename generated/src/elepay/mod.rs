@@ -8,6 +8,22 @@
 
 pub mod capture_charge;
 
+pub mod create_charge;
+
+pub mod create_refund;
+
+pub mod list_charges;
+
+pub mod list_refunds;
+
+pub mod retrieve_charge;
+
+pub mod retrieve_charge_status;
+
+pub mod retrieve_refund;
+
+pub mod revoke_charge;
+
 mod client;
 
 pub use client::Client;

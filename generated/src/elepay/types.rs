@@ -16,7 +16,7 @@ pub struct ErrorBody {
     ///
     /// Deprecated: The legacy 5-digit error code, kept only for compatibility; use errorCode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    pub code: Option<serde_json::Value>,
     /// A human-readable message, in the language asked for with Accept-Language (Japanese by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

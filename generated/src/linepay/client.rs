@@ -54,6 +54,126 @@ impl Client {
             .await
     }
 
+    /// Find out whether the user has approved a requested payment.
+    ///
+    /// `GET /v3/payments/requests/{transactionId}/check`
+    ///
+    /// Times out after 20 s unless configured otherwise (the provider's recommendation).
+    pub async fn check_payment_status(
+        &self,
+        transaction_id: &super::TransactionId,
+    ) -> Result<
+        super::check_payment_status::CheckPaymentStatusOutcome,
+        payspec_runtime::client::Error<
+            super::check_payment_status::CheckPaymentStatusError,
+        >,
+    > {
+        let reply = self
+            .inner
+            .send_raw::<
+                payspec_runtime::client::NoQuery,
+                payspec_runtime::client::NoBody,
+            >(
+                &super::check_payment_status::OPERATION,
+                super::check_payment_status::path(transaction_id),
+                None,
+                None,
+            )
+            .await
+            .map_err(payspec_runtime::client::Error::typed)?;
+        let outcome = super::check_payment_status::CheckPaymentStatusOutcome::from_code(
+            reply.code.as_deref().unwrap_or_default(),
+        );
+        Ok(outcome)
+    }
+
+    /// Check that a regKey can still be charged.
+    ///
+    /// `GET /v3/payments/preapprovedPay/{regKey}/check`
+    ///
+    /// Times out after 20 s unless configured otherwise (the provider's recommendation).
+    pub async fn check_reg_key(
+        &self,
+        reg_key: &str,
+        query: &super::check_reg_key::CheckRegKeyQuery,
+    ) -> Result<
+        (),
+        payspec_runtime::client::Error<super::check_reg_key::CheckRegKeyError>,
+    > {
+        let _: serde::de::IgnoredAny = self
+            .inner
+            .send::<
+                super::check_reg_key::CheckRegKeyQuery,
+                payspec_runtime::client::NoBody,
+                _,
+                _,
+            >(
+                &super::check_reg_key::OPERATION,
+                super::check_reg_key::path(reg_key),
+                Some(query),
+                None,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Complete a payment the user has approved.
+    ///
+    /// `POST /v3/payments/{transactionId}/confirm`
+    ///
+    /// Times out after 40 s unless configured otherwise (the provider's recommendation).
+    pub async fn confirm(
+        &self,
+        transaction_id: &super::TransactionId,
+        request: &super::confirm::ConfirmRequest,
+    ) -> Result<
+        super::confirm::ConfirmInfo,
+        payspec_runtime::client::Error<super::confirm::ConfirmError>,
+    > {
+        self.inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                super::confirm::ConfirmRequest,
+                _,
+                _,
+            >(
+                &super::confirm::OPERATION,
+                super::confirm::path(transaction_id),
+                None,
+                Some(request),
+            )
+            .await
+    }
+
+    /// Expire a regKey so that it can no longer be charged.
+    ///
+    /// `POST /v3/payments/preapprovedPay/{regKey}/expire`
+    ///
+    /// Times out after 20 s unless configured otherwise (the provider's recommendation).
+    pub async fn expire_reg_key(
+        &self,
+        reg_key: &str,
+    ) -> Result<
+        (),
+        payspec_runtime::client::Error<super::expire_reg_key::ExpireRegKeyError>,
+    > {
+        let _: serde::de::IgnoredAny = self
+            .inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                payspec_runtime::client::NoBody,
+                _,
+                _,
+            >(
+                &super::expire_reg_key::OPERATION,
+                super::expire_reg_key::path(reg_key),
+                None,
+                None,
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Charge a saved payment method with its regKey, without the user opening LINE.
     ///
     /// `POST /v3/payments/preapprovedPay/{regKey}/payment`
@@ -107,5 +227,76 @@ impl Client {
                 None,
             )
             .await
+    }
+
+    /// Refund a captured payment, in full or in part.
+    ///
+    /// `POST /v3/payments/{transactionId}/refund`
+    ///
+    /// Times out after 20 s unless configured otherwise (the provider's recommendation).
+    pub async fn refund(
+        &self,
+        transaction_id: &super::TransactionId,
+        request: &super::refund::RefundRequest,
+    ) -> Result<
+        super::refund::RefundInfo,
+        payspec_runtime::client::Error<super::refund::RefundError>,
+    > {
+        self.inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                super::refund::RefundRequest,
+                _,
+                _,
+            >(
+                &super::refund::OPERATION,
+                super::refund::path(transaction_id),
+                None,
+                Some(request),
+            )
+            .await
+    }
+
+    /// Reserve a payment and get the URL where the user approves it in LINE.
+    ///
+    /// `POST /v3/payments/request`
+    ///
+    /// Times out after 10 s unless configured otherwise (the provider's recommendation).
+    pub async fn request(
+        &self,
+        request: &super::request::PaymentRequest,
+    ) -> Result<
+        super::request::RequestInfo,
+        payspec_runtime::client::Error<super::request::RequestError>,
+    > {
+        self.inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                super::request::PaymentRequest,
+                _,
+                _,
+            >(&super::request::OPERATION, super::request::path(), None, Some(request))
+            .await
+    }
+
+    /// Cancel an authorization that has not been captured.
+    ///
+    /// `POST /v3/payments/authorizations/{transactionId}/void`
+    ///
+    /// Times out after 20 s unless configured otherwise (the provider's recommendation).
+    pub async fn void(
+        &self,
+        transaction_id: &super::TransactionId,
+    ) -> Result<(), payspec_runtime::client::Error<super::void::VoidError>> {
+        let _: serde::de::IgnoredAny = self
+            .inner
+            .send::<
+                payspec_runtime::client::NoQuery,
+                payspec_runtime::client::NoBody,
+                _,
+                _,
+            >(&super::void::OPERATION, super::void::path(transaction_id), None, None)
+            .await?;
+        Ok(())
     }
 }

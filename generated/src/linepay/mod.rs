@@ -6,13 +6,27 @@
 //! confirm, capture, refund or look it up. Every call is signed with the channel secret (HMAC-SHA256),
 //! and every response is HTTP 200 with a `returnCode` that says whether the call worked.
 //!
-//! Transcribed from `provider-notes.md#line-pay-online-api-v3`, `provider-docs/linepay-capture.txt`, `provider-docs/linepay-payment-details.txt`, `provider-docs/linepay-preapproved-payment.txt`.
+//! Transcribed from `provider-notes.md#line-pay-online-api-v3`, `provider-docs/linepay-capture.txt`, `provider-docs/linepay-payment-details.txt`, `provider-docs/linepay-preapproved-payment.txt`, `https://github.com/enylin/line-pay-merchant/blob/main/src/line-pay-api/type.ts`.
 
 pub mod capture;
+
+pub mod check_payment_status;
+
+pub mod check_reg_key;
+
+pub mod confirm;
+
+pub mod expire_reg_key;
 
 pub mod pay_preapproved;
 
 pub mod payment_details;
+
+pub mod refund;
+
+pub mod request;
+
+pub mod void;
 
 mod client;
 

@@ -256,11 +256,118 @@ pub struct PayInfo {
     pub method: PayMethod,
     /// The amount paid this way.
     pub amount: payspec_runtime::Decimal,
+    /// The name the user gave the credit card in LINE Pay, for preapproved payments; empty when the user set none.
+    #[serde(
+        rename = "creditCardNickname",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub credit_card_nickname: Option<String>,
+    /// The brand of the credit card used for a preapproved payment (VISA, JCB, ...).
+    #[serde(
+        rename = "creditCardBrand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub credit_card_brand: Option<String>,
+    /// The card number with all but the last digits hidden, where LINE Pay sends it.
+    #[serde(
+        rename = "maskedCreditCardNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub masked_credit_card_number: Option<String>,
 }
 
 impl PayInfo {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(method: PayMethod, amount: payspec_runtime::Decimal) -> Self {
-        Self { method, amount }
+        Self {
+            method,
+            amount,
+            credit_card_nickname: Default::default(),
+            credit_card_brand: Default::default(),
+            masked_credit_card_number: Default::default(),
+        }
     }
+}
+
+/// Where an order is shipped, and to whom.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Address {
+    /// The country to ship to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The postal code.
+    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// The state or region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The city.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The street address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Extra address details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optional: Option<String>,
+    /// The person who receives the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<Recipient>,
+}
+
+impl payspec_runtime::Validate for Address {
+    fn validate_at(
+        &self,
+        at: &payspec_runtime::validate::Path<'_>,
+        out: &mut payspec_runtime::validate::Violations,
+    ) {
+        if let Some(value) = &self.recipient {
+            let path = at.field("recipient");
+            payspec_runtime::Validate::validate_at(value, &path, out);
+        }
+    }
+}
+
+/// The person an order is shipped to.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Recipient {
+    /// The recipient's first name.
+    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// The recipient's last name.
+    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// An additional form of the first name (for example its reading).
+    #[serde(
+        rename = "firstNameOptional",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_name_optional: Option<String>,
+    /// An additional form of the last name (for example its reading).
+    #[serde(
+        rename = "lastNameOptional",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_name_optional: Option<String>,
+    /// The recipient's e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The recipient's phone number.
+    #[serde(rename = "phoneNo", default, skip_serializing_if = "Option::is_none")]
+    pub phone_no: Option<String>,
+}
+
+impl payspec_runtime::Validate for Recipient {
+    fn validate_at(
+        &self,
+        _at: &payspec_runtime::validate::Path<'_>,
+        _out: &mut payspec_runtime::validate::Violations,
+    ) {}
 }
