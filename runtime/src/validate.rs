@@ -122,6 +122,8 @@ pub enum Rule {
     MinItems { limit: usize, actual: usize },
     /// A value the provider does not document for this field.
     NotAllowed { value: String, allowed: &'static [&'static str] },
+    /// A path parameter that is empty, `.` or `..`: the request would reach another endpoint.
+    PathSegment { segment: String },
     /// The field must equal a sum (`of`, e.g. `products[].quantity × price`), which comes to `sum`
     /// (or overflows).
     Sum { of: &'static str, sum: Option<String>, actual: String },
@@ -147,6 +149,9 @@ impl fmt::Display for Rule {
             Rule::MaxItems { limit, actual } => write!(f, "has {actual} items; at most {limit} allowed"),
             Rule::MinItems { limit, actual } => write!(f, "has {actual} items; at least {limit} required"),
             Rule::NotAllowed { value, allowed } => write!(f, "is {value:?}; expected one of {}", allowed.join(", ")),
+            Rule::PathSegment { segment } => {
+                write!(f, "has the segment {segment:?}: a path parameter may not be empty, `.` or `..`")
+            }
             Rule::Sum { of, sum: Some(sum), actual } => write!(f, "is {actual}, but {of} add up to {sum}"),
             Rule::Sum { of, sum: None, actual } => {
                 write!(f, "is {actual}, but {of} add up to more than an amount can hold")

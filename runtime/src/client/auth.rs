@@ -217,6 +217,9 @@ impl Auth {
         let Some(key) = &c.wallet_public_key else { return Ok(()) };
         let parsed = alipay_plus::parse_signature_header(signature).map_err(|e| e.to_string())?;
         let client_id = text("client-id").ok_or("the response has no Client-Id header")?;
+        if client_id != c.client_id {
+            return Err(format!("the response is for client {client_id:?}, not this client"));
+        }
         let time = text("response-time").ok_or("the response has no Response-Time header")?;
         let message = alipay_plus::string_to_sign(method, full_path, client_id, time, body);
         key.verify(&message, &parsed.signature_base64).map_err(|e| e.to_string())

@@ -52,7 +52,9 @@ fn null() -> Box<RawValue> {
 }
 
 impl Envelope {
-    pub(crate) fn decode(&self, call: &Call, status: u16, body: &str) -> Result<Reply, ErrorKind<String>> {
+    /// Decodes a response body for `call`: the success payload, or the provider error. The client
+    /// calls this for every response; it is public for custom transports and benchmarks.
+    pub fn decode(&self, call: &Call, status: u16, body: &str) -> Result<Reply, ErrorKind<String>> {
         match self {
             Envelope::LinePay { success_codes } => {
                 if !(200..300).contains(&status) {
@@ -83,6 +85,13 @@ impl Envelope {
                 }))
             }
             Envelope::AlipayPlus => {
+                if !(200..300).contains(&status) {
+                    return Err(undecodable(
+                        status,
+                        body,
+                        "Alipay+ answers results with HTTP 200; this status came from elsewhere",
+                    ));
+                }
                 let parsed: AlipayPlusBody = serde_json::from_str(body)
                     .map_err(|e| undecodable(status, body, format!("not an Alipay+ response: {e}")))?;
                 let result = parsed.result;
@@ -123,8 +132,9 @@ impl Envelope {
                     message: parsed.get("message").and_then(|m| m.as_str()).map(str::to_owned),
                     http_status: status,
                     retryable: facts.retryable,
-                    // A 5xx may have been processed; a 4xx refused the request.
-                    outcome_unknown: facts.outcome_unknown || status >= 500,
+                    // A 5xx may have been processed, unless the spec calls its code temporary (such as
+                    // maintenance); a 4xx refused the request.
+                    outcome_unknown: facts.outcome_unknown || (status >= 500 && !facts.retryable),
                     body: body.to_owned(),
                 }))
             }

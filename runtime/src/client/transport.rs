@@ -4,6 +4,7 @@ use super::auth::Auth;
 use super::envelope::Envelope;
 use super::error::{Error, ErrorKind, TransportError, TransportErrorKind, UndecodableResponse};
 use super::handler::{Call, CallResult};
+use crate::validate::{Rule, ValidationError, Violation};
 
 pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
@@ -19,6 +20,7 @@ pub(crate) struct Transport {
 impl Transport {
     pub(crate) async fn send(&self, call: Call) -> CallResult {
         let fail = |kind| Error::new(call.operation, call.idempotent, kind);
+        check_path(&call.path).map_err(|e| fail(ErrorKind::Validation(e)))?;
         let full_path = format!("{}{}", self.base_path, call.path);
         let mut url = format!("{}{}", self.base_url, call.path);
         if !call.query.is_empty() {
@@ -44,9 +46,13 @@ impl Transport {
             }
             body.extend_from_slice(&chunk);
         }
-        self.auth
-            .verify(call.method.as_str(), &full_path, &headers, &body)
-            .map_err(|e| fail(ErrorKind::BadSignature(e)))?;
+        // Only a 2xx answer can claim success, so only it must be signed: a gateway's error page
+        // (502, 504) is unsigned and is reported as undecodable with its status and body.
+        if (200..300).contains(&status) {
+            self.auth
+                .verify(call.method.as_str(), &full_path, &headers, &body)
+                .map_err(|e| fail(ErrorKind::BadSignature(e)))?;
+        }
         let text = match String::from_utf8(body) {
             Ok(text) => text,
             Err(e) => {
@@ -58,6 +64,23 @@ impl Transport {
             }
         };
         self.envelope.decode(&call, status, &text).map_err(fail)
+    }
+}
+
+/// Refuses a path with an empty, `.` or `..` segment: it comes from an empty or dot path parameter,
+/// and URL parsing would send the request (and its credentials) to another endpoint.
+fn check_path(path: &str) -> Result<(), ValidationError> {
+    let bad = path.split('/').skip(1).find(|s| {
+        s.is_empty() || matches!(s.to_ascii_lowercase().as_str(), "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e.")
+    });
+    match bad {
+        Some(segment) => Err(ValidationError {
+            violations: vec![Violation {
+                path: "path".into(),
+                rule: Rule::PathSegment { segment: segment.to_owned() },
+            }],
+        }),
+        None => Ok(()),
     }
 }
 

@@ -59,7 +59,10 @@ fn same_id(value: Option<&Value>, id: &str) -> bool {
 fn settled(call: &Call, id: &str, details: &Value) -> Option<Value> {
     let entry = details.as_array()?.iter().find(|e| same_id(e.get("transactionId"), id))?;
     let status = entry.get("payStatus").and_then(Value::as_str);
-    let core = || json!({ "orderId": entry.get("orderId"), "transactionId": entry.get("transactionId"), "payInfo": entry.get("payInfo") });
+    // Payment Details may leave payInfo out; the call's answer still says what happened.
+    let pay_info = entry.get("payInfo").cloned().unwrap_or_else(|| json!([]));
+    let core =
+        || json!({ "orderId": entry.get("orderId"), "transactionId": entry.get("transactionId"), "payInfo": pay_info });
     match call.operation {
         "capture" if status == Some("CAPTURE") => Some(core()),
         "confirm" if matches!(status, Some("AUTHORIZATION" | "CAPTURE")) => Some(core()),
