@@ -42,27 +42,80 @@ impl std::fmt::Display for EmitError {
 
 impl std::error::Error for EmitError {}
 
-/// Every file of the crate, in a fixed order.
+/// One file to render.
+enum Unit<'m> {
+    Lib,
+    ProviderModule(&'m Provider),
+    ProviderTypes(&'m Provider, &'m HashSet<(Scope, String)>),
+    Client(&'m Provider),
+    Operation(&'m Provider, &'m Operation, &'m HashSet<(Scope, String)>),
+}
+
+/// Every file of the crate, in a fixed order. Files are rendered on all cores (each file is
+/// independent); the order, and so the output, does not depend on the thread count.
 pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
-    let mut files = vec![GeneratedFile { path: "Cargo.toml".into(), contents: manifest(model) }];
-    files.push(rust_file("src/lib.rs", "spec/", lib_rs(model))?);
-    for p in &model.providers {
-        let validated = validated_types(p);
-        files.push(rust_file(&format!("src/{}/mod.rs", p.name), &p.loc.file, provider_module(p))?);
+    let validated: Vec<HashSet<(Scope, String)>> = model.providers.iter().map(validated_types).collect();
+    let mut units = vec![Unit::Lib];
+    for (p, validated) in model.providers.iter().zip(&validated) {
+        units.push(Unit::ProviderModule(p));
         if !p.types.is_empty() {
+            units.push(Unit::ProviderTypes(p, validated));
+        }
+        units.push(Unit::Client(p));
+        units.extend(p.operations.iter().map(|op| Unit::Operation(p, op, validated)));
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(units.len().max(1));
+    // Round-robin, so that large and small files spread evenly over the threads.
+    let mut rendered: Vec<Option<Result<GeneratedFile, EmitError>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let units = &units;
+                scope.spawn(move || {
+                    units
+                        .iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(i, u)| (i, render(model, u)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut slots: Vec<Option<Result<GeneratedFile, EmitError>>> = (0..units.len()).map(|_| None).collect();
+        for handle in handles {
+            let Ok(part) = handle.join() else { continue };
+            for (i, file) in part {
+                slots[i] = Some(file);
+            }
+        }
+        slots
+    });
+    let mut files = vec![GeneratedFile { path: "Cargo.toml".into(), contents: manifest(model) }];
+    for slot in rendered.drain(..) {
+        let file =
+            slot.ok_or_else(|| EmitError { path: "(worker)".into(), message: "a rendering thread panicked".into() })?;
+        files.push(file?);
+    }
+    Ok(files)
+}
+
+fn render(model: &Model, unit: &Unit<'_>) -> Result<GeneratedFile, EmitError> {
+    match unit {
+        Unit::Lib => rust_file("src/lib.rs", "spec/", lib_rs(model)),
+        Unit::ProviderModule(p) => rust_file(&format!("src/{}/mod.rs", p.name), &p.loc.file, provider_module(p)),
+        Unit::ProviderTypes(p, validated) => {
             let defs = p.types.iter().map(|t| {
                 types::type_def(t, Here::ProviderTypes, validated.contains(&(Scope::Provider, t.name.clone())))
             });
             let doc = docs::inner(&[format!("Types shared by several {} operations.", p.title)]);
-            files.push(rust_file(&format!("src/{}/types.rs", p.name), &p.loc.file, quote!(#doc #(#defs)*))?);
+            rust_file(&format!("src/{}/types.rs", p.name), &p.loc.file, quote!(#doc #(#defs)*))
         }
-        files.push(rust_file(&format!("src/{}/client.rs", p.name), &p.loc.file, client::client_module(p))?);
-        for op in &p.operations {
-            let tokens = operation::operation_module(p, op, &validated);
-            files.push(rust_file(&format!("src/{}/{}.rs", p.name, op.name), &op.loc.file, tokens)?);
+        Unit::Client(p) => rust_file(&format!("src/{}/client.rs", p.name), &p.loc.file, client::client_module(p)),
+        Unit::Operation(p, op, validated) => {
+            let tokens = operation::operation_module(p, op, validated);
+            rust_file(&format!("src/{}/{}.rs", p.name, op.name), &op.loc.file, tokens)
         }
     }
-    Ok(files)
 }
 
 fn header(comment: &str, source: &str) -> String {

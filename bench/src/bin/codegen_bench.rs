@@ -1,0 +1,173 @@
+//! Generator benchmark: load + check + emit, in process, of the real spec/ and of synthetic spec sets
+//! of 100, 1,000 and 5,000 operations that this program writes itself; peak heap of each; and the
+//! wall time of `cargo xtask codegen --check` on the real spec/.
+//!
+//! `cargo run --release -p payspec-bench --bin codegen_bench`
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use payspec_bench::{CountingAllocator, median_of, peak_bytes_during, report, show};
+use payspec_codegen::{generate, load_dir};
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
+
+/// Operations per synthetic provider, so modules stay the size real providers have.
+const OPS_PER_PROVIDER: usize = 100;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Loads, checks and emits `spec_dir`; returns how many files were generated.
+fn run_generator(spec_dir: &Path) -> usize {
+    let model = load_dir(spec_dir, "spec").unwrap_or_else(|e| panic!("the bench spec does not load: {e}"));
+    generate(&model).unwrap_or_else(|e| panic!("{e}")).len()
+}
+
+fn main() {
+    println!("generator: load + check + emit in process (release build)\n");
+    let real = workspace().join("spec");
+    let files = run_generator(&real);
+    let real_time = median_of(20, || {
+        run_generator(&real);
+    });
+    report(
+        &format!("real spec/ ({files} files)"),
+        &show(real_time),
+        "< 100 ms",
+        real_time < Duration::from_millis(100),
+    );
+
+    let mut per_size = Vec::new();
+    for (operations, runs) in [(100, 15), (1_000, 7), (5_000, 5)] {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        write_synthetic(dir.path(), operations);
+        run_generator(dir.path());
+        let time = median_of(runs, || {
+            run_generator(dir.path());
+        });
+        let (_, peak) = peak_bytes_during(|| run_generator(dir.path()));
+        let mb = peak as f64 / 1e6;
+        let (goal, met) = match operations {
+            1_000 => ("< 2 s", time < Duration::from_secs(2)),
+            _ => ("-", true),
+        };
+        report(&format!("synthetic, {operations} operations"), &show(time), goal, met);
+        let load = median_of(runs, || {
+            load_dir(dir.path(), "spec").unwrap_or_else(|e| panic!("{e}"));
+        });
+        report(&format!("  of which load + check"), &show(load), "-", true);
+        let (mem_goal, mem_met) = if operations == 1_000 { ("< 200 MB", mb < 200.0) } else { ("-", true) };
+        report(&format!("synthetic, {operations} operations: peak heap"), &format!("{mb:.1} MB"), mem_goal, mem_met);
+        per_size.push((operations, time));
+    }
+    let ratio = per_size[2].1.as_secs_f64() / per_size[1].1.as_secs_f64();
+    report("time(5,000 ops) / time(1,000 ops)", &format!("{ratio:.2}x"), "<= 5.5x", ratio <= 5.5);
+
+    // The command maintainers and CI run, once built: cargo's own start-up included.
+    let check = || {
+        let status = Command::new(env!("CARGO"))
+            .args(["xtask", "codegen", "--check"])
+            .current_dir(workspace())
+            .output()
+            .unwrap_or_else(|e| panic!("cargo xtask: {e}"));
+        assert!(status.status.success(), "generated/ is stale: {}", String::from_utf8_lossy(&status.stderr));
+    };
+    check();
+    let check_time = median_of(5, check);
+    report("`cargo xtask codegen --check` (built)", &show(check_time), "< 1 s", check_time < Duration::from_secs(1));
+}
+
+/// A synthetic spec tree with `operations` operations over providers of 100 each: varied fields,
+/// byte and character limits, nested lists with a sum rule, enums, path and query parameters,
+/// shared codes with classifications and codes of each operation.
+fn write_synthetic(dir: &Path, operations: usize) {
+    let providers = operations.div_ceil(OPS_PER_PROVIDER);
+    for p in 0..providers {
+        let folder = dir.join(format!("p{p:03}"));
+        std::fs::create_dir_all(&folder).unwrap_or_else(|e| panic!("{e}"));
+        let mut provider = format!(
+            "provider: p{p:03}\ntitle: Synthetic provider {p}\nsource: synthetic\nbase_urls: {{ sandbox: https://sandbox.p{p}.example, production: https://p{p}.example }}\n\
+             auth: line_pay_hmac_sha256\nenvelope: {{ kind: line_pay, success_codes: [\"0000\"] }}\nclassifications:\n  expires_key: The key must be expired.\ncodes:\n"
+        );
+        for c in 0..20 {
+            let _ = writeln!(
+                provider,
+                "  \"{}\": {{ name: Shared{c}, description: Shared code {c}., retryable: {} }}",
+                1000 + c,
+                c % 4 == 0
+            );
+        }
+        provider.push_str(
+            "types:\n  Id:\n    kind: string\n    description: A 19-digit id.\n    charset: digits\n    min_chars: 19\n    max_chars: 19\n    wire: number\n\
+             \x20 Currency:\n    kind: enum\n    description: A currency.\n    values: { USD: Dollar., JPY: Yen., TWD: Taiwan dollar., THB: Baht. }\n\
+             \x20 Item:\n    kind: struct\n    description: A line item.\n    fields:\n\
+             \x20     name: { type: string, required: true, max_bytes: 4000, description: The name. }\n\
+             \x20     quantity: { type: integer, required: true, minimum: 1, description: How many. }\n\
+             \x20     price: { type: decimal, required: true, minimum: 0, description: The price. }\n",
+        );
+        std::fs::write(folder.join("provider.yaml"), provider).unwrap_or_else(|e| panic!("{e}"));
+        for o in 0..OPS_PER_PROVIDER.min(operations - p * OPS_PER_PROVIDER) {
+            std::fs::write(folder.join(format!("op{o:03}.yaml")), operation(o)).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+}
+
+fn operation(o: usize) -> String {
+    let mut s = format!(
+        "source: synthetic\nsummary: Operation {o}.\nmethod: {}\npath: /v1/things/{{id}}/op{o}\ntimeout_seconds: {}\n\
+         path_params:\n  id: {{ type: Id, description: The thing. }}\n",
+        if o % 3 == 0 { "GET" } else { "POST" },
+        10 + o % 50,
+    );
+    if o % 3 == 0 {
+        s.push_str(
+            "query:\n  ids: { type: list<Id>, max_items: 100, description: More ids. }\n\
+             \x20 view: { type: Currency, description: A filter. }\nresponse: Answer\n",
+        );
+    } else {
+        s.push_str("request: Body\nresponse: Answer\n");
+    }
+    s.push_str("codes:\n");
+    for c in 0..5 {
+        let code = 1000 + (o + c * 3) % 20;
+        if c == 0 {
+            let _ = writeln!(s, "  - {{ code: \"{code}\", expires_key: true }}");
+        } else {
+            let _ = writeln!(s, "  - \"{code}\"");
+        }
+    }
+    for c in 0..5 {
+        let _ = writeln!(s, "  - {{ code: \"{}\", name: Own{c}, description: Code {c} of operation {o}. }}", 2000 + c);
+    }
+    s.push_str("types:\n");
+    if o % 3 != 0 {
+        let _ = write!(
+            s,
+            "  Body:\n    kind: struct\n    description: The body.\n    fields:\n\
+             \x20     amount: {{ type: decimal, required: true, minimum: 0, description: The amount. }}\n\
+             \x20     currency: {{ type: Currency, required: true, max_bytes: 3, description: The currency. }}\n\
+             \x20     orderId: {{ type: string, required: true, max_bytes: {}, description: The order. }}\n\
+             \x20     note: {{ type: string, max_chars: {}, description: A note. }}\n\
+             \x20     tags: {{ type: list<string>, max_items: 10, max_bytes: 30, description: Tags. }}\n\
+             \x20     items: {{ type: list<Item>, required: true, max_items: 50, description: The items. }}\n\
+             \x20     metadata: {{ type: map<string>, max_items: 20, max_bytes: 255, description: Metadata. }}\n\
+             \x20   sums:\n      - {{ over: items, of: [quantity, price], equals: amount }}\n",
+            50 + o % 100,
+            100 + o % 400,
+        );
+    }
+    s.push_str(
+        "  Answer:\n    kind: struct\n    description: The result.\n    fields:\n\
+         \x20     id: { type: Id, required: true, description: The id. }\n\
+         \x20     status: { type: Status, description: The status. }\n\
+         \x20     createdAt: { type: string, description: When. }\n\
+         \x20     items: { type: list<Item>, description: The items. }\n\
+         \x20 Status:\n    kind: enum\n    description: A status.\n    values: { DONE: Done., PENDING: Pending., FAILED: Failed. }\n",
+    );
+    s
+}

@@ -1,0 +1,89 @@
+//! Measuring helpers shared by the bench binaries: medians of repeated timings, and a counting
+//! allocator for allocation counts and peak heap use. Timings are wall-clock medians; see
+//! BENCHMARKS.md for the machine and the commands.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Counts allocations and tracks current and peak heap bytes, for the whole process.
+pub struct CountingAllocator;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+/// Allocations made while `f` runs.
+pub fn allocations_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let out = f();
+    (out, ALLOCATIONS.load(Ordering::Relaxed) - before)
+}
+
+/// The heap's high-water mark while `f` runs, above what was live when it started.
+pub fn peak_bytes_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let out = f();
+    (out, PEAK.load(Ordering::Relaxed).saturating_sub(base))
+}
+
+/// The median of `runs` timings of `f`.
+pub fn median_of(runs: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// The median time of one call of `f`, from `batches` batches of `per_batch` calls: for work too
+/// short to time one call at a time.
+pub fn median_per_call(batches: usize, per_batch: usize, mut f: impl FnMut()) -> Duration {
+    let total = median_of(batches, || {
+        for _ in 0..per_batch {
+            f();
+        }
+    });
+    total / u32::try_from(per_batch.max(1)).unwrap_or(u32::MAX)
+}
+
+/// `1.234 ms`, `56.7 µs`, `890 ns`.
+pub fn show(d: Duration) -> String {
+    let ns = d.as_nanos();
+    if ns >= 1_000_000_000 {
+        format!("{:.3} s", d.as_secs_f64())
+    } else if ns >= 1_000_000 {
+        format!("{:.3} ms", ns as f64 / 1e6)
+    } else if ns >= 1_000 {
+        format!("{:.2} µs", ns as f64 / 1e3)
+    } else {
+        format!("{ns} ns")
+    }
+}
+
+/// One result line: the name, the measured value, the goal, and whether it is met.
+pub fn report(name: &str, value: &str, goal: &str, met: bool) {
+    println!("{name:<48} {value:>14}   goal {goal:<18} {}", if met { "met" } else { "NOT MET" });
+}
