@@ -60,7 +60,7 @@ fn main() {
         let load = median_of(runs, || {
             load_dir(dir.path(), "spec").unwrap_or_else(|e| panic!("{e}"));
         });
-        report(&format!("  of which load + check"), &show(load), "-", true);
+        report("  of which load + check", &show(load), "-", true);
         let (mem_goal, mem_met) = if operations == 1_000 { ("< 200 MB", mb < 200.0) } else { ("-", true) };
         report(&format!("synthetic, {operations} operations: peak heap"), &format!("{mb:.1} MB"), mem_goal, mem_met);
         per_size.push((operations, time));
