@@ -25,3 +25,45 @@ impl fmt::Display for UnknownValue {
         f.write_str(&self.0)
     }
 }
+
+/// Deserializes an open enum from a string without allocating for known values: `parse` sees the
+/// borrowed text, and only an unknown value is copied into `UnknownValue`.
+pub fn deserialize_open<'de, D: serde::Deserializer<'de>, T>(
+    deserializer: D,
+    parse: fn(&str) -> T,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_str(OpenVisitor(parse))
+}
+
+struct OpenVisitor<T>(fn(&str) -> T);
+
+impl<T> serde::de::Visitor<'_> for OpenVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+        Ok((self.0)(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(value: &str) -> Result<u8, UnknownValue> {
+        if value == "A" { Ok(1) } else { Err(UnknownValue::new_unchecked(value)) }
+    }
+
+    #[test]
+    fn open_values_decode_borrowed_and_escaped() {
+        let mut de = serde_json::Deserializer::from_str(r#""A""#);
+        assert_eq!(deserialize_open(&mut de, parse).unwrap(), Ok(1));
+        let mut de = serde_json::Deserializer::from_str(r#""B\u0041""#);
+        assert_eq!(deserialize_open(&mut de, parse).unwrap(), Err(UnknownValue::new_unchecked("BA")));
+        let mut de = serde_json::Deserializer::from_str("1");
+        assert!(deserialize_open(&mut de, parse).is_err());
+    }
+}

@@ -222,8 +222,7 @@ pub fn open_enum(name: &str, description: &str, values: &[EnumValue]) -> TokenSt
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::parse(&value))
+                payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
             }
         }
     }

@@ -192,8 +192,7 @@ impl<'de> serde::Deserialize<'de> for GrantType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::parse(&value))
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
     }
 }
 

@@ -224,8 +224,7 @@ impl<'de> serde::Deserialize<'de> for ChargeTimeField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::parse(&value))
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
     }
 }
 
@@ -297,8 +296,7 @@ impl<'de> serde::Deserialize<'de> for SortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::parse(&value))
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
     }
 }
 

@@ -176,8 +176,7 @@ impl<'de> serde::Deserialize<'de> for PaymentDetailsFields {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::parse(&value))
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
     }
 }
 
@@ -257,8 +256,7 @@ impl<'de> serde::Deserialize<'de> for TransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::parse(&value))
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
     }
 }
 
@@ -343,8 +341,7 @@ impl<'de> serde::Deserialize<'de> for PayStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::parse(&value))
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
     }
 }
 

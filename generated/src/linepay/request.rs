@@ -496,8 +496,7 @@ impl<'de> serde::Deserialize<'de> for ConfirmUrlType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::parse(&value))
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
     }
 }
 
@@ -657,8 +656,7 @@ impl<'de> serde::Deserialize<'de> for PayType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::parse(&value))
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
     }
 }
 
@@ -804,8 +802,7 @@ impl<'de> serde::Deserialize<'de> for ShippingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::parse(&value))
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
     }
 }
 
@@ -877,8 +874,7 @@ impl<'de> serde::Deserialize<'de> for FeeInquiryType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::parse(&value))
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
     }
 }
 

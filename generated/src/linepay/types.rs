@@ -166,8 +166,7 @@ impl<'de> serde::Deserialize<'de> for Currency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::parse(&value))
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
     }
 }
 
@@ -243,8 +242,7 @@ impl<'de> serde::Deserialize<'de> for PayMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::parse(&value))
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
     }
 }
 
