@@ -288,8 +288,10 @@ impl Client {
     }
 }
 
-/// reqwest with rustls on ring (no C toolchain or cmake needed) and the platform's root certificates.
-fn default_http_client() -> Result<reqwest::Client, BuildError> {
+/// The HTTP client a `Client` builds when none is given: reqwest with rustls on ring (no C toolchain
+/// or cmake needed), the platform's root certificates and a 10 s connect timeout. Build one yourself
+/// to share its connection pool between clients with `Config::http_client`.
+pub fn default_http_client() -> Result<reqwest::Client, BuildError> {
     use rustls_platform_verifier::BuilderVerifierExt;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let tls = rustls::ClientConfig::builder_with_provider(provider)
