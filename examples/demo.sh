@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --quiet -p payspec-examples || exit 1
-bin=target/debug
+bin=${CARGO_TARGET_DIR:-target}/debug
 port=${PORT:-18080}
 
 export LINEPAY_CHANNEL_ID=1234567890 LINEPAY_CHANNEL_SECRET=demo-channel-secret
@@ -33,3 +33,10 @@ step $bin/alipayplus_capture capture-1 payment-1 500 USD
 step $bin/alipayplus_capture capture-2 missing
 step $bin/elepay_capture_charge ch_1 800
 step $bin/elepay_capture_charge ch_missing
+
+# Whole flows against the same fake, whose simulators remember every step: each prints its calls and
+# the responses or typed errors as JSON, and ends with the illegal steps the provider refuses.
+step $bin/linepay_flow
+step $bin/linepay_preapproved_flow
+step $bin/alipayplus_flow
+step $bin/elepay_flow

@@ -119,6 +119,20 @@ pub fn report<T: serde::Serialize, E: ErrorCode + Display>(result: Result<T, Err
     }
 }
 
+/// Prints one step of a flow on stdout: the call, then the response or the typed error as JSON; and
+/// hands the result back so that the flow can go on with it.
+pub fn step<T: serde::Serialize, E: ErrorCode + Display>(
+    call: &str,
+    result: Result<T, Error<E>>,
+) -> Result<T, Error<E>> {
+    let shown = match &result {
+        Ok(response) => serde_json::to_value(response).unwrap_or_default(),
+        Err(error) => json!({ "error": error_json(error) }),
+    };
+    println!("\n== {call}\n{}", serde_json::to_string_pretty(&shown).unwrap_or_default());
+    result
+}
+
 /// Runs an example's body, printing setup problems (missing variables, bad arguments) plainly.
 pub fn run(body: impl std::future::Future<Output = Result<ExitCode, String>>) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {

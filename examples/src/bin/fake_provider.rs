@@ -1,19 +1,27 @@
 //! A local stand-in for LINE Pay, Alipay+ and elepay on one address, for trying the examples
 //! without sandbox accounts. It checks each request's signature with the same credentials the
-//! examples read from the environment and answers like the provider would:
+//! examples read from the environment (a wrong one gets LINE Pay `1106`, Alipay+ `SIGNATURE_INVALID`,
+//! elepay 401 `M004001`) and passes the rest to the stateful simulators of `payspec-fakes`, which
+//! remember what was requested, authorized, captured and refunded and answer illegal steps with the
+//! provider's documented codes. It starts with a little state for `demo.sh`'s single-call examples:
 //!
-//! - LINE Pay capture succeeds, except amount 0, which gets `1183`; pay preapproved with the regKey
-//!   `expired` gets `1193`; a wrong signature gets `1106`; payment details returns each id.
-//! - Alipay+ capture (under `/api/open`) succeeds, except payment id `missing`: `AUTH_NOT_FOUND`.
+//! - LINE Pay: transaction `2021121300698360310` authorized for 1000 TWD (capture it once; amount 0
+//!   gets `1183`), and the expired regKey `expired` (`1193`). New transactions count up from there.
+//! - Alipay+ (under `/api/open`): payment `payment-1` paid with 10.00 USD (1000), ready to capture; an
+//!   unknown payment id such as `missing` gets `AUTH_NOT_FOUND`. A request id that starts with
+//!   `lost-answer-` has its first answer lost: the call takes effect but is answered `U`
+//!   `UNKNOWN_EXCEPTION`, and calling again with the same id returns the real result.
 //!   It needs `FAKE_MERCHANT_PUBLIC_KEY_FILE` and `FAKE_WALLET_PRIVATE_KEY_FILE`.
-//! - elepay capture succeeds, except charge `ch_missing`: HTTP 400 `M002003`.
+//! - elepay: charge `ch_1` authorized for 1000 JPY, not captured; an unknown charge such as
+//!   `ch_missing` gets HTTP 400 `M002003`.
 //!
 //! `cargo run -p payspec-examples --bin fake_provider -- 127.0.0.1:8080` (loopback only).
 
+use std::collections::HashSet;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
@@ -21,119 +29,102 @@ use hyper::{Request, Response};
 use payspec::runtime::secret::SecretString;
 use payspec::runtime::signing::{alipay_plus, line_pay};
 use payspec::runtime::time::iso8601_utc;
+use payspec_fakes::{Answer, alipayplus, elepay, linepay};
 use serde_json::{Value, json};
+
+/// The path prefix of the fake Alipay+ wallet.
+const WALLET_PREFIX: &str = "/api/open";
+/// Request ids with this prefix have their first answer lost.
+const LOST_ANSWER: &str = "lost-answer-";
 
 struct Fake {
     channel_secret: Option<SecretString>,
     elepay_key: Option<String>,
     merchant_key: Option<alipay_plus::PublicKey>,
     wallet_key: Option<alipay_plus::PrivateKey>,
+    linepay: Mutex<linepay::Simulator>,
+    alipayplus: Mutex<alipayplus::Simulator>,
+    elepay: Mutex<elepay::Simulator>,
+    /// `lost-answer-` request ids already handed to the Alipay+ simulator.
+    lost_answers: Mutex<HashSet<String>>,
 }
 
-type Answer = (u16, Vec<(&'static str, String)>, String);
+type Reply = (u16, Vec<(&'static str, String)>, String);
 
-fn line_pay_reply(code: &str, info: Value) -> Answer {
-    let body =
-        json!({"returnCode": code, "returnMessage": if code == "0000" { "Success." } else { "Error." }, "info": info});
-    (200, Vec::new(), body.to_string())
+fn reply(answer: Answer) -> Reply {
+    (answer.status, Vec::new(), answer.body)
+}
+
+fn line_pay_reply(code: &str) -> Reply {
+    (200, Vec::new(), json!({"returnCode": code, "returnMessage": "Error."}).to_string())
 }
 
 impl Fake {
-    fn line_pay(&self, method: &str, path: &str, query: &str, headers: &hyper::HeaderMap, body: &[u8]) -> Answer {
+    fn line_pay(&self, method: &str, path: &str, query: &str, headers: &hyper::HeaderMap, body: &[u8]) -> Reply {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        let Some(secret) = &self.channel_secret else { return line_pay_reply("1104", Value::Null) };
+        let Some(secret) = &self.channel_secret else { return line_pay_reply("1104") };
         let payload = if method == "GET" { query.as_bytes() } else { body };
         let expected = line_pay::signature(secret, path, payload, header("x-line-authorization-nonce"));
         if header("x-line-authorization") != expected {
-            return line_pay_reply("1106", Value::Null);
+            return line_pay_reply("1106");
         }
-        let request: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        let segments: Vec<&str> = path.split('/').collect();
-        match (method, segments.as_slice()) {
-            ("POST", ["", "v3", "payments", "authorizations", id, "capture"]) => {
-                if request["amount"].as_f64() == Some(0.0) {
-                    return line_pay_reply("1183", Value::Null);
-                }
-                let id: Value = serde_json::from_str(id).unwrap_or(Value::Null);
-                let pay_info = json!([{"method": "BALANCE", "amount": request["amount"]}]);
-                line_pay_reply("0000", json!({"orderId": "order-1", "transactionId": id, "payInfo": pay_info}))
-            }
-            ("GET", ["", "v3", "payments"]) => {
-                let ids = query.split('&').filter_map(|p| p.strip_prefix("transactionId="));
-                let info: Vec<Value> = ids
-                    .map(|id| {
-                        let id: Value = serde_json::from_str(id).unwrap_or(Value::Null);
-                        json!({"transactionId": id, "orderId": "order-1", "payStatus": "CAPTURE", "currency": "TWD",
-                               "payInfo": [{"method": "CREDIT_CARD", "amount": 1000}]})
-                    })
-                    .collect();
-                line_pay_reply("0000", Value::Array(info))
-            }
-            ("POST", ["", "v3", "payments", "preapprovedPay", reg_key, "payment"]) => {
-                if *reg_key == "expired" {
-                    return line_pay_reply("1193", Value::Null);
-                }
-                let id: Value = serde_json::from_str("2021121300698360999").unwrap_or(Value::Null);
-                line_pay_reply(
-                    "0000",
-                    json!({"transactionId": id, "transactionDate": iso8601_utc(std::time::SystemTime::now())}),
-                )
-            }
-            _ => (404, Vec::new(), "not a LINE Pay path this fake knows".into()),
-        }
+        let mut simulator = self.linepay.lock().unwrap_or_else(|e| e.into_inner());
+        reply(simulator.handle(method, path, query, body))
     }
 
-    fn alipay_plus(&self, path: &str, headers: &hyper::HeaderMap, body: &[u8]) -> Answer {
+    fn alipay_plus(&self, method: &str, path: &str, headers: &hyper::HeaderMap, body: &[u8]) -> Reply {
         let (Some(merchant), Some(wallet)) = (&self.merchant_key, &self.wallet_key) else {
             return (500, Vec::new(), "set FAKE_MERCHANT_PUBLIC_KEY_FILE and FAKE_WALLET_PRIVATE_KEY_FILE".into());
         };
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
         let client_id = header("client-id").to_owned();
-        let signed = alipay_plus::string_to_sign("POST", path, &client_id, header("request-time"), body);
+        let signed = alipay_plus::string_to_sign(method, path, &client_id, header("request-time"), body);
         let verified = alipay_plus::parse_signature_header(header("signature"))
             .ok()
             .is_some_and(|s| merchant.verify(&signed, &s.signature_base64).is_ok());
-        let request: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        let reply = if !verified {
-            json!({"result": {"resultCode": "SIGNATURE_INVALID", "resultStatus": "F", "resultMessage": "bad signature"}})
-        } else if request["paymentId"] == "missing" {
-            json!({"result": {"resultCode": "AUTH_NOT_FOUND", "resultStatus": "F", "resultMessage": "not found"}})
+        let answer = if verified {
+            let operation = path.strip_prefix(WALLET_PREFIX).unwrap_or(path);
+            let mut simulator = self.alipayplus.lock().unwrap_or_else(|e| e.into_inner());
+            self.lose_first_answer(&mut simulator, body);
+            simulator.handle(method, operation, "", body)
         } else {
-            json!({"result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"},
-                   "captureRequestId": request["captureRequestId"], "captureId": "cap-1", "paymentId": request["paymentId"],
-                   "captureAmount": request["captureAmount"], "captureTime": iso8601_utc(std::time::SystemTime::now())})
+            let result =
+                json!({"resultCode": "SIGNATURE_INVALID", "resultStatus": "F", "resultMessage": "bad signature"});
+            Answer::json(200, &json!({ "result": result }))
         };
-        let body = reply.to_string();
         let time = iso8601_utc(std::time::SystemTime::now());
-        let message = alipay_plus::string_to_sign("POST", path, &client_id, &time, body.as_bytes());
+        let message = alipay_plus::string_to_sign(method, path, &client_id, &time, answer.body.as_bytes());
         let signature = wallet.sign(&message).map(|s| alipay_plus::signature_header(&s, 1)).unwrap_or_default();
-        (200, vec![("client-id", client_id), ("response-time", time), ("signature", signature)], body)
+        (answer.status, vec![("client-id", client_id), ("response-time", time), ("signature", signature)], answer.body)
     }
 
-    fn elepay(&self, path: &str, headers: &hyper::HeaderMap, body: &[u8]) -> Answer {
+    /// The first time a `lost-answer-` request id comes in, the simulator loses its answer.
+    fn lose_first_answer(&self, simulator: &mut alipayplus::Simulator, body: &[u8]) {
+        let request: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let mut seen = self.lost_answers.lock().unwrap_or_else(|e| e.into_inner());
+        for field in ["paymentRequestId", "captureRequestId", "refundRequestId"] {
+            if let Some(id) = request[field].as_str().filter(|id| id.starts_with(LOST_ANSWER)) {
+                if seen.insert(id.to_owned()) {
+                    simulator.lose_answer(id);
+                }
+            }
+        }
+    }
+
+    fn elepay(&self, method: &str, path: &str, query: &str, headers: &hyper::HeaderMap, body: &[u8]) -> Reply {
         let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
         let key = self.elepay_key.as_deref().unwrap_or_default();
         let basic = format!("{key}:");
         let authorized = !key.is_empty()
             && (auth == format!("Bearer {key}")
                 || auth.strip_prefix("Basic ").is_some_and(|b| decode_base64(b) == basic));
-        let error = |status: u16, code: &str, message: &str| {
-            (status, Vec::new(), json!({"errorCode": code, "message": message, "requestId": "req-1"}).to_string())
-        };
         if !authorized {
-            return error(401, "M004001", "The API key provided is invalid.");
+            let error =
+                json!({"errorCode": "M004001", "message": "The API key provided is invalid.", "requestId": "req-1"});
+            return (401, Vec::new(), error.to_string());
         }
-        let request: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        match path.split('/').collect::<Vec<_>>().as_slice() {
-            ["", "charges", "ch_missing", "capture"] => error(400, "M002003", "The requested resource does not exist."),
-            ["", "charges", id, "capture"] => {
-                let amount = request["amount"].as_i64().unwrap_or(1000);
-                let charge = json!({"id": id, "object": "charge", "liveMode": false, "amount": amount, "currency": "JPY",
-                                    "paymentMethod": "creditcard", "status": "captured", "paid": true});
-                (200, Vec::new(), charge.to_string())
-            }
-            _ => error(400, "M002003", "The requested resource does not exist."),
-        }
+        let mut simulator = self.elepay.lock().unwrap_or_else(|e| e.into_inner());
+        reply(simulator.handle(method, path, query, body))
     }
 }
 
@@ -151,10 +142,10 @@ async fn serve(fake: Arc<Fake>, request: Request<Incoming>) -> Result<Response<F
     let body = request.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
     let (status, extra, text) = if path.starts_with("/v3/") {
         fake.line_pay(&method, &path, &query, &headers, &body)
-    } else if path.starts_with("/api/open/v2/") {
-        fake.alipay_plus(&path, &headers, &body)
+    } else if path.starts_with(WALLET_PREFIX) {
+        fake.alipay_plus(&method, &path, &headers, &body)
     } else {
-        fake.elepay(&path, &headers, &body)
+        fake.elepay(&method, &path, &query, &headers, &body)
     };
     eprintln!("{method} {path} -> {status}");
     let mut response = Response::builder().status(status).header("content-type", "application/json");
@@ -173,7 +164,19 @@ fn main() -> ExitCode {
         }
     };
     let read = |var: &str| std::env::var(var).ok().and_then(|p| std::fs::read_to_string(p).ok());
+    // The state demo.sh's single-call examples start from (see the module documentation).
+    let mut linepay = linepay::Simulator::default();
+    linepay.seed_authorization("order-1", 1000, "TWD");
+    linepay.seed_reg_key("expired", "JPY", true);
+    let mut alipayplus = alipayplus::Simulator::default();
+    alipayplus.seed_paid_payment("payment-1", "payment-request-1", "USD", 1000);
+    let mut elepay = elepay::Simulator::default();
+    elepay.seed_uncaptured("ch_1", 1000);
     let fake = Arc::new(Fake {
+        linepay: Mutex::new(linepay),
+        alipayplus: Mutex::new(alipayplus),
+        elepay: Mutex::new(elepay),
+        lost_answers: Mutex::new(HashSet::new()),
         channel_secret: std::env::var("LINEPAY_CHANNEL_SECRET").ok().map(SecretString::from),
         elepay_key: std::env::var("ELEPAY_SECRET_KEY").ok(),
         merchant_key: read("FAKE_MERCHANT_PUBLIC_KEY_FILE")

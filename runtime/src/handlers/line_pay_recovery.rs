@@ -2,6 +2,11 @@
 //! with Payment Details, not retried blindly). When confirm, capture or refund ends that way, this
 //! looks the transaction up and returns what really happened: the success the call would have
 //! returned, or the original error marked as known not to have taken effect.
+//!
+//! A refund is only matched against refunds that appeared after it was sent: before sending a
+//! refund, the handler records the transaction's existing refunds (one Payment Details call), so
+//! an earlier refund of the same amount is never taken for this one. Without that record the
+//! refund's outcome stays unknown.
 
 use std::time::Duration;
 
@@ -55,62 +60,118 @@ fn same_id(value: Option<&Value>, id: &str) -> bool {
     }
 }
 
-/// The call's answer rebuilt from the lookup, or `None` when the call did not take effect.
-fn settled(call: &Call, id: &str, details: &Value) -> Option<Value> {
-    let entry = details.as_array()?.iter().find(|e| same_id(e.get("transactionId"), id))?;
+/// What a lookup says about the call.
+#[derive(Debug, PartialEq)]
+enum Settled {
+    /// It took effect: the answer it would have returned.
+    Applied(Value),
+    /// It did not take effect.
+    NotApplied,
+    /// The lookup cannot tell.
+    Unknown,
+}
+
+fn entry<'v>(details: &'v Value, id: &str) -> Option<&'v Value> {
+    details.as_array()?.iter().find(|e| same_id(e.get("transactionId"), id))
+}
+
+/// A refund's id as text, whether LINE Pay sent it as a number or a string.
+fn refund_id(refund: &Value) -> Option<String> {
+    match refund.get("refundTransactionId")? {
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn refunds(entry: &Value) -> impl DoubleEndedIterator<Item = &Value> {
+    entry.get("refundList").and_then(Value::as_array).into_iter().flatten()
+}
+
+/// The ids of a transaction's refunds.
+fn refund_ids(entry: &Value) -> Vec<String> {
+    refunds(entry).filter_map(refund_id).collect()
+}
+
+/// Settles `call` from the lookup. `before`: the refund ids recorded before a refund was sent.
+fn settle(call: &Call, id: &str, details: &Value, before: Option<&[String]>) -> Settled {
+    let Some(entry) = entry(details, id) else { return Settled::Unknown };
     let status = entry.get("payStatus").and_then(Value::as_str);
     // Payment Details may leave payInfo out; the call's answer still says what happened.
     let pay_info = entry.get("payInfo").cloned().unwrap_or_else(|| json!([]));
     let core =
         || json!({ "orderId": entry.get("orderId"), "transactionId": entry.get("transactionId"), "payInfo": pay_info });
     match call.operation {
-        "capture" if status == Some("CAPTURE") => Some(core()),
-        "confirm" if matches!(status, Some("AUTHORIZATION" | "CAPTURE")) => Some(core()),
+        "capture" if status == Some("CAPTURE") => Settled::Applied(core()),
+        "confirm" if matches!(status, Some("AUTHORIZATION" | "CAPTURE")) => Settled::Applied(core()),
+        "capture" | "confirm" => Settled::NotApplied,
         "refund" => {
+            let Some(before) = before else { return Settled::Unknown };
             let requested = call.body.as_deref().and_then(|b| serde_json::from_slice::<Value>(b).ok());
             let amount = requested.as_ref().and_then(|r| r.get("refundAmount")).and_then(Value::as_f64);
-            let refund = entry.get("refundList")?.as_array()?.iter().rev().find(|r| match amount {
-                // LINE Pay lists refunds as negative amounts.
-                Some(a) => r.get("refundAmount").and_then(Value::as_f64) == Some(-a),
-                None => r.get("transactionType").and_then(Value::as_str) == Some("PAYMENT_REFUND"),
-            })?;
-            Some(json!({
-                "refundTransactionId": refund.get("refundTransactionId"),
-                "refundTransactionDate": refund.get("refundTransactionDate"),
-            }))
+            let new = refunds(entry).rev().find(|r| {
+                let fresh = refund_id(r).is_some_and(|rid| !before.contains(&rid));
+                fresh
+                    && match amount {
+                        // LINE Pay lists refunds as negative amounts.
+                        Some(a) => r.get("refundAmount").and_then(Value::as_f64) == Some(-a),
+                        None => r.get("transactionType").and_then(Value::as_str) == Some("PAYMENT_REFUND"),
+                    }
+            });
+            match new {
+                Some(refund) => Settled::Applied(json!({
+                    "refundTransactionId": refund.get("refundTransactionId"),
+                    "refundTransactionDate": refund.get("refundTransactionDate"),
+                })),
+                None => Settled::NotApplied,
+            }
         }
-        _ => None,
+        _ => Settled::Unknown,
+    }
+}
+
+impl LinePayRecovery {
+    fn lookup_call(&self, id: &str) -> Call {
+        Call {
+            operation: "payment_details",
+            method: Method::GET,
+            path: "/v3/payments".into(),
+            query: format!("transactionId={id}"),
+            body: None,
+            timeout: self.lookup_timeout,
+            idempotent: true,
+            extra_success_codes: &[],
+            classify: |_| CodeFacts::default(),
+        }
+    }
+
+    /// Payment Details for `id`, or `None` when the lookup fails.
+    async fn look_up(&self, id: &str, next: Next<'_>) -> Option<(u16, Value)> {
+        let found = next.run(self.lookup_call(id)).await.ok()?;
+        let details = serde_json::from_str::<Value>(found.payload.get()).ok()?;
+        Some((found.status, details))
     }
 }
 
 impl Handler for LinePayRecovery {
     fn handle<'a>(&'a self, call: Call, next: Next<'a>) -> BoxFuture<'a, CallResult> {
         Box::pin(async move {
+            let id = transaction_id(&call.path).filter(|_| OPERATIONS.contains(&call.operation)).map(str::to_owned);
+            // A refund can only be told apart from earlier ones by what existed before it.
+            let before = match (&id, call.operation) {
+                (Some(id), "refund") => self.look_up(id, next).await.and_then(|(_, d)| entry(&d, id).map(refund_ids)),
+                _ => None,
+            };
             let result = next.run(call.clone()).await;
             let Err(err) = result else { return result };
-            if !OPERATIONS.contains(&call.operation) || !needs_lookup(&err) {
-                return Err(err);
-            }
-            let Some(id) = transaction_id(&call.path) else { return Err(err) };
-            let lookup = Call {
-                operation: "payment_details",
-                method: Method::GET,
-                path: "/v3/payments".into(),
-                query: format!("transactionId={id}"),
-                body: None,
-                timeout: self.lookup_timeout,
-                idempotent: true,
-                extra_success_codes: &[],
-                classify: |_| CodeFacts::default(),
-            };
-            let Ok(found) = next.run(lookup).await else { return Err(err) };
-            let Ok(details) = serde_json::from_str::<Value>(found.payload.get()) else { return Err(err) };
-            match settled(&call, id, &details) {
-                Some(info) => match serde_json::value::to_raw_value(&info) {
-                    Ok(payload) => Ok(Reply { status: found.status, code: Some("0000".into()), payload }),
+            let Some(id) = id.filter(|_| needs_lookup(&err)) else { return Err(err) };
+            let Some((status, details)) = self.look_up(&id, next).await else { return Err(err) };
+            match settle(&call, &id, &details, before.as_deref()) {
+                Settled::Applied(info) => match serde_json::value::to_raw_value(&info) {
+                    Ok(payload) => Ok(Reply { status, code: Some("0000".into()), payload }),
                     Err(_) => Err(err),
                 },
-                None => Err(err.known_not_applied()),
+                Settled::NotApplied => Err(err.known_not_applied()),
+                Settled::Unknown => Err(err),
             }
         })
     }
@@ -151,19 +212,30 @@ mod tests {
 
     #[test]
     fn capture_is_settled_by_pay_status() {
-        let info = settled(&call("capture", None), ID, &details("CAPTURE", "[]")).unwrap();
+        let Settled::Applied(info) = settle(&call("capture", None), ID, &details("CAPTURE", "[]"), None) else {
+            panic!("not applied")
+        };
         assert_eq!(info["orderId"], "o-1");
         assert_eq!(info["transactionId"].to_string(), ID, "the id stays exact");
-        assert!(settled(&call("capture", None), ID, &details("AUTHORIZATION", "[]")).is_none());
-        assert!(settled(&call("capture", None), "2021121300698360311", &details("CAPTURE", "[]")).is_none());
+        assert_eq!(settle(&call("capture", None), ID, &details("AUTHORIZATION", "[]"), None), Settled::NotApplied);
+        assert_eq!(
+            settle(&call("capture", None), "2021121300698360311", &details("CAPTURE", "[]"), None),
+            Settled::Unknown
+        );
     }
 
     #[test]
-    fn refund_is_matched_by_amount() {
+    fn refund_is_matched_by_amount_among_new_refunds_only() {
         let refunds = r#"[{"refundTransactionId":2021121300698360400,"transactionType":"PARTIAL_REFUND","refundAmount":-20,"refundTransactionDate":"d1"},
-                          {"refundTransactionId":2021121300698360401,"transactionType":"PARTIAL_REFUND","refundAmount":-30,"refundTransactionDate":"d2"}]"#;
-        let found = settled(&call("refund", Some(r#"{"refundAmount":20}"#)), ID, &details("CAPTURE", refunds)).unwrap();
-        assert_eq!(found["refundTransactionId"].to_string(), "2021121300698360400");
-        assert!(settled(&call("refund", Some(r#"{"refundAmount":25}"#)), ID, &details("CAPTURE", refunds)).is_none());
+                          {"refundTransactionId":2021121300698360401,"transactionType":"PARTIAL_REFUND","refundAmount":-20,"refundTransactionDate":"d2"}]"#;
+        let refund = call("refund", Some(r#"{"refundAmount":20}"#));
+        let earlier = ["2021121300698360400".to_owned()];
+        let Settled::Applied(found) = settle(&refund, ID, &details("CAPTURE", refunds), Some(&earlier)) else {
+            panic!("not applied")
+        };
+        assert_eq!(found["refundTransactionId"].to_string(), "2021121300698360401");
+        let both = ["2021121300698360400".to_owned(), "2021121300698360401".to_owned()];
+        assert_eq!(settle(&refund, ID, &details("CAPTURE", refunds), Some(&both)), Settled::NotApplied);
+        assert_eq!(settle(&refund, ID, &details("CAPTURE", refunds), None), Settled::Unknown, "no record, no guess");
     }
 }
