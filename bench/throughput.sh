@@ -4,7 +4,7 @@
 # against the same server. Usage: bash bench/throughput.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-3}
+seconds=${1:-5}
 port=${PORT:-18090}
 addr=127.0.0.1:$port
 

@@ -34,8 +34,10 @@ impl Transport {
         }
         let mut response = request.send().await.map_err(|e| fail(ErrorKind::Transport(transport_error(&e))))?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let mut body = Vec::new();
+        // Taken, not cloned: only Alipay+ verification reads them, after the body.
+        let headers = std::mem::take(response.headers_mut());
+        let expected = response.content_length().and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+        let mut body = Vec::with_capacity(expected.min(self.max_response_bytes));
         while let Some(chunk) = response.chunk().await.map_err(|e| fail(ErrorKind::Transport(transport_error(&e))))? {
             if body.len() + chunk.len() > self.max_response_bytes {
                 return Err(fail(ErrorKind::Undecodable(UndecodableResponse {
@@ -70,9 +72,11 @@ impl Transport {
 /// Refuses a path with an empty, `.` or `..` segment: it comes from an empty or dot path parameter,
 /// and URL parsing would send the request (and its credentials) to another endpoint.
 fn check_path(path: &str) -> Result<(), ValidationError> {
-    let bad = path.split('/').skip(1).find(|s| {
-        s.is_empty() || matches!(s.to_ascii_lowercase().as_str(), "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e.")
-    });
+    let dot = |s: &str| s == "." || s.eq_ignore_ascii_case("%2e");
+    let bad = path
+        .split('/')
+        .skip(1)
+        .find(|s| s.is_empty() || dot(s) || ["..", ".%2e", "%2e.", "%2e%2e"].iter().any(|d| s.eq_ignore_ascii_case(d)));
     match bad {
         Some(segment) => Err(ValidationError {
             violations: vec![Violation {
@@ -81,6 +85,23 @@ fn check_path(path: &str) -> Result<(), ValidationError> {
             }],
         }),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_path;
+
+    #[test]
+    fn refuses_empty_and_dot_segments_in_any_spelling() {
+        for bad in
+            ["/charges//capture", "/charges/./capture", "/charges/../capture", "/a/%2E%2e/b", "/a/.%2E", "/a/%2e"]
+        {
+            assert!(check_path(bad).is_err(), "{bad}");
+        }
+        for good in ["/v3/payments/2021121300698360310/refund", "/charges/ch_1.2/capture", "/a/...", "/a/%2e%2f"] {
+            assert!(check_path(good).is_ok(), "{good}");
+        }
     }
 }
 
