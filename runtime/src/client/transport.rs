@@ -88,23 +88,6 @@ fn check_path(path: &str) -> Result<(), ValidationError> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::check_path;
-
-    #[test]
-    fn refuses_empty_and_dot_segments_in_any_spelling() {
-        for bad in
-            ["/charges//capture", "/charges/./capture", "/charges/../capture", "/a/%2E%2e/b", "/a/.%2E", "/a/%2e"]
-        {
-            assert!(check_path(bad).is_err(), "{bad}");
-        }
-        for good in ["/v3/payments/2021121300698360310/refund", "/charges/ch_1.2/capture", "/a/...", "/a/%2e%2f"] {
-            assert!(check_path(good).is_ok(), "{good}");
-        }
-    }
-}
-
 /// Tells a request that never left from one that may have been processed.
 fn transport_error(e: &reqwest::Error) -> TransportError {
     let kind = if e.is_timeout() {
@@ -122,4 +105,21 @@ fn transport_error(e: &reqwest::Error) -> TransportError {
         source = s.source();
     }
     TransportError { kind, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_path;
+
+    #[test]
+    fn refuses_empty_and_dot_segments_in_any_spelling() {
+        for bad in
+            ["/charges//capture", "/charges/./capture", "/charges/../capture", "/a/%2E%2e/b", "/a/.%2E", "/a/%2e"]
+        {
+            assert!(check_path(bad).is_err(), "{bad}");
+        }
+        for good in ["/v3/payments/2021121300698360310/refund", "/charges/ch_1.2/capture", "/a/...", "/a/%2e%2f"] {
+            assert!(check_path(good).is_ok(), "{good}");
+        }
+    }
 }
