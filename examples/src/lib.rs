@@ -32,6 +32,52 @@ fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
 }
 
+/// Command-line argument `index` parsed, or `default` when it is absent.
+pub fn arg_or<T: std::str::FromStr>(index: usize, name: &str, default: T) -> Result<T, String>
+where
+    T::Err: Display,
+{
+    match std::env::args().nth(index) {
+        Some(text) => text.parse().map_err(|e| format!("{name}: {e}")),
+        None => Ok(default),
+    }
+}
+
+/// A flow's exit code: success, or the step it stopped at.
+pub async fn finish(flow: impl std::future::Future<Output = Result<(), String>>) -> ExitCode {
+    match flow.await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("the flow stopped: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Polls LINE Pay's Check Payment Status once a second (no more often, as the spec says), for at most
+/// the 20 minutes LINE Pay gives the user, until it answers something other than `0000` (not
+/// approved yet); prints that answer as a step. `true` when the user approved (`0110`).
+pub async fn wait_for_approval(
+    client: &payspec::linepay::Client,
+    id: &payspec::linepay::TransactionId,
+    payment_url: &str,
+) -> Result<bool, String> {
+    use payspec::linepay::check_payment_status::{self, CheckPaymentStatusOutcome};
+    println!("\n(approve the payment at {payment_url} ; waiting for Check Payment Status to say 0110)");
+    for _ in 0..20 * 60 {
+        let status = client.check_payment_status(id).await;
+        if matches!(&status, Ok(outcome) if outcome.code() == "0000") {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            continue;
+        }
+        let shown = status.map(|o| json!({"returnCode": o.code(), "outcome": format!("{o:?}")}));
+        let shown = step(&format!("check payment status: GET {}", check_payment_status::path(id)), shown)
+            .map_err(|e| e.to_string())?;
+        return Ok(shown["returnCode"] == CheckPaymentStatusOutcome::Authorized.code());
+    }
+    Ok(false)
+}
+
 /// `args[index]`, or the usage line.
 pub fn arg(args: &[String], index: usize, usage: &str) -> Result<String, String> {
     args.get(index).cloned().ok_or_else(|| format!("usage: {usage}"))

@@ -529,6 +529,12 @@ fn answer_unknown() -> Answer {
     answer("U", "UNKNOWN_EXCEPTION", json!({}))
 }
 
+impl crate::Simulate for Simulator {
+    fn handle(&mut self, method: &str, path: &str, query: &str, body: &[u8]) -> crate::Answer {
+        Simulator::handle(self, method, path, query, body)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

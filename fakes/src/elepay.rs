@@ -404,6 +404,12 @@ fn charge_json(charge: &Charge) -> Value {
     value
 }
 
+impl crate::Simulate for Simulator {
+    fn handle(&mut self, method: &str, path: &str, query: &str, body: &[u8]) -> crate::Answer {
+        Simulator::handle(self, method, path, query, body)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

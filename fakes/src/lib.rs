@@ -21,6 +21,12 @@ pub mod alipayplus;
 pub mod elepay;
 pub mod linepay;
 
+/// What every simulator does: answer one call from its method, path (without any wallet prefix),
+/// query string and body, updating its state.
+pub trait Simulate {
+    fn handle(&mut self, method: &str, path: &str, query: &str, body: &[u8]) -> Answer;
+}
+
 /// A simulator's answer to one call: the HTTP status and the JSON body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {

@@ -671,6 +671,12 @@ fn refund_details(payment: &Payment, refund: &Refund, transaction: bool) -> Valu
     entry
 }
 
+impl crate::Simulate for Simulator {
+    fn handle(&mut self, method: &str, path: &str, query: &str, body: &[u8]) -> crate::Answer {
+        Simulator::handle(self, method, path, query, body)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

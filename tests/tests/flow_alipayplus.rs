@@ -6,7 +6,6 @@
 
 mod support;
 
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -28,24 +27,9 @@ const BOUND: Duration = Duration::from_secs(30);
 const POLL_INTERVAL: Duration = Duration::from_millis(20);
 const POLL_ATTEMPTS: usize = 10;
 
-async fn bounded<T>(flow: impl Future<Output = T>) -> T {
-    tokio::time::timeout(BOUND, flow).await.expect("the flow finishes within its time bound")
-}
-
 /// The simulator behind the harness, which strips the wallet prefix the client signs with.
 async fn start() -> (FakeServer, Arc<Mutex<Simulator>>) {
-    let simulator = Arc::new(Mutex::new(Simulator::default()));
-    let shared = simulator.clone();
-    let fake = FakeServer::start(Provider::alipayplus(), move |request| {
-        let Some(path) = request.path.strip_prefix(PREFIX) else {
-            return Response::json(404, r#"{"fake":"no wallet prefix"}"#);
-        };
-        let query = request.query.as_deref().unwrap_or_default();
-        let answer = shared.lock().expect("simulator").handle(&request.method, path, query, &request.body);
-        Response::json(answer.status, answer.body)
-    })
-    .await;
-    (fake, simulator)
+    simulated(Provider::alipayplus(), PREFIX, Simulator::default()).await
 }
 
 fn client(fake: &FakeServer) -> Client {
@@ -99,7 +83,7 @@ fn seed(simulator: &Mutex<Simulator>, payment_id: &str, value: u64) {
 
 #[tokio::test]
 async fn pay_poll_capture_in_two_parts_refund_and_inquire() {
-    bounded(async {
+    bounded(BOUND, async {
         let (fake, simulator) = start().await;
         let client = client(&fake);
 
@@ -154,7 +138,7 @@ async fn pay_poll_capture_in_two_parts_refund_and_inquire() {
 
 #[tokio::test]
 async fn a_lost_capture_answer_is_resent_by_the_retry_handler_and_gets_the_first_result() {
-    bounded(async {
+    bounded(BOUND, async {
         let (fake, simulator) = start().await;
         seed(&simulator, "pay-lost-1", 1000);
         simulator.lock().unwrap().lose_answer("cap-lost-1");
@@ -180,7 +164,7 @@ async fn a_lost_capture_answer_is_resent_by_the_retry_handler_and_gets_the_first
 
 #[tokio::test]
 async fn the_same_request_id_returns_the_first_result_and_other_parameters_are_refused() {
-    bounded(async {
+    bounded(BOUND, async {
         let (fake, simulator) = start().await;
         seed(&simulator, "pay-same-1", 1000);
         let client = client(&fake); // no Retry: each call is sent once
@@ -222,7 +206,7 @@ async fn the_same_request_id_returns_the_first_result_and_other_parameters_are_r
 
 #[tokio::test]
 async fn captures_beyond_the_authorization_are_refused() {
-    bounded(async {
+    bounded(BOUND, async {
         let (fake, simulator) = start().await;
         seed(&simulator, "pay-over-1", 1000);
         let client = client(&fake);

@@ -5,7 +5,6 @@
 
 mod support;
 
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,19 +20,8 @@ use support::*;
 /// Every flow finishes well within this, or the test fails.
 const BOUND: Duration = Duration::from_secs(20);
 
-async fn bounded<T>(flow: impl Future<Output = T>) -> T {
-    tokio::time::timeout(BOUND, flow).await.expect("the flow finishes within its time bound")
-}
-
 async fn start() -> (FakeServer, Arc<Mutex<Simulator>>, Client) {
-    let simulator = Arc::new(Mutex::new(Simulator::default()));
-    let shared = simulator.clone();
-    let fake = FakeServer::start(Provider::elepay_bearer(), move |request| {
-        let query = request.query.as_deref().unwrap_or_default();
-        let answer = shared.lock().expect("simulator").handle(&request.method, &request.path, query, &request.body);
-        Response::json(answer.status, answer.body)
-    })
-    .await;
+    let (fake, simulator) = simulated(Provider::elepay_bearer(), "", Simulator::default()).await;
     let client = Client::new(elepay_config(&fake.url())).expect("client");
     (fake, simulator, client)
 }
@@ -52,7 +40,7 @@ fn capture(amount: i64) -> ChargeCaptureRequest {
 
 #[tokio::test]
 async fn authorize_capture_less_refund_then_retrieve_and_list_show_it() {
-    bounded(async {
+    bounded(BOUND, async {
         let (fake, simulator, client) = start().await;
 
         // 1. Create with capture false: authorized, not paid.
@@ -106,7 +94,7 @@ async fn authorize_capture_less_refund_then_retrieve_and_list_show_it() {
 
 #[tokio::test]
 async fn illegal_status_changes_get_their_documented_codes() {
-    bounded(async {
+    bounded(BOUND, async {
         let (_fake, _simulator, client) = start().await;
         let id = client.create_charge(&authorization(1000, "order-e-2")).await.expect("create").id.expect("id");
 

@@ -5,7 +5,6 @@
 
 mod support;
 
-use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -29,20 +28,9 @@ use support::*;
 /// Every flow finishes well within this, or the test fails.
 const BOUND: Duration = Duration::from_secs(20);
 
-async fn bounded<T>(flow: impl Future<Output = T>) -> T {
-    tokio::time::timeout(BOUND, flow).await.expect("the flow finishes within its time bound")
-}
-
 /// The simulator behind the harness: the harness checks the signature, the simulator answers.
 async fn start() -> (FakeServer, Arc<Mutex<Simulator>>, Client) {
-    let simulator = Arc::new(Mutex::new(Simulator::default()));
-    let shared = simulator.clone();
-    let fake = FakeServer::start(Provider::linepay(), move |request| {
-        let query = request.query.as_deref().unwrap_or_default();
-        let answer = shared.lock().expect("simulator").handle(&request.method, &request.path, query, &request.body);
-        Response::json(answer.status, answer.body)
-    })
-    .await;
+    let (fake, simulator) = simulated(Provider::linepay(), "", Simulator::default()).await;
     let client = Client::new(linepay_config(&fake.url())).expect("client");
     (fake, simulator, client)
 }
@@ -89,7 +77,7 @@ fn id_of(id: &TransactionId) -> u64 {
 
 #[tokio::test]
 async fn authorize_capture_refund_then_details_show_the_refund() {
-    bounded(async {
+    bounded(BOUND, async {
         let (fake, simulator, client) = start().await;
 
         // 1. Request, authorizing only.
@@ -162,7 +150,7 @@ fn query(id: &TransactionId) -> PaymentDetailsQuery {
 
 #[tokio::test]
 async fn preapproved_regkey_pays_until_expired() {
-    bounded(async {
+    bounded(BOUND, async {
         let (fake, simulator, client) = start().await;
 
         // Request PREAPPROVED and confirm: Confirm hands out the regKey.
@@ -209,7 +197,7 @@ async fn preapproved_regkey_pays_until_expired() {
 
 #[tokio::test]
 async fn illegal_capture_and_refund_steps_get_their_documented_codes() {
-    bounded(async {
+    bounded(BOUND, async {
         let (_fake, simulator, client) = start().await;
         let id = authorization(&client, "order-flow-2", 1000).await;
 
@@ -257,7 +245,7 @@ async fn illegal_capture_and_refund_steps_get_their_documented_codes() {
 /// refunded when 100 was.
 #[tokio::test]
 async fn recovery_does_not_take_an_earlier_refund_of_the_same_amount_for_this_one() {
-    bounded(async {
+    bounded(BOUND, async {
         let simulator = Arc::new(Mutex::new(Simulator::default()));
         let lose_next_refund = Arc::new(AtomicBool::new(false));
         let (shared, lose) = (simulator.clone(), lose_next_refund.clone());

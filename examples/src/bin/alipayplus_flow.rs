@@ -20,7 +20,7 @@ use payspec::alipayplus::inquiry_refund::InquiryRefundRequest;
 use payspec::alipayplus::pay::PayRequest;
 use payspec::alipayplus::refund::RefundRequest;
 use payspec::alipayplus::{Amount, Client};
-use payspec_examples::{alipayplus, run, step};
+use payspec_examples::{alipayplus, arg_or, finish, run, step};
 
 /// inquiryPayment: every 5 seconds for at most a minute, as the notes recommend; the local fake
 /// answers PROCESSING once, so the demo waits a little less.
@@ -29,20 +29,10 @@ const POLL_ATTEMPTS: u32 = 60;
 
 fn main() -> ExitCode {
     run(async {
-        let args: Vec<String> = std::env::args().collect();
-        let value: u64 = match args.get(1) {
-            Some(text) => text.parse().map_err(|e| format!("VALUE: {e}"))?,
-            None => 1000,
-        };
-        let currency = args.get(2).cloned().unwrap_or_else(|| "USD".into());
+        let value: u64 = arg_or(1, "VALUE", 1000)?;
+        let currency: String = arg_or(2, "CURRENCY", "USD".to_owned())?;
         let client = alipayplus()?;
-        Ok(match flow(&client, value, &currency).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("the flow stopped: {message}");
-                ExitCode::FAILURE
-            }
-        })
+        Ok(finish(flow(&client, value, &currency)).await)
     })
 }
 

@@ -13,22 +13,13 @@ use payspec::elepay::capture_charge::ChargeCaptureRequest;
 use payspec::elepay::create_charge::ChargeRequest;
 use payspec::elepay::create_refund::RefundRequest;
 use payspec::elepay::{Client, PaymentMethod};
-use payspec_examples::{elepay, run, step};
+use payspec_examples::{arg_or, elepay, finish, run, step};
 
 fn main() -> ExitCode {
     run(async {
-        let amount: i64 = match std::env::args().nth(1) {
-            Some(text) => text.parse().map_err(|e| format!("AMOUNT: {e}"))?,
-            None => 1000,
-        };
+        let amount: i64 = arg_or(1, "AMOUNT", 1000)?;
         let client = elepay()?;
-        Ok(match flow(&client, amount).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("the flow stopped: {message}");
-                ExitCode::FAILURE
-            }
-        })
+        Ok(finish(flow(&client, amount)).await)
     })
 }
 

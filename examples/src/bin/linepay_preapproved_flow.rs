@@ -8,9 +8,8 @@
 //! approve the payment in LINE while the example waits; the local `fake_provider` approves at once.
 
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use payspec::linepay::check_payment_status;
 use payspec::linepay::check_reg_key::{self, CheckRegKeyQuery};
 use payspec::linepay::confirm::{self, ConfirmRequest};
 use payspec::linepay::expire_reg_key;
@@ -20,26 +19,13 @@ use payspec::linepay::request::{
 };
 use payspec::linepay::{Client, Currency};
 use payspec::runtime::Decimal;
-use payspec_examples::{linepay, run, step};
-use serde_json::json;
-
-/// Check Payment Status once a second, for at most the 20 minutes LINE Pay allows.
-const APPROVAL_POLLS: u32 = 20 * 60;
+use payspec_examples::{arg_or, finish, linepay, run, step, wait_for_approval};
 
 fn main() -> ExitCode {
     run(async {
-        let amount: i64 = match std::env::args().nth(1) {
-            Some(text) => text.parse().map_err(|e| format!("AMOUNT: {e}"))?,
-            None => 980,
-        };
+        let amount: i64 = arg_or(1, "AMOUNT", 980)?;
         let client = linepay()?;
-        Ok(match flow(&client, amount).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("the flow stopped: {message}");
-                ExitCode::FAILURE
-            }
-        })
+        Ok(finish(flow(&client, amount)).await)
     })
 }
 
@@ -60,21 +46,7 @@ async fn flow(client: &Client, amount: i64) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let id = reserved.transaction_id;
 
-    println!("\n(approve the payment at {} ; waiting for Check Payment Status to say 0110)", reserved.payment_url.web);
-    let mut approved = false;
-    for _ in 0..APPROVAL_POLLS {
-        let status = client.check_payment_status(&id).await;
-        // 0000 here means the user has not approved yet.
-        if matches!(&status, Ok(outcome) if outcome.code() == "0000") {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            continue;
-        }
-        let shown = status.map(|o| json!({"returnCode": o.code(), "outcome": format!("{o:?}")}));
-        let shown = step(&format!("check payment status: GET {}", check_payment_status::path(&id)), shown)
-            .map_err(|e| e.to_string())?;
-        approved = shown["returnCode"] == "0110";
-        break;
-    }
+    let approved = wait_for_approval(client, &id, &reserved.payment_url.web).await?;
     if !approved {
         return Err("the payment was not approved".into());
     }

@@ -653,3 +653,29 @@ pub fn bad_signature<E: std::fmt::Debug>(err: &Error<E>) -> &str {
         other => panic!("expected a bad signature, got {other:?}"),
     }
 }
+
+/// A stateful simulator behind the harness: the harness checks each request's signature, then the
+/// simulator answers. `prefix` is stripped from paths first (the Alipay+ wallet prefix, or "").
+pub async fn simulated<S: payspec_fakes::Simulate + Send + 'static>(
+    provider: Provider,
+    prefix: &'static str,
+    simulator: S,
+) -> (FakeServer, Arc<Mutex<S>>) {
+    let simulator = Arc::new(Mutex::new(simulator));
+    let shared = simulator.clone();
+    let fake = FakeServer::start(provider, move |request| {
+        let Some(path) = request.path.strip_prefix(prefix) else {
+            return Response::json(404, r#"{"fake":"not under the expected prefix"}"#);
+        };
+        let query = request.query.as_deref().unwrap_or_default();
+        let answer = shared.lock().expect("simulator").handle(&request.method, path, query, &request.body);
+        Response::json(answer.status, answer.body)
+    })
+    .await;
+    (fake, simulator)
+}
+
+/// Runs `flow`, failing the test if it takes longer than `limit`.
+pub async fn bounded<T>(limit: Duration, flow: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(limit, flow).await.expect("the flow finishes within its time bound")
+}
