@@ -2,7 +2,9 @@
 
 //! Typed clients for Asian payment providers, generated from the YAML specs in `spec/`.
 //!
-//! Each provider is a module behind a cargo feature of the same name. Each operation is a module with its request and response types, a validator that reports every violation at once, and an error enum with a variant for every documented return code.
+//! Each provider is a module behind a cargo feature of the same name. Each operation is a module
+//! with its request and response types, a validator that reports every violation at once, and an
+//! error enum with a variant for every documented return code.
 
 #![deny(missing_docs)]
 /// The hand-written support crate the generated code calls: validation, decimals, signing.

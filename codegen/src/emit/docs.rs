@@ -18,14 +18,40 @@ pub fn inner(paragraphs: &[String]) -> TokenStream {
     quote! { #( #![doc = #lines] )* }
 }
 
+/// Doc text wraps at this width (after `/// `), as a person would write it.
+const WIDTH: usize = 96;
+
 fn lines(paragraphs: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for p in paragraphs.iter().filter(|p| !p.trim().is_empty()) {
         if !out.is_empty() {
             out.push(String::new());
         }
-        out.extend(p.trim().lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", escape(l)) }));
+        for line in p.trim().lines() {
+            if line.trim().is_empty() {
+                out.push(String::new());
+            } else {
+                out.extend(wrap(&escape(line)).into_iter().map(|l| format!(" {l}")));
+            }
+        }
     }
+    out
+}
+
+/// Splits a line at spaces so that no piece is longer than [`WIDTH`] (a longer word stays whole).
+fn wrap(line: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in line.split(' ') {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > WIDTH {
+            out.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    out.push(current);
     out
 }
 
@@ -96,6 +122,15 @@ mod tests {
     #[test]
     fn escapes_outside_code_only() {
         assert_eq!(escape("a <b> [c] `x<y>[z]`"), r"a &lt;b&gt; \[c\] `x<y>[z]`");
+    }
+
+    #[test]
+    fn wraps_long_lines_at_spaces() {
+        let long = "word ".repeat(40);
+        let wrapped = wrap(long.trim());
+        assert!(wrapped.len() > 1 && wrapped.iter().all(|l| l.chars().count() <= WIDTH), "{wrapped:?}");
+        assert_eq!(wrapped.join(" "), long.trim());
+        assert_eq!(wrap(&"x".repeat(120)), vec!["x".repeat(120)], "a long word stays whole");
     }
 
     #[test]

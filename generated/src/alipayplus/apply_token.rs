@@ -2,11 +2,20 @@
 
 //! Exchange an authorization code, or a refresh token, for an access token to the user's resources.
 //!
-//! Gives the merchant an access token for a user who authorized it. The mini program first gets an authorization code from the wallet (my.getAuthCode) and passes it to the merchant's server, which exchanges it here; when the access token expires, the refresh token obtained with it buys a new one. The access token must stay on the merchant's server and never go back to the mini program.
+//! Gives the merchant an access token for a user who authorized it. The mini program first gets an
+//! authorization code from the wallet (my.getAuthCode) and passes it to the merchant's server,
+//! which exchanges it here; when the access token expires, the refresh token obtained with it buys
+//! a new one. The access token must stay on the merchant's server and never go back to the mini
+//! program.
 //!
 //! `POST /v2/authorizations/applyToken`
 //!
-//! Transcribed from `https://miniprogram.alipay.com/docs-Claro/miniprogram_Claro/mpdev/v2_applytoken`, `https://miniprogram.gcash.com/docs/miniprogram_gcash/mpdev/v2_applytoken`, `https://miniprogram.alipay.com/docs-demo/miniprogram_demo/mpdev/v2_applytoken`, `https://docs.rebellapp.com/openapis/authorizations/applyToken`, `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`.
+//! Transcribed from
+//! `https://miniprogram.alipay.com/docs-Claro/miniprogram_Claro/mpdev/v2_applytoken`,
+//! `https://miniprogram.gcash.com/docs/miniprogram_gcash/mpdev/v2_applytoken`,
+//! `https://miniprogram.alipay.com/docs-demo/miniprogram_demo/mpdev/v2_applytoken`,
+//! `https://docs.rebellapp.com/openapis/authorizations/applyToken`,
+//! `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`.
 
 /// The operation's name, as handlers and logs see it.
 pub const NAME: &str = "apply_token";
@@ -242,7 +251,8 @@ pub enum ApplyTokenError {
     InvalidApi,
     /// `ACCESS_DENIED`: The caller is not allowed to use this API.
     AccessDenied,
-    /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a traffic limit.
+    /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a
+    /// traffic limit.
     ///
     /// Classified as: retryable.
     RequestTrafficExceedLimit,
@@ -250,7 +260,9 @@ pub enum ApplyTokenError {
     ///
     /// Classified as: refresh access token.
     ExpiredAccessToken,
-    /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known; inquire, or call again with the same request id.
+    /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known;
+
+    /// inquire, or call again with the same request id.
     ///
     /// Classified as: retryable, outcome unknown.
     UnknownException,
@@ -338,7 +350,8 @@ impl ApplyTokenError {
         matches!(self, Self::UnknownException)
     }
 
-    /// The access token has expired, so obtain a new one through applyToken with the refresh token before calling again.
+    /// The access token has expired, so obtain a new one through applyToken with the refresh token
+    /// before calling again.
     pub fn refresh_access_token(&self) -> bool {
         matches!(self, Self::ExpiredAccessToken)
     }

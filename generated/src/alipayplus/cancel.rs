@@ -2,11 +2,15 @@
 
 //! Cancel a payment whose result has not come back for a long time, or an authorized payment.
 //!
-//! Cancels a payment, for example when its result has not arrived for a long time, or releases a payment authorization after it was made. Give paymentId or paymentRequestId; when both are given the wallet uses paymentId.
+//! Cancels a payment, for example when its result has not arrived for a long time, or releases a
+//! payment authorization after it was made. Give paymentId or paymentRequestId; when both are given
+//! the wallet uses paymentId.
 //!
 //! `POST /v2/payments/cancel`
 //!
-//! Transcribed from `https://miniprogram.alipay.com/docs-demo/miniprogram_demo/mpdev/cancel`, `https://miniprogram.alipay.com/docs/miniprogram/mandiri_apis/cancel`, `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`.
+//! Transcribed from `https://miniprogram.alipay.com/docs-demo/miniprogram_demo/mpdev/cancel`,
+//! `https://miniprogram.alipay.com/docs/miniprogram/mandiri_apis/cancel`,
+//! `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`.
 
 /// The operation's name, as handlers and logs see it.
 pub const NAME: &str = "cancel";
@@ -145,7 +149,8 @@ pub enum CancelError {
     InvalidApi,
     /// `ACCESS_DENIED`: The caller is not allowed to use this API.
     AccessDenied,
-    /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a traffic limit.
+    /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a
+    /// traffic limit.
     ///
     /// Classified as: retryable.
     RequestTrafficExceedLimit,
@@ -153,7 +158,9 @@ pub enum CancelError {
     ///
     /// Classified as: refresh access token.
     ExpiredAccessToken,
-    /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known; inquire, or call again with the same request id.
+    /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known;
+
+    /// inquire, or call again with the same request id.
     ///
     /// Classified as: retryable, outcome unknown.
     UnknownException,
@@ -241,7 +248,8 @@ impl CancelError {
         matches!(self, Self::UnknownException)
     }
 
-    /// The access token has expired, so obtain a new one through applyToken with the refresh token before calling again.
+    /// The access token has expired, so obtain a new one through applyToken with the refresh token
+    /// before calling again.
     pub fn refresh_access_token(&self) -> bool {
         matches!(self, Self::ExpiredAccessToken)
     }

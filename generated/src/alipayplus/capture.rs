@@ -2,11 +2,16 @@
 
 //! Capture an authorized payment, in full or in several parts.
 //!
-//! Moves authorized money from the user's account to the merchant, usually after the user confirms receipt. A full capture takes the whole authorized amount at once; multiple captures take it in parts, for example when shipping or tax changes the amount. The captureRequestId is an idempotency key: the same id returns the same final result, and the same id with different parameters is refused with REPEAT_REQ_INCONSISTENT.
+//! Moves authorized money from the user's account to the merchant, usually after the user confirms
+//! receipt. A full capture takes the whole authorized amount at once; multiple captures take it in
+//! parts, for example when shipping or tax changes the amount. The captureRequestId is an
+//! idempotency key: the same id returns the same final result, and the same id with different
+//! parameters is refused with REPEAT_REQ_INCONSISTENT.
 //!
 //! `POST /v2/payments/capture`
 //!
-//! Transcribed from `provider-docs/alipayplus-capture.txt`, `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`.
+//! Transcribed from `provider-docs/alipayplus-capture.txt`,
+//! `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`.
 
 /// The operation's name, as handlers and logs see it.
 pub const NAME: &str = "capture";
@@ -52,7 +57,8 @@ pub struct CaptureRequest {
     /// At most 64 characters.
     #[serde(rename = "paymentId")]
     pub payment_id: String,
-    /// The amount to capture. It may be left out for a full capture, which is what the wallet assumes when it is missing.
+    /// The amount to capture. It may be left out for a full capture, which is what the wallet assumes
+    /// when it is missing.
     #[serde(rename = "captureAmount", default, skip_serializing_if = "Option::is_none")]
     pub capture_amount: Option<super::Amount>,
     /// Whether this is the last capture of the payment. Set it to false to allow another capture later.
@@ -194,7 +200,8 @@ pub enum CaptureError {
     PaymentAmountExceedLimit,
     /// `PAYMENT_COUNT_EXCEED_LIMIT`: The number of payments is above the allowed limit.
     PaymentCountExceedLimit,
-    /// `REPEAT_REQ_INCONSISTENT`: A request with the same request id was sent before with different parameters.
+    /// `REPEAT_REQ_INCONSISTENT`: A request with the same request id was sent before with different
+    /// parameters.
     RepeatReqInconsistent,
     /// `USER_AMOUNT_EXCEED_LIMIT`: The payment amount is above the user's own amount limit.
     UserAmountExceedLimit,
@@ -210,7 +217,8 @@ pub enum CaptureError {
     MethodNotSupported,
     /// `MEDIA_TYPE_NOT_ACCEPTABLE`: The server does not support a media type the client accepts.
     MediaTypeNotAcceptable,
-    /// `CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT`: The total captured amount would be larger than the authorized amount.
+    /// `CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT`: The total captured amount would be larger than the
+    /// authorized amount.
     CaptureAmountExceedAuthLimit,
     /// `PROCESS_FAIL`: The wallet could not process the request; the failure is final.
     ProcessFail,
@@ -220,7 +228,8 @@ pub enum CaptureError {
     InvalidApi,
     /// `ACCESS_DENIED`: The caller is not allowed to use this API.
     AccessDenied,
-    /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a traffic limit.
+    /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a
+    /// traffic limit.
     ///
     /// Classified as: retryable.
     RequestTrafficExceedLimit,
@@ -228,7 +237,9 @@ pub enum CaptureError {
     ///
     /// Classified as: refresh access token.
     ExpiredAccessToken,
-    /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known; inquire, or call again with the same request id.
+    /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known;
+
+    /// inquire, or call again with the same request id.
     ///
     /// Classified as: retryable, outcome unknown.
     UnknownException,
@@ -424,7 +435,8 @@ impl CaptureError {
         matches!(self, Self::CaptureInProcess | Self::UnknownException)
     }
 
-    /// The access token has expired, so obtain a new one through applyToken with the refresh token before calling again.
+    /// The access token has expired, so obtain a new one through applyToken with the refresh token
+    /// before calling again.
     pub fn refresh_access_token(&self) -> bool {
         matches!(self, Self::ExpiredAccessToken)
     }

@@ -4,7 +4,10 @@
 
 /// A client for Alipay+ wallet OpenAPI v2 (mini-program platform): one method per operation.
 ///
-/// Build it from a `payspec_runtime::client::Config`, e.g. `Config::new("https://your-wallet.example/api/open", credentials)`; add handlers there. Every method validates its request first and sends nothing when it breaks a documented limit. Cloning is cheap and shares the connection pool.
+/// Build it from a `payspec_runtime::client::Config`, e.g.
+/// `Config::new("https://your-wallet.example/api/open", credentials)`; add handlers there. Every
+/// method validates its request first and sends nothing when it breaks a documented limit. Cloning
+/// is cheap and shares the connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: payspec_runtime::client::Client,
@@ -139,7 +142,8 @@ impl Client {
             .await
     }
 
-    /// Create a payment order in the wallet, for example a cashier payment the user completes on the wallet's cashier page.
+    /// Create a payment order in the wallet, for example a cashier payment the user completes on the
+    /// wallet's cashier page.
     ///
     /// `POST /v2/payments/pay`
     pub async fn pay(

@@ -2,11 +2,15 @@
 
 //! Look up the result of a payment by its paymentId or paymentRequestId.
 //!
-//! Asks the wallet for the state of a payment, usually when the merchant has not received a payment result for some time or the pay call ended with an unknown outcome. Give paymentId or paymentRequestId. The pages recommend polling every 5 seconds for at most one minute.
+//! Asks the wallet for the state of a payment, usually when the merchant has not received a payment
+//! result for some time or the pay call ended with an unknown outcome. Give paymentId or
+//! paymentRequestId. The pages recommend polling every 5 seconds for at most one minute.
 //!
 //! `POST /v2/payments/inquiryPayment`
 //!
-//! Transcribed from `https://miniprogram.alipay.com/docs/miniprogram/mpdev/v2_inquirypayment`, `https://portal.miniapps.drc.m-pesa.com/docs/miniprogram_Mpesa-DRC/mpdev/v2_inquirypayment`, `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`.
+//! Transcribed from `https://miniprogram.alipay.com/docs/miniprogram/mpdev/v2_inquirypayment`,
+//! `https://portal.miniapps.drc.m-pesa.com/docs/miniprogram_Mpesa-DRC/mpdev/v2_inquirypayment`,
+//! `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`.
 
 /// The operation's name, as handlers and logs see it.
 pub const NAME: &str = "inquiry_payment";
@@ -240,7 +244,8 @@ pub enum InquiryPaymentError {
     InvalidApi,
     /// `ACCESS_DENIED`: The caller is not allowed to use this API.
     AccessDenied,
-    /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a traffic limit.
+    /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a
+    /// traffic limit.
     ///
     /// Classified as: retryable.
     RequestTrafficExceedLimit,
@@ -248,7 +253,9 @@ pub enum InquiryPaymentError {
     ///
     /// Classified as: refresh access token.
     ExpiredAccessToken,
-    /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known; inquire, or call again with the same request id.
+    /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known;
+
+    /// inquire, or call again with the same request id.
     ///
     /// Classified as: retryable, outcome unknown.
     UnknownException,
@@ -336,7 +343,8 @@ impl InquiryPaymentError {
         matches!(self, Self::UnknownException)
     }
 
-    /// The access token has expired, so obtain a new one through applyToken with the refresh token before calling again.
+    /// The access token has expired, so obtain a new one through applyToken with the refresh token
+    /// before calling again.
     pub fn refresh_access_token(&self) -> bool {
         matches!(self, Self::ExpiredAccessToken)
     }

@@ -2,11 +2,16 @@
 
 //! Look up the result of a refund by its refundId or refundRequestId.
 //!
-//! Asks the wallet for the state of a refund, usually when the merchant has not received a refund result for some time or the refund call ended with an unknown outcome. Give refundId or refundRequestId. The page recommends polling every 5 seconds for at most one minute.
+//! Asks the wallet for the state of a refund, usually when the merchant has not received a refund
+//! result for some time or the refund call ended with an unknown outcome. Give refundId or
+//! refundRequestId. The page recommends polling every 5 seconds for at most one minute.
 //!
 //! `POST /v2/payments/inquiryRefund`
 //!
-//! Transcribed from `https://miniprogram.alipay.com/docs/miniprogram/mpdev/v2_inquiryrefund`, `https://portal.miniapps.drc.m-pesa.com/docs/miniprogram_Mpesa-DRC/mpdev/v2_inquiryrefund`, `https://miniprogram.tngdigital.com.my/docs/miniprogram_tngd/mpdev/tp3ntm`, `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`.
+//! Transcribed from `https://miniprogram.alipay.com/docs/miniprogram/mpdev/v2_inquiryrefund`,
+//! `https://portal.miniapps.drc.m-pesa.com/docs/miniprogram_Mpesa-DRC/mpdev/v2_inquiryrefund`,
+//! `https://miniprogram.tngdigital.com.my/docs/miniprogram_tngd/mpdev/tp3ntm`,
+//! `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`.
 
 /// The operation's name, as handlers and logs see it.
 pub const NAME: &str = "inquiry_refund";
@@ -229,7 +234,8 @@ pub enum InquiryRefundError {
     InvalidApi,
     /// `ACCESS_DENIED`: The caller is not allowed to use this API.
     AccessDenied,
-    /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a traffic limit.
+    /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a
+    /// traffic limit.
     ///
     /// Classified as: retryable.
     RequestTrafficExceedLimit,
@@ -237,7 +243,9 @@ pub enum InquiryRefundError {
     ///
     /// Classified as: refresh access token.
     ExpiredAccessToken,
-    /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known; inquire, or call again with the same request id.
+    /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known;
+
+    /// inquire, or call again with the same request id.
     ///
     /// Classified as: retryable, outcome unknown.
     UnknownException,
@@ -325,7 +333,8 @@ impl InquiryRefundError {
         matches!(self, Self::UnknownException)
     }
 
-    /// The access token has expired, so obtain a new one through applyToken with the refresh token before calling again.
+    /// The access token has expired, so obtain a new one through applyToken with the refresh token
+    /// before calling again.
     pub fn refresh_access_token(&self) -> bool {
         matches!(self, Self::ExpiredAccessToken)
     }

@@ -2,7 +2,9 @@
 
 //! Alipay+ wallet OpenAPI v2 (mini-program platform)
 //!
-//! Payments inside an Alipay+ partner wallet's mini-program platform. Every call is a JSON POST signed with the merchant's RSA key; every response carries a result object whose status says whether the call succeeded, failed for good, or has an unknown outcome.
+//! Payments inside an Alipay+ partner wallet's mini-program platform. Every call is a JSON POST
+//! signed with the merchant's RSA key; every response carries a result object whose status says
+//! whether the call succeeded, failed for good, or has an unknown outcome.
 //!
 //! Transcribed from `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`.
 

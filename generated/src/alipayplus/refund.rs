@@ -2,11 +2,15 @@
 
 //! Refund a successful payment, in full or in part.
 //!
-//! Asks the wallet to return money of a successful payment to the user. The refundRequestId is an idempotency key: the same id returns the same final result, and the same id with different parameters is refused with REPEAT_REQ_INCONSISTENT. When the result is unknown, look the refund up with inquiryRefund by refundRequestId, or call again with the same refundRequestId.
+//! Asks the wallet to return money of a successful payment to the user. The refundRequestId is an
+//! idempotency key: the same id returns the same final result, and the same id with different
+//! parameters is refused with REPEAT_REQ_INCONSISTENT. When the result is unknown, look the refund
+//! up with inquiryRefund by refundRequestId, or call again with the same refundRequestId.
 //!
 //! `POST /v2/payments/refund`
 //!
-//! Transcribed from `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`, `https://miniprogram.alipay.com/docs/miniprogram/mpdev/v2_inquiryrefund`.
+//! Transcribed from `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`,
+//! `https://miniprogram.alipay.com/docs/miniprogram/mpdev/v2_inquiryrefund`.
 
 /// The operation's name, as handlers and logs see it.
 pub const NAME: &str = "refund";
@@ -128,7 +132,8 @@ impl payspec_runtime::Validate for RefundRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RefundError {
-    /// `REPEAT_REQ_INCONSISTENT`: A refund with the same refundRequestId was sent before with different parameters.
+    /// `REPEAT_REQ_INCONSISTENT`: A refund with the same refundRequestId was sent before with different
+    /// parameters.
     RepeatReqInconsistent,
     /// `PROCESS_FAIL`: The wallet could not process the request; the failure is final.
     ProcessFail,
@@ -138,7 +143,8 @@ pub enum RefundError {
     InvalidApi,
     /// `ACCESS_DENIED`: The caller is not allowed to use this API.
     AccessDenied,
-    /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a traffic limit.
+    /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a
+    /// traffic limit.
     ///
     /// Classified as: retryable.
     RequestTrafficExceedLimit,
@@ -146,7 +152,9 @@ pub enum RefundError {
     ///
     /// Classified as: refresh access token.
     ExpiredAccessToken,
-    /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known; inquire, or call again with the same request id.
+    /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known;
+
+    /// inquire, or call again with the same request id.
     ///
     /// Classified as: retryable, outcome unknown.
     UnknownException,
@@ -242,7 +250,8 @@ impl RefundError {
         matches!(self, Self::UnknownException)
     }
 
-    /// The access token has expired, so obtain a new one through applyToken with the refresh token before calling again.
+    /// The access token has expired, so obtain a new one through applyToken with the refresh token
+    /// before calling again.
     pub fn refresh_access_token(&self) -> bool {
         matches!(self, Self::ExpiredAccessToken)
     }

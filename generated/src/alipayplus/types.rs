@@ -10,7 +10,8 @@ pub struct Amount {
     ///
     /// Exactly 3 characters; only ASCII capital letters.
     pub currency: String,
-    /// A positive integer in the smallest unit of the currency, written as a string; for example 100 is 1.00 USD and 1 is 1 JPY.
+    /// A positive integer in the smallest unit of the currency, written as a string; for example 100 is
+    /// 1.00 USD and 1 is 1 JPY.
     ///
     /// At most 16 characters; only ASCII digits.
     pub value: String,

@@ -4,7 +4,10 @@
 
 /// A client for elepay API (OpenAPI 1.2.5): one method per operation.
 ///
-/// Build it from a `payspec_runtime::client::Config`, e.g. `Config::new(payspec::elepay::PRODUCTION_BASE_URL, credentials)`; add handlers there. Every method validates its request first and sends nothing when it breaks a documented limit. Cloning is cheap and shares the connection pool.
+/// Build it from a `payspec_runtime::client::Config`, e.g.
+/// `Config::new(payspec::elepay::PRODUCTION_BASE_URL, credentials)`; add handlers there. Every
+/// method validates its request first and sends nothing when it breaks a documented limit. Cloning
+/// is cheap and shares the connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: payspec_runtime::client::Client,

@@ -2,7 +2,9 @@
 
 //! Create a charge, capturing it at once or only authorizing it.
 //!
-//! Starts a payment of the given amount with the given payment method. With capture set to false the amount is only authorized and reserved, to be captured later. elepay answers 201 Created with the new charge.
+//! Starts a payment of the given amount with the given payment method. With capture set to false
+//! the amount is only authorized and reserved, to be captured later. elepay answers 201 Created
+//! with the new charge.
 //!
 //! `POST /charges`
 //!
@@ -52,7 +54,8 @@ pub struct ChargeRequest {
     /// The payment method to charge with.
     #[serde(rename = "paymentMethod")]
     pub payment_method: super::PaymentMethod,
-    /// Whether to capture the payment at once; false only authorizes it and reserves the amount, to be captured later.
+    /// Whether to capture the payment at once; false only authorizes it and reserves the amount, to be
+    /// captured later.
     ///
     /// The provider assumes `true` when this is omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,10 +71,12 @@ pub struct ChargeRequest {
     /// A text describing the payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Additional information for the payment; elepay's developer guide (charge extra settings) lists what can be given.
+    /// Additional information for the payment; elepay's developer guide (charge extra settings) lists
+    /// what can be given.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra: std::collections::BTreeMap<String, String>,
-    /// Free key-value data to attach to the charge: at most 20 keys, each value at most 255 bytes. The key route and keys starting with __ are reserved by elepay.
+    /// Free key-value data to attach to the charge: at most 20 keys, each value at most 255 bytes. The
+    /// key route and keys starting with __ are reserved by elepay.
     ///
     /// At most 255 bytes (UTF-8); at most 20 items.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -192,7 +197,8 @@ pub enum CreateChargeError {
     ResourceLimitExceeded,
     /// `M002007`: A payment with this order number has been paid already.
     OrderNoAlreadyPaid,
-    /// `M002008`: The code given in the request has been paid or cancelled already; the table gives M006003 the same message.
+    /// `M002008`: The code given in the request has been paid or cancelled already; the table gives
+    /// M006003 the same message.
     CodeParameterAlreadyPaidOrCancelled,
     /// `M002009`: The currency is not supported.
     CurrencyNotSupported,
@@ -214,13 +220,15 @@ pub enum CreateChargeError {
     TooManyRequests,
     /// `M006000`: The object's current status does not allow the operation.
     InvalidStatus,
-    /// `M006001`: Another operation on the object is running at the moment; try again once it has finished.
+    /// `M006001`: Another operation on the object is running at the moment; try again once it has
+    /// finished.
     ///
     /// Classified as: retryable.
     OperationInProgress,
     /// `M006002`: The requested operation has been done already.
     OperationAlreadyCompleted,
-    /// `M006003`: The code has been paid or cancelled already; the table gives M002008 the same message.
+    /// `M006003`: The code has been paid or cancelled already; the table gives M002008 the same
+    /// message.
     CodeAlreadyPaidOrCancelled,
     /// `M006004`: The code is past its expiry time.
     CodeExpired,
@@ -244,23 +252,29 @@ pub enum CreateChargeError {
     ///
     /// Classified as: retryable.
     SystemMaintenance,
-    /// `S002001`: The payment provider is under maintenance at the moment; another payment method may be used meanwhile.
+    /// `S002001`: The payment provider is under maintenance at the moment; another payment method may
+    /// be used meanwhile.
     ///
     /// Classified as: retryable.
     ProviderMaintenance,
-    /// `U001000`: The user's balance is too low; the user can add funds or choose another method. The table gives U001001 nearly the same message.
+    /// `U001000`: The user's balance is too low; the user can add funds or choose another method. The
+    /// table gives U001001 nearly the same message.
     InsufficientBalance,
-    /// `U001001`: The user's balance is too low; the user can add funds or choose another method. The table gives U001000 nearly the same message.
+    /// `U001001`: The user's balance is too low; the user can add funds or choose another method. The
+    /// table gives U001000 nearly the same message.
     InsufficientFunds,
     /// `U001002`: The card's remaining credit is too low; the user can choose another card or method.
     InsufficientCreditLimit,
     /// `U002000`: The payment goes over a limit; the user can choose another method.
     PaymentLimitExceeded,
-    /// `U002001`: The amount goes over the limit for one transaction; a smaller amount or another method may work.
+    /// `U002001`: The amount goes over the limit for one transaction; a smaller amount or another
+    /// method may work.
     SingleTransactionLimitExceeded,
-    /// `U002002`: The user's daily transaction limit is used up; the user can pay the next day or use another method.
+    /// `U002002`: The user's daily transaction limit is used up; the user can pay the next day or use
+    /// another method.
     DailyLimitExceeded,
-    /// `U002003`: The user's monthly transaction limit is used up; the user can pay the next month or use another method.
+    /// `U002003`: The user's monthly transaction limit is used up; the user can pay the next month or
+    /// use another method.
     MonthlyLimitExceeded,
     /// `U003000`: The payment details are wrong; the user should check them or choose another method.
     IncorrectPaymentInfo,
@@ -274,9 +288,11 @@ pub enum CreateChargeError {
     IncorrectAddress,
     /// `U003005`: The password is wrong.
     IncorrectPassword,
-    /// `U003006`: The user's payment QR code is not valid; the user should refresh it or choose another method.
+    /// `U003006`: The user's payment QR code is not valid; the user should refresh it or choose another
+    /// method.
     InvalidQrCode,
-    /// `U003007`: The user's payment QR code may have been used already; check whether the payment went through before asking the user to refresh the code.
+    /// `U003007`: The user's payment QR code may have been used already; check whether the payment went
+    /// through before asking the user to refresh the code.
     QrCodePossiblyUsed,
     /// `U003008`: The user's payment QR code has expired; the user should refresh it.
     QrCodeExpired,

@@ -2,9 +2,12 @@
 
 //! elepay API (OpenAPI 1.2.5)
 //!
-//! elepay's REST payment API: one interface to many Japanese and international payment methods for charges, refunds and related objects. Success is a 2xx status with the object as the body; failure is a 4xx or 5xx status with an error body whose errorCode says what went wrong.
+//! elepay's REST payment API: one interface to many Japanese and international payment methods for
+//! charges, refunds and related objects. Success is a 2xx status with the object as the body;
+//! failure is a 4xx or 5xx status with an error body whose errorCode says what went wrong.
 //!
-//! Transcribed from `provider-notes.md#elepay`, `provider-docs/elepay-openapi-1.2.5.yaml`, `provider-docs/elepay-error-codes.tsv`.
+//! Transcribed from `provider-notes.md#elepay`, `provider-docs/elepay-openapi-1.2.5.yaml`,
+//! `provider-docs/elepay-error-codes.tsv`.
 
 pub mod capture_charge;
 
@@ -39,10 +42,13 @@ pub const PRODUCTION_BASE_URL: &str = "https://api.elepay.io";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCategory {
-    /// `merchant`: The merchant's request, integration or account is at fault and must be fixed on the merchant's side (codes starting with M).
+    /// `merchant`: The merchant's request, integration or account is at fault and must be fixed on the
+    /// merchant's side (codes starting with M).
     Merchant,
-    /// `user`: The end user or their payment instrument caused the failure, for example a decline or a low balance (codes starting with U).
+    /// `user`: The end user or their payment instrument caused the failure, for example a decline or a
+    /// low balance (codes starting with U).
     User,
-    /// `system`: An internal failure at elepay or at the payment provider behind it (codes starting with S).
+    /// `system`: An internal failure at elepay or at the payment provider behind it (codes starting
+    /// with S).
     System,
 }

@@ -69,7 +69,8 @@ pub enum RetrieveRefundError {
     ResourceLimitExceeded,
     /// `M002007`: A payment with this order number has been paid already.
     OrderNoAlreadyPaid,
-    /// `M002008`: The code given in the request has been paid or cancelled already; the table gives M006003 the same message.
+    /// `M002008`: The code given in the request has been paid or cancelled already; the table gives
+    /// M006003 the same message.
     CodeParameterAlreadyPaidOrCancelled,
     /// `M002009`: The currency is not supported.
     CurrencyNotSupported,
@@ -91,13 +92,15 @@ pub enum RetrieveRefundError {
     TooManyRequests,
     /// `M006000`: The object's current status does not allow the operation.
     InvalidStatus,
-    /// `M006001`: Another operation on the object is running at the moment; try again once it has finished.
+    /// `M006001`: Another operation on the object is running at the moment; try again once it has
+    /// finished.
     ///
     /// Classified as: retryable.
     OperationInProgress,
     /// `M006002`: The requested operation has been done already.
     OperationAlreadyCompleted,
-    /// `M006003`: The code has been paid or cancelled already; the table gives M002008 the same message.
+    /// `M006003`: The code has been paid or cancelled already; the table gives M002008 the same
+    /// message.
     CodeAlreadyPaidOrCancelled,
     /// `M006004`: The code is past its expiry time.
     CodeExpired,
@@ -121,23 +124,29 @@ pub enum RetrieveRefundError {
     ///
     /// Classified as: retryable.
     SystemMaintenance,
-    /// `S002001`: The payment provider is under maintenance at the moment; another payment method may be used meanwhile.
+    /// `S002001`: The payment provider is under maintenance at the moment; another payment method may
+    /// be used meanwhile.
     ///
     /// Classified as: retryable.
     ProviderMaintenance,
-    /// `U001000`: The user's balance is too low; the user can add funds or choose another method. The table gives U001001 nearly the same message.
+    /// `U001000`: The user's balance is too low; the user can add funds or choose another method. The
+    /// table gives U001001 nearly the same message.
     InsufficientBalance,
-    /// `U001001`: The user's balance is too low; the user can add funds or choose another method. The table gives U001000 nearly the same message.
+    /// `U001001`: The user's balance is too low; the user can add funds or choose another method. The
+    /// table gives U001000 nearly the same message.
     InsufficientFunds,
     /// `U001002`: The card's remaining credit is too low; the user can choose another card or method.
     InsufficientCreditLimit,
     /// `U002000`: The payment goes over a limit; the user can choose another method.
     PaymentLimitExceeded,
-    /// `U002001`: The amount goes over the limit for one transaction; a smaller amount or another method may work.
+    /// `U002001`: The amount goes over the limit for one transaction; a smaller amount or another
+    /// method may work.
     SingleTransactionLimitExceeded,
-    /// `U002002`: The user's daily transaction limit is used up; the user can pay the next day or use another method.
+    /// `U002002`: The user's daily transaction limit is used up; the user can pay the next day or use
+    /// another method.
     DailyLimitExceeded,
-    /// `U002003`: The user's monthly transaction limit is used up; the user can pay the next month or use another method.
+    /// `U002003`: The user's monthly transaction limit is used up; the user can pay the next month or
+    /// use another method.
     MonthlyLimitExceeded,
     /// `U003000`: The payment details are wrong; the user should check them or choose another method.
     IncorrectPaymentInfo,
@@ -151,9 +160,11 @@ pub enum RetrieveRefundError {
     IncorrectAddress,
     /// `U003005`: The password is wrong.
     IncorrectPassword,
-    /// `U003006`: The user's payment QR code is not valid; the user should refresh it or choose another method.
+    /// `U003006`: The user's payment QR code is not valid; the user should refresh it or choose another
+    /// method.
     InvalidQrCode,
-    /// `U003007`: The user's payment QR code may have been used already; check whether the payment went through before asking the user to refresh the code.
+    /// `U003007`: The user's payment QR code may have been used already; check whether the payment went
+    /// through before asking the user to refresh the code.
     QrCodePossiblyUsed,
     /// `U003008`: The user's payment QR code has expired; the user should refresh it.
     QrCodeExpired,

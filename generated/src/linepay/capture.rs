@@ -145,7 +145,8 @@ impl payspec_runtime::Validate for CaptureExtra {
     }
 }
 
-/// Limits on how LINE Points apply to a payment (Taiwan only). The page types this as a free-form record and documents these two keys.
+/// Limits on how LINE Points apply to a payment (Taiwan only). The page types this as a free-form
+/// record and documents these two keys.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PromotionRestriction {
@@ -205,7 +206,8 @@ pub enum CaptureError {
     MerchantNotFound,
     /// `1105`: The merchant exists but is not allowed to use LINE Pay.
     MerchantCannotUseLinePay,
-    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the caller's IP address is not on the merchant's allow list.
+    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the
+    /// caller's IP address is not on the merchant's allow list.
     HeaderError,
     /// `1150`: LINE Pay has no record of the transaction.
     TransactionNotFound,
@@ -213,7 +215,8 @@ pub enum CaptureError {
     WrongTransactionId,
     /// `1170`: The user's LINE Pay balance changed while the payment was being processed.
     BalanceChanged,
-    /// `1172`: A transaction with the same order id already exists. After a timeout this can mean the first attempt went through: check with Payment Details instead of retrying.
+    /// `1172`: A transaction with the same order id already exists. After a timeout this can mean the
+    /// first attempt went through: check with Payment Details instead of retrying.
     ///
     /// Classified as: outcome unknown.
     DuplicateOrderId,
@@ -223,7 +226,9 @@ pub enum CaptureError {
     AmountNotPositive,
     /// `1184`: The capture amount is larger than the amount that was requested.
     AmountExceedsRequested,
-    /// `1198`: The same call is already being processed, or LINE Pay is re-authorizing the payment; try again after a few minutes. After a timeout the first call may have gone through: check with Payment Details first.
+    /// `1198`: The same call is already being processed, or LINE Pay is re-authorizing the payment; try
+    /// again after a few minutes. After a timeout the first call may have gone through: check with
+    /// Payment Details first.
     ///
     /// Classified as: outcome unknown.
     DuplicateRequest,
@@ -515,7 +520,9 @@ impl CaptureError {
         matches!(self, Self::DuplicateOrderId | Self::DuplicateRequest)
     }
 
-    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured; start a new payment.
+    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured;
+
+    /// start a new payment.
     pub fn authorization_cancelled(&self) -> bool {
         matches!(
             self, Self::InternalRequestError | Self::CardTemporaryError |
@@ -529,7 +536,8 @@ impl CaptureError {
         )
     }
 
-    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot be charged again, and the user has to register one anew.
+    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot
+    /// be charged again, and the user has to register one anew.
     pub fn expires_reg_key(&self) -> bool {
         false
     }

@@ -8,7 +8,8 @@
 //!
 //! `GET /v3/payments/requests/{transactionId}/check`
 //!
-//! Transcribed from `provider-notes.md#line-pay-online-api-v3`, `https://enylin.github.io/line-pay-merchant/api-reference/check-payment-status.html`.
+//! Transcribed from `provider-notes.md#line-pay-online-api-v3`,
+//! `https://enylin.github.io/line-pay-merchant/api-reference/check-payment-status.html`.
 
 /// The operation's name, as handlers and logs see it.
 pub const NAME: &str = "check_payment_status";
@@ -36,7 +37,8 @@ pub const SUCCESS_CODES: &[&str] = &["0000", "0110", "0121", "0122", "0123"];
 pub enum CheckPaymentStatusOutcome {
     /// `0110`: The user approved the payment; call Confirm to complete it.
     Authorized,
-    /// `0121`: The user cancelled, or did not approve within the 20 minutes allowed; the payment is over.
+    /// `0121`: The user cancelled, or did not approve within the 20 minutes allowed; the payment is
+    /// over.
     CancelledOrTimedOut,
     /// `0122`: The payment failed; it is over.
     Failed,
@@ -169,12 +171,15 @@ impl CheckPaymentStatusError {
         false
     }
 
-    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured; start a new payment.
+    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured;
+
+    /// start a new payment.
     pub fn authorization_cancelled(&self) -> bool {
         false
     }
 
-    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot be charged again, and the user has to register one anew.
+    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot
+    /// be charged again, and the user has to register one anew.
     pub fn expires_reg_key(&self) -> bool {
         false
     }

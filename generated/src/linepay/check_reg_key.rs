@@ -48,7 +48,8 @@ pub fn path(reg_key: &str) -> String {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckRegKeyQuery {
-    /// Whether LINE Pay also checks the credit card behind the regKey with a minimum-amount authorization, instead of its own checks alone.
+    /// Whether LINE Pay also checks the credit card behind the regKey with a minimum-amount
+    /// authorization, instead of its own checks alone.
     #[serde(rename = "creditCardAuth", default, skip_serializing_if = "Option::is_none")]
     pub credit_card_auth: Option<bool>,
 }
@@ -87,7 +88,8 @@ pub enum CheckRegKeyError {
     MerchantNotFound,
     /// `1105`: The merchant exists but is not allowed to use LINE Pay.
     MerchantCannotUseLinePay,
-    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the caller's IP address is not on the merchant's allow list.
+    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the
+    /// caller's IP address is not on the merchant's allow list.
     HeaderError,
     /// `1141`: The user's payment account is not in a state that allows payments.
     AccountStatusError,
@@ -193,12 +195,15 @@ impl CheckRegKeyError {
         false
     }
 
-    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured; start a new payment.
+    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured;
+
+    /// start a new payment.
     pub fn authorization_cancelled(&self) -> bool {
         false
     }
 
-    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot be charged again, and the user has to register one anew.
+    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot
+    /// be charged again, and the user has to register one anew.
     pub fn expires_reg_key(&self) -> bool {
         false
     }

@@ -9,7 +9,8 @@
 //!
 //! `POST /v3/payments/{transactionId}/confirm`
 //!
-//! Transcribed from `provider-notes.md#line-pay-online-api-v3`, `https://github.com/enylin/line-pay-merchant/blob/main/src/line-pay-api/confirm.ts`.
+//! Transcribed from `provider-notes.md#line-pay-online-api-v3`,
+//! `https://github.com/enylin/line-pay-merchant/blob/main/src/line-pay-api/confirm.ts`.
 
 /// The operation's name, as handlers and logs see it.
 pub const NAME: &str = "confirm";
@@ -86,7 +87,8 @@ pub struct ConfirmInfo {
     /// The confirmed transaction.
     #[serde(rename = "transactionId")]
     pub transaction_id: super::TransactionId,
-    /// When the authorization expires if it is not captured (ISO 8601); sent when the payment was only authorized.
+    /// When the authorization expires if it is not captured (ISO 8601); sent when the payment was only
+    /// authorized.
     #[serde(
         rename = "authorizationExpireDate",
         default,
@@ -179,7 +181,8 @@ pub enum ConfirmError {
     MerchantNotFound,
     /// `1105`: The merchant exists but is not allowed to use LINE Pay.
     MerchantCannotUseLinePay,
-    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the caller's IP address is not on the merchant's allow list.
+    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the
+    /// caller's IP address is not on the merchant's allow list.
     HeaderError,
     /// `1110`: The user's credit card cannot be used.
     CreditCardUnavailable,
@@ -197,17 +200,21 @@ pub enum ConfirmError {
     AmountMismatch,
     /// `1159`: LINE Pay has no payment request for this transaction.
     PaymentRequestNotFound,
-    /// `1169`: The user has not finished approving in LINE Pay (choosing a payment method and entering the password).
+    /// `1169`: The user has not finished approving in LINE Pay (choosing a payment method and entering
+    /// the password).
     UserApprovalMissing,
     /// `1170`: The user's LINE Pay balance changed while the payment was being processed.
     BalanceChanged,
-    /// `1172`: A transaction with the same order id already exists. After a timeout this can mean the first attempt went through: check with Payment Details instead of retrying.
+    /// `1172`: A transaction with the same order id already exists. After a timeout this can mean the
+    /// first attempt went through: check with Payment Details instead of retrying.
     ///
     /// Classified as: outcome unknown.
     DuplicateOrderId,
     /// `1180`: The time to confirm this payment has run out.
     PaymentExpired,
-    /// `1198`: The same call is already being processed, or LINE Pay is re-authorizing the payment; try again after a few minutes. After a timeout the first call may have gone through: check with Payment Details first.
+    /// `1198`: The same call is already being processed, or LINE Pay is re-authorizing the payment; try
+    /// again after a few minutes. After a timeout the first call may have gone through: check with
+    /// Payment Details first.
     ///
     /// Classified as: outcome unknown.
     DuplicateRequest,
@@ -505,12 +512,15 @@ impl ConfirmError {
         matches!(self, Self::DuplicateOrderId | Self::DuplicateRequest)
     }
 
-    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured; start a new payment.
+    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured;
+
+    /// start a new payment.
     pub fn authorization_cancelled(&self) -> bool {
         false
     }
 
-    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot be charged again, and the user has to register one anew.
+    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot
+    /// be charged again, and the user has to register one anew.
     pub fn expires_reg_key(&self) -> bool {
         false
     }

@@ -3,10 +3,14 @@
 //! LINE Pay Online API v3
 //!
 //! Online payments through the LINE app: reserve a payment, let the user approve it in LINE, then
-//! confirm, capture, refund or look it up. Every call is signed with the channel secret (HMAC-SHA256),
+//! confirm, capture, refund or look it up. Every call is signed with the channel secret
+//! (HMAC-SHA256),
 //! and every response is HTTP 200 with a `returnCode` that says whether the call worked.
 //!
-//! Transcribed from `provider-notes.md#line-pay-online-api-v3`, `provider-docs/linepay-capture.txt`, `provider-docs/linepay-payment-details.txt`, `provider-docs/linepay-preapproved-payment.txt`, `https://github.com/enylin/line-pay-merchant/blob/main/src/line-pay-api/type.ts`.
+//! Transcribed from `provider-notes.md#line-pay-online-api-v3`,
+//! `provider-docs/linepay-capture.txt`, `provider-docs/linepay-payment-details.txt`,
+//! `provider-docs/linepay-preapproved-payment.txt`,
+//! `https://github.com/enylin/line-pay-merchant/blob/main/src/line-pay-api/type.ts`.
 
 pub mod capture;
 

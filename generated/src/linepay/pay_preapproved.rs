@@ -7,7 +7,8 @@
 //!
 //! `POST /v3/payments/preapprovedPay/{regKey}/payment`
 //!
-//! Transcribed from `provider-docs/linepay-preapproved-payment.txt`, `provider-notes.md#line-pay-online-api-v3`.
+//! Transcribed from `provider-docs/linepay-preapproved-payment.txt`,
+//! `provider-notes.md#line-pay-online-api-v3`.
 
 /// The operation's name, as handlers and logs see it.
 pub const NAME: &str = "pay_preapproved";
@@ -64,7 +65,8 @@ pub struct PayPreapprovedRequest {
     /// At most 100 bytes (UTF-8).
     #[serde(rename = "orderId")]
     pub order_id: String,
-    /// Whether to capture at once. With false the payment is only authorized and must be captured with the Capture API.
+    /// Whether to capture at once. With false the payment is only authorized and must be captured with
+    /// the Capture API.
     ///
     /// The provider assumes `true` when this is omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,7 +169,8 @@ pub enum PayPreapprovedError {
     MerchantNotFound,
     /// `1105`: The merchant exists but is not allowed to use LINE Pay.
     MerchantCannotUseLinePay,
-    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the caller's IP address is not on the merchant's allow list.
+    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the
+    /// caller's IP address is not on the merchant's allow list.
     HeaderError,
     /// `1110`: The user's credit card cannot be used.
     CreditCardUnavailable,
@@ -179,7 +182,8 @@ pub enum PayPreapprovedError {
     AccountStatusError,
     /// `1154`: The account registered for preapproved payments cannot be used.
     PreapprovedAccountUnavailable,
-    /// `1172`: A transaction with the same order id already exists. After a timeout this can mean the first attempt went through: check with Payment Details instead of retrying.
+    /// `1172`: A transaction with the same order id already exists. After a timeout this can mean the
+    /// first attempt went through: check with Payment Details instead of retrying.
     ///
     /// Classified as: outcome unknown.
     DuplicateOrderId,
@@ -191,7 +195,9 @@ pub enum PayPreapprovedError {
     RegKeyExpired,
     /// `1197`: A payment with this regKey is already being processed.
     RegKeyPaymentInProgress,
-    /// `1198`: The same call is already being processed, or LINE Pay is re-authorizing the payment; try again after a few minutes. After a timeout the first call may have gone through: check with Payment Details first.
+    /// `1198`: The same call is already being processed, or LINE Pay is re-authorizing the payment; try
+    /// again after a few minutes. After a timeout the first call may have gone through: check with
+    /// Payment Details first.
     ///
     /// Classified as: outcome unknown.
     DuplicateRequest,
@@ -491,12 +497,15 @@ impl PayPreapprovedError {
         matches!(self, Self::DuplicateOrderId | Self::DuplicateRequest)
     }
 
-    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured; start a new payment.
+    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured;
+
+    /// start a new payment.
     pub fn authorization_cancelled(&self) -> bool {
         false
     }
 
-    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot be charged again, and the user has to register one anew.
+    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot
+    /// be charged again, and the user has to register one anew.
     pub fn expires_reg_key(&self) -> bool {
         matches!(
             self, Self::AccountStatusError | Self::CardAuthorizationError |

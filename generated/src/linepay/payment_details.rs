@@ -2,8 +2,10 @@
 
 //! Look up authorizations and payments by transaction id or order id.
 //!
-//! Returns the history of the given transactions: authorizations, captures and their refunds. `fields`
-//! selects whether transaction information, order information, or both come back. This is also how a
+//! Returns the history of the given transactions: authorizations, captures and their refunds.
+//! `fields`
+//! selects whether transaction information, order information, or both come back. This is also how
+//! a
 //! merchant finds out what happened after a call timed out.
 //!
 //! `GET /v3/payments`
@@ -388,7 +390,8 @@ pub struct PaymentDetailsInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub authorization_expire_date: Option<String>,
-    /// How the payment was paid, part by part. The amount still charged is the sum of these amounts minus the sum of the refunds.
+    /// How the payment was paid, part by part. The amount still charged is the sum of these amounts
+    /// minus the sum of the refunds.
     #[serde(rename = "payInfo", default, skip_serializing_if = "Vec::is_empty")]
     pub pay_info: Vec<super::PayInfo>,
     /// Refunds of this transaction, when transaction information is returned.
@@ -594,7 +597,8 @@ pub enum PaymentDetailsError {
     MerchantNotFound,
     /// `1105`: The merchant exists but is not allowed to use LINE Pay.
     MerchantCannotUseLinePay,
-    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the caller's IP address is not on the merchant's allow list.
+    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the
+    /// caller's IP address is not on the merchant's allow list.
     HeaderError,
     /// `1150`: LINE Pay has no record of the transaction.
     TransactionNotFound,
@@ -678,12 +682,15 @@ impl PaymentDetailsError {
         false
     }
 
-    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured; start a new payment.
+    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured;
+
+    /// start a new payment.
     pub fn authorization_cancelled(&self) -> bool {
         false
     }
 
-    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot be charged again, and the user has to register one anew.
+    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot
+    /// be charged again, and the user has to register one anew.
     pub fn expires_reg_key(&self) -> bool {
         false
     }

@@ -99,7 +99,8 @@ pub enum RefundError {
     MerchantNotFound,
     /// `1105`: The merchant exists but is not allowed to use LINE Pay.
     MerchantCannotUseLinePay,
-    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the caller's IP address is not on the merchant's allow list.
+    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the
+    /// caller's IP address is not on the merchant's allow list.
     HeaderError,
     /// `1124`: The amount has more decimal places than the currency allows.
     AmountScaleError,
@@ -115,7 +116,9 @@ pub enum RefundError {
     AlreadyRefunded,
     /// `1179`: The transaction is in a state that does not allow this call.
     TransactionCannotProceed,
-    /// `1198`: The same call is already being processed, or LINE Pay is re-authorizing the payment; try again after a few minutes. After a timeout the first call may have gone through: check with Payment Details first.
+    /// `1198`: The same call is already being processed, or LINE Pay is re-authorizing the payment; try
+    /// again after a few minutes. After a timeout the first call may have gone through: check with
+    /// Payment Details first.
     ///
     /// Classified as: outcome unknown.
     DuplicateRequest,
@@ -296,12 +299,15 @@ impl RefundError {
         matches!(self, Self::DuplicateRequest)
     }
 
-    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured; start a new payment.
+    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured;
+
+    /// start a new payment.
     pub fn authorization_cancelled(&self) -> bool {
         false
     }
 
-    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot be charged again, and the user has to register one anew.
+    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot
+    /// be charged again, and the user has to register one anew.
     pub fn expires_reg_key(&self) -> bool {
         false
     }

@@ -3,14 +3,17 @@
 //! Reserve a payment and get the URL where the user approves it in LINE.
 //!
 //! Starts every online payment. The merchant sends the order (amount, packages of products) and the
-//! URLs LINE Pay sends the user back to; LINE Pay answers with a transaction id and a payment URL for
+//! URLs LINE Pay sends the user back to; LINE Pay answers with a transaction id and a payment URL
+//! for
 //! the web or the LINE app. Once the user has approved the payment there, the merchant completes it
-//! with Confirm. With `options.payment.payType` PREAPPROVED, Confirm also returns a regKey for later
+//! with Confirm. With `options.payment.payType` PREAPPROVED, Confirm also returns a regKey for
+//! later
 //! charges without the user.
 //!
 //! `POST /v3/payments/request`
 //!
-//! Transcribed from `provider-notes.md#line-pay-online-api-v3`, `https://github.com/enylin/line-pay-merchant/blob/main/src/line-pay-api/request.ts`.
+//! Transcribed from `provider-notes.md#line-pay-online-api-v3`,
+//! `https://github.com/enylin/line-pay-merchant/blob/main/src/line-pay-api/request.ts`.
 
 /// The operation's name, as handlers and logs see it.
 pub const NAME: &str = "request";
@@ -355,7 +358,8 @@ pub struct RedirectUrls {
     /// At most 500 bytes (UTF-8).
     #[serde(rename = "cancelUrl")]
     pub cancel_url: String,
-    /// The merchant app's Android package name, which LINE Pay checks when switching back to the app so that another app cannot pose as it.
+    /// The merchant app's Android package name, which LINE Pay checks when switching back to the app so
+    /// that another app cannot pose as it.
     ///
     /// At most 4000 bytes (UTF-8).
     #[serde(rename = "appPackageName", default, skip_serializing_if = "Option::is_none")]
@@ -430,7 +434,8 @@ impl payspec_runtime::Validate for RedirectUrls {
 pub enum ConfirmUrlType {
     /// `CLIENT`: The user's browser or app is sent to `confirmUrl`.
     Client,
-    /// `SERVER`: LINE Pay calls `confirmUrl` from its server; the user's device is not redirected there.
+    /// `SERVER`: LINE Pay calls `confirmUrl` from its server; the user's device is not redirected
+    /// there.
     Server,
     /// `NONE`: Nobody is sent to `confirmUrl`; the merchant finds out with Check Payment Status.
     None,
@@ -565,7 +570,8 @@ impl payspec_runtime::Validate for RequestOptions {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentOptions {
-    /// Whether Confirm also captures the payment. With false, Confirm only authorizes it and the Capture API completes it.
+    /// Whether Confirm also captures the payment. With false, Confirm only authorizes it and the
+    /// Capture API completes it.
     ///
     /// The provider assumes `true` when this is omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -594,7 +600,8 @@ impl payspec_runtime::Validate for PaymentOptions {
 pub enum PayType {
     /// `NORMAL`: A one-off payment.
     Normal,
-    /// `PREAPPROVED`: A payment that also registers the user's payment method; Confirm returns a regKey for Pay Preapproved.
+    /// `PREAPPROVED`: A payment that also registers the user's payment method; Confirm returns a regKey
+    /// for Pay Preapproved.
     Preapproved,
     /// A value the spec does not list yet; decoding keeps it instead of failing.
     Unknown(payspec_runtime::UnknownValue),
@@ -667,7 +674,8 @@ pub struct DisplayOptions {
     /// The language of the payment page (en, ja, ko, th, zh_TW, zh_CN; English by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// Whether LINE Pay first sends the user back to the browser that started the payment when it differs from the one that approved it.
+    /// Whether LINE Pay first sends the user back to the browser that started the payment when it
+    /// differs from the one that approved it.
     #[serde(
         rename = "checkConfirmUrlBrowser",
         default,
@@ -1069,13 +1077,15 @@ pub enum RequestError {
     MerchantNotFound,
     /// `1105`: The merchant exists but is not allowed to use LINE Pay.
     MerchantCannotUseLinePay,
-    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the caller's IP address is not on the merchant's allow list.
+    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the
+    /// caller's IP address is not on the merchant's allow list.
     HeaderError,
     /// `1124`: The amount has more decimal places than the currency allows.
     AmountScaleError,
     /// `1145`: A payment for this request is already being processed.
     PaymentInProgress,
-    /// `1172`: A transaction with the same order id already exists. After a timeout this can mean the first attempt went through: check with Payment Details instead of retrying.
+    /// `1172`: A transaction with the same order id already exists. After a timeout this can mean the
+    /// first attempt went through: check with Payment Details instead of retrying.
     ///
     /// Classified as: outcome unknown.
     DuplicateOrderId,
@@ -1207,12 +1217,15 @@ impl RequestError {
         matches!(self, Self::DuplicateOrderId)
     }
 
-    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured; start a new payment.
+    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured;
+
+    /// start a new payment.
     pub fn authorization_cancelled(&self) -> bool {
         false
     }
 
-    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot be charged again, and the user has to register one anew.
+    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot
+    /// be charged again, and the user has to register one anew.
     pub fn expires_reg_key(&self) -> bool {
         false
     }

@@ -2,7 +2,8 @@
 
 //! Types shared by several LINE Pay Online API v3 operations.
 
-/// A transaction id issued by LINE Pay: 19 digits. LINE Pay sends it as a JSON number above 2^53, so it is kept as text and never passes through a floating-point number.
+/// A transaction id issued by LINE Pay: 19 digits. LINE Pay sends it as a JSON number above 2^53,
+/// so it is kept as text and never passes through a floating-point number.
 ///
 /// Exactly 19 characters; only ASCII digits.
 ///
@@ -254,7 +255,8 @@ pub struct PayInfo {
     pub method: PayMethod,
     /// The amount paid this way.
     pub amount: payspec_runtime::Decimal,
-    /// The name the user gave the credit card in LINE Pay, for preapproved payments; empty when the user set none.
+    /// The name the user gave the credit card in LINE Pay, for preapproved payments; empty when the
+    /// user set none.
     #[serde(
         rename = "creditCardNickname",
         default,

@@ -58,7 +58,8 @@ pub enum VoidError {
     MerchantNotFound,
     /// `1105`: The merchant exists but is not allowed to use LINE Pay.
     MerchantCannotUseLinePay,
-    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the caller's IP address is not on the merchant's allow list.
+    /// `1106`: The request headers are wrong or incomplete. LINE Pay also answers this when the
+    /// caller's IP address is not on the merchant's allow list.
     HeaderError,
     /// `1150`: LINE Pay has no record of the transaction.
     TransactionNotFound,
@@ -68,7 +69,9 @@ pub enum VoidError {
     AlreadyRefunded,
     /// `1170`: The user's LINE Pay balance changed while the payment was being processed.
     BalanceChanged,
-    /// `1198`: The same call is already being processed, or LINE Pay is re-authorizing the payment; try again after a few minutes. After a timeout the first call may have gone through: check with Payment Details first.
+    /// `1198`: The same call is already being processed, or LINE Pay is re-authorizing the payment; try
+    /// again after a few minutes. After a timeout the first call may have gone through: check with
+    /// Payment Details first.
     ///
     /// Classified as: outcome unknown.
     DuplicateRequest,
@@ -233,12 +236,15 @@ impl VoidError {
         matches!(self, Self::DuplicateRequest)
     }
 
-    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured; start a new payment.
+    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured;
+
+    /// start a new payment.
     pub fn authorization_cancelled(&self) -> bool {
         false
     }
 
-    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot be charged again, and the user has to register one anew.
+    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot
+    /// be charged again, and the user has to register one anew.
     pub fn expires_reg_key(&self) -> bool {
         false
     }
