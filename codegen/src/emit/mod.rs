@@ -140,7 +140,8 @@ fn spaced(code: &str) -> String {
             let indent = |l: &str| l.len() - l.trim_start().len();
             let (pt, ct) = (p.trim(), line.trim());
             let item_starts = STARTS.iter().any(|s| ct.starts_with(s));
-            let after_item = (pt.ends_with('}') || pt.ends_with(';')) && indent(p) == indent(line);
+            let code = !pt.starts_with("//");
+            let after_item = code && (pt.ends_with('}') || pt.ends_with(';')) && indent(p) == indent(line);
             let after_module_docs = pt.starts_with("//!") && !ct.starts_with("//!");
             if (item_starts && after_item) || after_module_docs {
                 out.push('\n');
@@ -296,5 +297,19 @@ fn named(t: &TypeRef, op: &Operation) -> Option<(Scope, String)> {
             Scope::Operation => (Scope::Operation, format!("{}/{}", op.name, n.name)),
         }),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spaced;
+
+    #[test]
+    fn separates_items_but_not_doc_lines() {
+        let code = "/// A doc line that ends with a semicolon;\n/// and goes on.\npub const A: u8 = 1;\npub fn f() {}\n";
+        assert_eq!(
+            spaced(code),
+            "/// A doc line that ends with a semicolon;\n/// and goes on.\npub const A: u8 = 1;\n\npub fn f() {}\n"
+        );
     }
 }

@@ -153,7 +153,6 @@ pub enum RefundError {
     /// Classified as: refresh access token.
     ExpiredAccessToken,
     /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known;
-
     /// inquire, or call again with the same request id.
     ///
     /// Classified as: retryable, outcome unknown.

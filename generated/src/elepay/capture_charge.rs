@@ -45,7 +45,6 @@ pub fn path(id: &str) -> String {
 #[non_exhaustive]
 pub struct ChargeCaptureRequest {
     /// The amount to capture, when it should differ from the amount given when the charge was created;
-
     /// it must not be larger than that amount. Leave it out to capture the original amount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,

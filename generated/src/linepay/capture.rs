@@ -521,7 +521,6 @@ impl CaptureError {
     }
 
     /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured;
-
     /// start a new payment.
     pub fn authorization_cancelled(&self) -> bool {
         matches!(

@@ -172,7 +172,6 @@ impl CheckPaymentStatusError {
     }
 
     /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured;
-
     /// start a new payment.
     pub fn authorization_cancelled(&self) -> bool {
         false

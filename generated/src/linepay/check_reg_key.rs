@@ -196,7 +196,6 @@ impl CheckRegKeyError {
     }
 
     /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured;
-
     /// start a new payment.
     pub fn authorization_cancelled(&self) -> bool {
         false

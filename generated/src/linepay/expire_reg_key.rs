@@ -126,7 +126,6 @@ impl ExpireRegKeyError {
     }
 
     /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured;
-
     /// start a new payment.
     pub fn authorization_cancelled(&self) -> bool {
         false

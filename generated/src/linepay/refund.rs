@@ -300,7 +300,6 @@ impl RefundError {
     }
 
     /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured;
-
     /// start a new payment.
     pub fn authorization_cancelled(&self) -> bool {
         false
