@@ -114,8 +114,11 @@ pub fn elepay_config(base_url: &str) -> Config<ElepayCredentials> {
 }
 
 /// A base URL on which nothing listens: connecting to it is refused.
+///
+/// The port is freed on 127.0.0.2, where no fake listens (they all bind 127.0.0.1), so a fake started
+/// by a test running in parallel cannot take it over and turn "refused" into a connection.
 pub async fn refused_base_url() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = TcpListener::bind("127.0.0.2:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     drop(listener);
     format!("http://{addr}")
