@@ -67,7 +67,8 @@ pub fn operation_module(provider: &Provider, op: &Operation, validated: &HashSet
         /// The minimum read timeout the provider recommends, if it states one.
         pub const TIMEOUT: Option<std::time::Duration> = #timeout;
 
-        /// Sending the call twice has no further effect, so a retry after an unknown outcome is safe.
+        /// Whether sending the call twice has no further effect, which makes a retry after an unknown
+        /// outcome safe (GET calls, and calls keyed by a provider request id).
         pub const IDEMPOTENT: bool = #idempotent;
 
         #success_codes

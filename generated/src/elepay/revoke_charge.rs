@@ -20,7 +20,8 @@ pub const PATH_TEMPLATE: &str = "/charges/{id}/revoke";
 /// The minimum read timeout the provider recommends, if it states one.
 pub const TIMEOUT: Option<std::time::Duration> = None;
 
-/// Sending the call twice has no further effect, so a retry after an unknown outcome is safe.
+/// Whether sending the call twice has no further effect, which makes a retry after an unknown
+/// outcome safe (GET calls, and calls keyed by a provider request id).
 pub const IDEMPOTENT: bool = false;
 
 /// What the client needs to know to call this operation.

@@ -23,7 +23,8 @@ pub const TIMEOUT: Option<std::time::Duration> = Some(
     std::time::Duration::from_secs(20),
 );
 
-/// Sending the call twice has no further effect, so a retry after an unknown outcome is safe.
+/// Whether sending the call twice has no further effect, which makes a retry after an unknown
+/// outcome safe (GET calls, and calls keyed by a provider request id).
 pub const IDEMPOTENT: bool = false;
 
 /// What the client needs to know to call this operation.
