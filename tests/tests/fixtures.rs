@@ -135,6 +135,10 @@ fn path_and_query_parameters_are_encoded_exactly() {
     assert_eq!(lookup::METHOD, "GET");
     assert_eq!(lookup::TIMEOUT, Some(std::time::Duration::from_secs(20)));
     assert_eq!(path_and_query::SANDBOX_BASE_URL, "https://sandbox.shop.example/api/v1");
+    assert_eq!(path_and_query::Environment::Sandbox.base_url(), path_and_query::SANDBOX_BASE_URL);
+    assert_eq!(path_and_query::Environment::Production.base_url(), "https://shop.example/api/v1");
+    let custom = path_and_query::Environment::Custom("http://127.0.0.1:8080/prefix".into());
+    assert_eq!(String::from(custom), "http://127.0.0.1:8080/prefix");
 
     let mut query = LookupQuery::default();
     assert_eq!(query.to_query_string(), "");

@@ -231,6 +231,7 @@ fn provider_module(p: &Provider) -> TokenStream {
         let url = &u.url;
         quote!(#[doc = #doc] pub const #name: &str = #url;)
     });
+    let environment = (!p.base_urls.is_empty()).then(|| environment_enum(p));
     let success = match &p.envelope {
         Envelope::LinePay { success_codes } => Some(quote! {
             /// Return codes that mean success.
@@ -260,8 +261,47 @@ fn provider_module(p: &Provider) -> TokenStream {
         pub use client::Client;
         #types
         #(#urls)*
+        #environment
         #success
         #categories
+    }
+}
+
+/// `Environment`: the provider's published base URLs, or a custom one; `Config::new` takes it.
+fn environment_enum(p: &Provider) -> TokenStream {
+    let variants: Vec<_> = p
+        .base_urls
+        .iter()
+        .map(|u| ident(&heck::ToUpperCamelCase::to_upper_camel_case(u.environment.as_str())))
+        .collect();
+    let consts: Vec<_> =
+        p.base_urls.iter().map(|u| ident(&format!("{}_BASE_URL", u.environment.to_uppercase()))).collect();
+    let docs = p.base_urls.iter().map(|u| docs::outer(&[format!("`{}`: `{}`", u.environment, u.url)]));
+    quote! {
+        /// Where calls go: a published environment, or any base URL (a proxy, a local fake).
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Environment {
+            #( #docs #variants, )*
+            /// Another base URL, with a path prefix if it needs one.
+            Custom(String),
+        }
+
+        impl Environment {
+            /// The base URL calls are sent to.
+            pub fn base_url(&self) -> &str {
+                match self {
+                    #( Self::#variants => #consts, )*
+                    Self::Custom(url) => url,
+                }
+            }
+        }
+
+        impl From<Environment> for String {
+            fn from(environment: Environment) -> String {
+                environment.base_url().to_owned()
+            }
+        }
     }
 }
 
@@ -306,7 +346,8 @@ mod tests {
 
     #[test]
     fn separates_items_but_not_doc_lines() {
-        let code = "/// A doc line that ends with a semicolon;\n/// and goes on.\npub const A: u8 = 1;\npub fn f() {}\n";
+        let code =
+            "/// A doc line that ends with a semicolon;\n/// and goes on.\npub const A: u8 = 1;\npub fn f() {}\n";
         assert_eq!(
             spaced(code),
             "/// A doc line that ends with a semicolon;\n/// and goes on.\npub const A: u8 = 1;\n\npub fn f() {}\n"

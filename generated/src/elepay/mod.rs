@@ -38,6 +38,32 @@ pub use types::*;
 /// Base URL of the `production` environment.
 pub const PRODUCTION_BASE_URL: &str = "https://api.elepay.io";
 
+/// Where calls go: a published environment, or any base URL (a proxy, a local fake).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `production`: `https://api.elepay.io`
+    Production,
+    /// Another base URL, with a path prefix if it needs one.
+    Custom(String),
+}
+
+impl Environment {
+    /// The base URL calls are sent to.
+    pub fn base_url(&self) -> &str {
+        match self {
+            Self::Production => PRODUCTION_BASE_URL,
+            Self::Custom(url) => url,
+        }
+    }
+}
+
+impl From<Environment> for String {
+    fn from(environment: Environment) -> String {
+        environment.base_url().to_owned()
+    }
+}
+
 /// Who the provider says is at fault for an error code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

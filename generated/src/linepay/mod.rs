@@ -46,5 +46,34 @@ pub const SANDBOX_BASE_URL: &str = "https://sandbox-api-pay.line.me";
 /// Base URL of the `production` environment.
 pub const PRODUCTION_BASE_URL: &str = "https://api-pay.line.me";
 
+/// Where calls go: a published environment, or any base URL (a proxy, a local fake).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `sandbox`: `https://sandbox-api-pay.line.me`
+    Sandbox,
+    /// `production`: `https://api-pay.line.me`
+    Production,
+    /// Another base URL, with a path prefix if it needs one.
+    Custom(String),
+}
+
+impl Environment {
+    /// The base URL calls are sent to.
+    pub fn base_url(&self) -> &str {
+        match self {
+            Self::Sandbox => SANDBOX_BASE_URL,
+            Self::Production => PRODUCTION_BASE_URL,
+            Self::Custom(url) => url,
+        }
+    }
+}
+
+impl From<Environment> for String {
+    fn from(environment: Environment) -> String {
+        environment.base_url().to_owned()
+    }
+}
+
 /// Return codes that mean success.
 pub const SUCCESS_CODES: &[&str] = &["0000"];
