@@ -122,6 +122,7 @@ pub fn error_json<E: ErrorCode + Display>(error: &Error<E>) -> Value {
         "retryable": error.is_retryable(),
         "outcome_unknown": error.is_outcome_unknown(),
         "safe_to_retry": error.is_safe_to_retry(),
+        "recovery": error.recovery().map(ToString::to_string),
     });
     let detail = match error.kind() {
         ErrorKind::Validation(v) => json!({
@@ -144,6 +145,14 @@ pub fn error_json<E: ErrorCode + Display>(error: &Error<E>) -> Value {
             "provider_message": p.message,
             "http_status": p.http_status,
         }),
+        ErrorKind::Incomplete(r) => json!({
+            "kind": "incomplete",
+            "took_effect": true,
+            "partial_answer": serde_json::from_str::<Value>(&r.payload).ok(),
+            "missing": r.missing.fields,
+            "advice": r.missing.advice,
+        }),
+        other => json!({"kind": format!("{other:?}")}),
     };
     if let (Value::Object(out), Value::Object(detail)) = (&mut out, detail) {
         out.extend(detail);

@@ -34,8 +34,12 @@ pub fn check(type_name: &'static str, value: &str, rules: &TextRules) -> Result<
 }
 
 /// Writes an all-digit id as a JSON number, the way the provider sends it. Generated types only use
-/// this for ids whose rules guarantee at most 19 digits, which always fit a `u64`.
+/// this for ids whose rules guarantee at most 19 digits, which always fit a `u64`. An id a JSON
+/// number cannot spell (a leading zero) is an error, never a different, shorter number.
 pub fn serialize_digits<S: serde::Serializer>(digits: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    if digits.len() > 1 && digits.starts_with('0') {
+        return Err(serde::ser::Error::custom("an id with a leading zero cannot be written as a JSON number"));
+    }
     match digits.parse::<u64>() {
         Ok(number) => serializer.serialize_u64(number),
         Err(_) => serializer.serialize_str(digits),

@@ -196,35 +196,87 @@ impl Hash for Decimal {
 }
 
 impl serde::Serialize for Decimal {
-    /// Whole amounts are written as JSON integers; fractional ones as the shortest float that reads
-    /// back as the same decimal, which needs at most 15 significant digits.
+    /// Whole amounts are written as JSON integers. A fraction is written as its exact digits, never
+    /// in exponent form: as a float where the shortest float text is those digits (at most 15
+    /// significant digits and not below 10^-5, so every serializer gets a plain number), otherwise
+    /// as the digits themselves through serde_json's raw-number path (`0.0000001`, or 17 digits).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if self.is_integer() {
             let (m, s) = (self.mantissa, self.scale);
             return serializer.serialize_i64(m / 10_i64.pow(s));
         }
-        match self.to_f64_exact() {
-            Some(value) => serializer.serialize_f64(value),
-            None => Err(serde::ser::Error::custom(format!(
-                "{self} has more than 15 significant digits and cannot be written as an exact JSON number"
-            ))),
+        let (mantissa, scale) = self.normalized();
+        let whole_digits = i64::from(self.significant_digits()) - i64::from(scale);
+        if let (true, Some(value)) = (whole_digits > -5, self.to_f64_exact()) {
+            return serializer.serialize_f64(value);
         }
+        let exact = Decimal { mantissa, scale }.to_string();
+        let raw = serde_json::value::RawValue::from_string(exact).map_err(serde::ser::Error::custom)?;
+        serde::Serialize::serialize(&raw, serializer)
     }
 }
 
+/// The name under which serde_json hands a value's exact JSON text to a visitor (its `RawValue`
+/// protocol); the only way to read a number's digits without `arbitrary_precision`.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
 impl<'de> serde::Deserialize<'de> for Decimal {
+    /// From serde_json: the number's exact text, so `1.0000000000000001` is that number and never a
+    /// rounded double. From other deserializers: integers, strings, and floats of at most 15
+    /// significant digits.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-        deserializer.deserialize_any(DecimalVisitor)
+        deserializer.deserialize_newtype_struct(RAW_VALUE_TOKEN, DecimalVisitor)
+    }
+}
+
+impl Decimal {
+    /// Reads a JSON number's text exactly: `-?int(.frac)?([eE][+-]?exp)?`.
+    fn from_json_number(text: &str) -> Result<Decimal, DecimalError> {
+        let (digits, exponent) = match text.find(['e', 'E']) {
+            Some(at) => {
+                let exp = &text[at + 1..];
+                let exp = exp.strip_prefix('+').unwrap_or(exp);
+                (&text[..at], exp.parse::<i32>().map_err(|_| error("exponent out of range"))?)
+            }
+            None => (text, 0),
+        };
+        let Decimal { mut mantissa, scale } = digits.parse::<Decimal>()?;
+        let mut scale = i64::from(scale) - i64::from(exponent);
+        while scale < 0 {
+            mantissa = mantissa.checked_mul(10).ok_or(error("too many digits"))?;
+            scale += 1;
+        }
+        while scale > i64::from(MAX_SCALE) && mantissa % 10 == 0 {
+            mantissa /= 10;
+            scale -= 1;
+        }
+        let scale =
+            u32::try_from(scale).ok().filter(|s| *s <= MAX_SCALE).ok_or(error("more than 18 fractional digits"))?;
+        Ok(Decimal { mantissa, scale })
     }
 }
 
 struct DecimalVisitor;
 
-impl serde::de::Visitor<'_> for DecimalVisitor {
+impl<'de> serde::de::Visitor<'de> for DecimalVisitor {
     type Value = Decimal;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a decimal amount as a JSON number or string")
+    }
+
+    /// serde_json's raw-value protocol: one entry whose value is the exact JSON text.
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+        use serde::de::Error as _;
+        if map.next_key::<RawKey>()?.is_none() {
+            return Err(A::Error::custom("expected a number"));
+        }
+        map.next_value_seed(RawText)
+    }
+
+    /// Deserializers other than serde_json: the value itself.
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Decimal, D::Error> {
+        deserializer.deserialize_any(DecimalVisitor)
     }
 
     fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Decimal, E> {
@@ -241,6 +293,59 @@ impl serde::de::Visitor<'_> for DecimalVisitor {
 
     fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Decimal, E> {
         value.parse().map_err(E::custom)
+    }
+}
+
+/// The key of serde_json's raw-value entry.
+struct RawKey;
+
+impl<'de> serde::Deserialize<'de> for RawKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RawKey, D::Error> {
+        struct KeyVisitor;
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = RawKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a decimal amount")
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<RawKey, E> {
+                if key == RAW_VALUE_TOKEN {
+                    Ok(RawKey)
+                } else {
+                    Err(E::custom("expected a decimal amount, not an object"))
+                }
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// The exact JSON text of the value: a number, or a string holding one.
+struct RawText;
+
+impl<'de> serde::de::DeserializeSeed<'de> for RawText {
+    type Value = Decimal;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Decimal, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for RawText {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal amount as a JSON number or string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, json: &str) -> Result<Decimal, E> {
+        if json.starts_with('"') {
+            let text: std::borrow::Cow<'_, str> = serde_json::from_str(json).map_err(E::custom)?;
+            return text.parse().map_err(E::custom);
+        }
+        if json.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) {
+            return Decimal::from_json_number(json).map_err(E::custom);
+        }
+        Err(E::custom(format!("expected a decimal amount, found {}", json.chars().take(20).collect::<String>())))
     }
 }
 
@@ -297,9 +402,45 @@ mod tests {
     }
 
     #[test]
+    fn reads_every_digit_a_json_number_has() {
+        // A double holds 1.0000000000000001 as 1.0: the digits must come from the text.
+        assert_eq!(serde_json::from_str::<Decimal>("1.0000000000000001").unwrap(), d("1.0000000000000001"));
+        assert_eq!(serde_json::from_str::<Decimal>("0.12345678901234567").unwrap(), d("0.12345678901234567"));
+        for (json, exact) in [("1e-7", "0.0000001"), ("1.5E+3", "1500"), ("-2.50e1", "-25"), ("120e-2", "1.2")] {
+            assert_eq!(serde_json::from_str::<Decimal>(json).unwrap(), d(exact), "{json}");
+        }
+        // Inside a structure, from a reader and from a `Value` too.
+        let nested: Vec<Decimal> = serde_json::from_reader(&b"[1.0000000000000001, \"2.5\"]"[..]).unwrap();
+        assert_eq!(nested, [d("1.0000000000000001"), d("2.5")]);
+        let from_value: Decimal = serde_json::from_value(serde_json::json!(10.5)).unwrap();
+        assert_eq!(from_value, d("10.5"));
+    }
+
+    #[test]
+    fn writes_exact_digits_never_an_exponent() {
+        for (value, json) in [
+            ("0.0000001", "0.0000001"),
+            ("0.000001", "0.000001"),
+            ("0.00001", "0.00001"),
+            ("0.000012345", "0.000012345"),
+            ("0.0001", "0.0001"),
+            ("10.50", "10.5"),
+            ("12345678901234.567", "12345678901234.567"),
+            ("-0.00000012", "-0.00000012"),
+            ("1.0000000000000001", "1.0000000000000001"),
+        ] {
+            let written = serde_json::to_string(&d(value)).unwrap();
+            assert_eq!(written, json, "{value}");
+            assert_eq!(serde_json::from_str::<Decimal>(&written).unwrap(), d(value), "{value} round-trips");
+        }
+    }
+
+    #[test]
     fn refuses_what_it_cannot_keep_exact() {
-        assert!(serde_json::from_str::<Decimal>("0.12345678901234567").is_err());
-        assert!(serde_json::to_string(&d("12345678901234.567")).is_err());
+        assert!(serde_json::from_str::<Decimal>("0.1234567890123456789").is_err(), "19 fractional digits");
         assert!(serde_json::from_str::<Decimal>("18446744073709551615").is_err());
+        assert!(serde_json::from_str::<Decimal>("1e400").is_err());
+        assert!(serde_json::from_str::<Decimal>("true").is_err());
+        assert!(serde_json::from_str::<Decimal>("{\"a\":1}").is_err());
     }
 }

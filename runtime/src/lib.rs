@@ -14,6 +14,9 @@ pub mod time;
 pub mod unknown;
 pub mod validate;
 
+/// The HTTP library under the client, for building an [`client::HttpClient`] of your own.
+pub use reqwest;
+
 pub use constrained::ConstraintError;
 pub use decimal::Decimal;
 pub use error_code::ErrorCode;

@@ -227,7 +227,9 @@ impl TextRules {
         if let Some(limit) = self.max_bytes.filter(|l| bytes > *l) {
             report(Rule::MaxBytes { limit, actual: bytes });
         }
-        if let Some(limit) = self.min_bytes.filter(|l| bytes < *l && !value.is_empty()) {
+        // An empty value breaks a minimum too, unless `Required` already said so.
+        let reported_empty = self.required && value.is_empty();
+        if let Some(limit) = self.min_bytes.filter(|l| bytes < *l && !reported_empty) {
             report(Rule::MinBytes { limit, actual: bytes });
         }
         if self.max_chars.is_some() || self.min_chars.is_some() {
@@ -235,7 +237,7 @@ impl TextRules {
             if let Some(limit) = self.max_chars.filter(|l| chars > *l) {
                 report(Rule::MaxChars { limit, actual: chars });
             }
-            if let Some(limit) = self.min_chars.filter(|l| chars < *l && !value.is_empty()) {
+            if let Some(limit) = self.min_chars.filter(|l| chars < *l && !reported_empty) {
                 report(Rule::MinChars { limit, actual: chars });
             }
         }

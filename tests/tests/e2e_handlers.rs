@@ -19,7 +19,7 @@ use payspec::linepay::{Currency, TransactionId};
 use payspec::runtime::Decimal;
 use payspec::runtime::client::{
     BoxFuture, Call, CallResult, Config, ElepayCredentials, Error, ErrorKind, Handler, LinePayCredentials, Next,
-    ProviderError, Reply, TransportErrorKind,
+    ProviderError, Recovery, Reply, TransportErrorKind,
 };
 use payspec::runtime::handlers::{LinePayRecovery, Retry, Tracing};
 use serde_json::value::RawValue;
@@ -86,7 +86,7 @@ struct Canned(&'static str);
 impl Handler for Canned {
     fn handle<'a>(&'a self, _call: Call, _next: Next<'a>) -> BoxFuture<'a, CallResult> {
         let payload = RawValue::from_string(self.0.to_owned()).expect("JSON");
-        Box::pin(async move { Ok(Reply { status: 200, code: Some("0000".into()), payload }) })
+        Box::pin(async move { Ok(Reply::new(200, Some("0000".into()), payload)) })
     }
 }
 
@@ -363,24 +363,80 @@ async fn recovery_turns_a_timeout_into_the_capture_when_details_show_it_captured
     assert_looked_up(&fake);
 }
 
+/// Recovery that gives up after 300 ms, looking every 20-80 ms.
+fn quick_recovery() -> LinePayRecovery {
+    LinePayRecovery::default()
+        .lookup_window(Duration::from_millis(300))
+        .lookup_backoff(Duration::from_millis(20), Duration::from_millis(80))
+}
+
+/// Asserts the capture was sent once and then only looked up, more than once.
+fn assert_only_looked_up_again(fake: &FakeServer) -> usize {
+    let requests = fake.requests();
+    assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("POST", CAPTURE_PATH));
+    assert!(requests[1..].iter().all(|r| r.method == "GET" && r.path == "/v3/payments"), "{requests:#?}");
+    assert!(requests.len() > 2, "looked up {} time(s), expected repeated lookups", requests.len() - 1);
+    requests.len() - 1
+}
+
 #[tokio::test]
-async fn recovery_returns_the_original_1198_as_not_applied_when_still_authorized() {
+async fn recovery_leaves_1198_unknown_while_details_still_show_the_authorization() {
     let fake = recovery_fake(linepay::error("1198", "Request is being processed."), "AUTHORIZATION").await;
-    let client = linepay(linepay_config(&fake.url()).handler(LinePayRecovery::default()));
+    let client = linepay(linepay_config(&fake.url()).handler(quick_recovery()).handler(retry(5)));
     let err = client.capture(&tx(), &twd()).await.unwrap_err();
     assert_eq!(err.provider_code(), Some(&CaptureError::DuplicateRequest));
-    assert!(!err.is_outcome_unknown(), "the lookup settled it: the capture did not happen");
+    assert!(err.is_outcome_unknown(), "a capture still being processed may yet happen: {err}");
+    assert!(!err.is_safe_to_retry());
+    let lookups = assert_only_looked_up_again(&fake);
+    assert!(
+        matches!(err.recovery(), Some(Recovery::NotVisible { lookups: n, .. }) if *n as usize == lookups),
+        "{:?}",
+        err.recovery()
+    );
+    assert!(err.to_string().contains("did not show the effect yet"), "{err}");
+}
+
+#[tokio::test]
+async fn recovery_leaves_a_timeout_unknown_while_details_still_show_the_authorization() {
+    let fake = recovery_fake(linepay::ok(CAPTURE_INFO).delayed(SLOW), "AUTHORIZATION").await;
+    let config =
+        linepay_config(&fake.url()).timeout(capture::NAME, SHORT_TIMEOUT).handler(retry(5)).handler(quick_recovery());
+    let err = linepay(config).capture(&tx(), &twd()).await.unwrap_err();
+    assert_eq!(transport_kind(&err), TransportErrorKind::Timeout);
+    assert!(err.is_outcome_unknown());
+    assert!(!err.is_safe_to_retry());
+    assert_only_looked_up_again(&fake);
+}
+
+#[tokio::test]
+async fn recovery_leaves_an_unknown_pay_status_unknown() {
+    let fake = recovery_fake(linepay::error("1198", "Request is being processed."), "SOMETHING_NEW").await;
+    let client = linepay(linepay_config(&fake.url()).handler(quick_recovery()));
+    let err = client.capture(&tx(), &twd()).await.unwrap_err();
+    assert!(err.is_outcome_unknown());
+    assert_only_looked_up_again(&fake);
+}
+
+#[tokio::test]
+async fn recovery_settles_a_capture_of_a_voided_authorization_as_not_applied() {
+    let fake = recovery_fake(linepay::error("1198", "Request is being processed."), "VOIDED_AUTHORIZATION").await;
+    let client = linepay(linepay_config(&fake.url()).handler(quick_recovery()));
+    let err = client.capture(&tx(), &twd()).await.unwrap_err();
+    assert_eq!(err.provider_code(), Some(&CaptureError::DuplicateRequest));
+    assert!(!err.is_outcome_unknown(), "a voided authorization can never be captured");
+    assert!(matches!(err.recovery(), Some(Recovery::NotApplied { reason }) if reason.contains("VOIDED_AUTHORIZATION")));
     assert_looked_up(&fake);
 }
 
 #[tokio::test]
-async fn recovery_returns_the_original_timeout_as_not_applied_when_still_authorized() {
-    let fake = recovery_fake(linepay::ok(CAPTURE_INFO).delayed(SLOW), "AUTHORIZATION").await;
-    let config = linepay_config(&fake.url()).timeout(capture::NAME, SHORT_TIMEOUT).handler(LinePayRecovery::default());
-    let err = linepay(config).capture(&tx(), &twd()).await.unwrap_err();
-    assert_eq!(transport_kind(&err), TransportErrorKind::Timeout);
-    assert!(!err.is_outcome_unknown());
-    assert_looked_up(&fake);
+async fn recovery_looks_up_after_an_undecodable_answer() {
+    for answer in [Response::html(502, BAD_GATEWAY_PAGE), Response::json(200, ""), Response::html(504, "timeout")] {
+        let fake = recovery_fake(answer.clone(), "CAPTURE").await;
+        let client = linepay(linepay_config(&fake.url()).handler(quick_recovery()));
+        let info = client.capture(&tx(), &twd()).await.unwrap_or_else(|e| panic!("{answer:?}: {e}"));
+        assert_eq!(info.transaction_id.as_str(), TX);
+        assert_looked_up(&fake);
+    }
 }
 
 #[tokio::test]
@@ -393,11 +449,15 @@ async fn recovery_keeps_the_outcome_unknown_when_the_lookup_fails() {
         }
     })
     .await;
-    let client = linepay(linepay_config(&fake.url()).handler(LinePayRecovery::default()));
+    let client = linepay(linepay_config(&fake.url()).handler(quick_recovery()));
     let err = client.capture(&tx(), &twd()).await.unwrap_err();
     assert_eq!(err.provider_code(), Some(&CaptureError::DuplicateRequest));
     assert!(err.is_outcome_unknown(), "nothing was settled");
-    assert_eq!(fake.count(), 2);
+    assert!(
+        matches!(err.recovery(), Some(Recovery::LookupFailed { last_error, .. }) if last_error.contains("502")),
+        "{err}"
+    );
+    assert!(fake.count() > 2, "the failed lookup was repeated");
 }
 
 #[tokio::test]
@@ -699,16 +759,12 @@ async fn no_kind_of_error_shows_secrets() {
         assert_error_clean(&format!("LINE Pay error {i}"), err);
     }
 
-    // Validation (a lookup with too many ids) and Encode (an amount JSON cannot hold).
+    // Validation (a lookup with too many ids).
     let mut query = PaymentDetailsQuery::default();
     query.transaction_id = (0..101).map(|i| format!("2021121600698{i:06}").parse().unwrap()).collect();
     let err = client.payment_details(&query).await.unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Validation(_)));
     assert_error_clean("Validation", &err);
-    let request = CaptureRequest::new("12345678901234.567".parse().unwrap(), Currency::Twd);
-    let err = client.capture(&tx(), &request).await.unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::Encode(_)));
-    assert_error_clean("Encode", &err);
 
     // Transport connect.
     let refused = linepay(linepay_config(&refused_base_url().await));

@@ -17,7 +17,7 @@ use hyper::body::{Bytes, Incoming};
 use payspec::linepay::capture::{CaptureInfo, CaptureRequest};
 use payspec::linepay::{Currency, TransactionId};
 use payspec::runtime::Decimal;
-use payspec::runtime::client::{Config, LinePayCredentials, default_http_client};
+use payspec::runtime::client::{Config, HttpClient, LinePayCredentials};
 use ring::rand::{SecureRandom, SystemRandom};
 
 const CHANNEL_ID: &str = "1234567890";
@@ -168,12 +168,13 @@ where
 
 async fn run(addr: SocketAddr, duration: Duration) {
     let base = format!("http://{addr}");
-    let http = default_http_client().unwrap_or_else(|e| panic!("{e}"));
+    let builder = || HttpClient::builder().unwrap_or_else(|e| panic!("{e}"));
+    let http = HttpClient::from_builder(builder()).unwrap_or_else(|e| panic!("{e}"));
     let config = Config::new(base.clone(), LinePayCredentials::new(CHANNEL_ID, SECRET)).http_client(http);
     let client = payspec::linepay::Client::new(config).unwrap_or_else(|e| panic!("{e}"));
     let id: TransactionId = TRANSACTION.parse().unwrap_or_else(|e| panic!("{e}"));
     let baseline = Baseline {
-        http: default_http_client().unwrap_or_else(|e| panic!("{e}")),
+        http: builder().build().unwrap_or_else(|e| panic!("{e}")),
         base,
         key: ring::hmac::Key::new(ring::hmac::HMAC_SHA256, SECRET.as_bytes()),
     };

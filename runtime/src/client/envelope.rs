@@ -2,6 +2,8 @@
 //! provider error. Nothing here trusts the body: anything off the documented shape is
 //! `Undecodable`, with the status and the body kept.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -21,8 +23,9 @@ pub enum Envelope {
 
 #[derive(Deserialize)]
 struct LinePayBody<'a> {
-    #[serde(rename = "returnCode")]
-    return_code: &'a str,
+    /// Borrowed unless the provider escaped a character (`"\u0030000"` is `0000`).
+    #[serde(rename = "returnCode", borrow)]
+    return_code: Cow<'a, str>,
     #[serde(rename = "returnMessage")]
     return_message: Option<String>,
     info: Option<Box<RawValue>>,
@@ -66,13 +69,9 @@ impl Envelope {
                 }
                 let parsed: LinePayBody<'_> = serde_json::from_str(body)
                     .map_err(|e| undecodable(status, body, format!("not a LINE Pay response: {e}")))?;
-                let code = parsed.return_code;
+                let code = &*parsed.return_code;
                 if success_codes.contains(&code) || call.extra_success_codes.contains(&code) {
-                    return Ok(Reply {
-                        status,
-                        code: Some(code.to_owned()),
-                        payload: parsed.info.unwrap_or_else(null),
-                    });
+                    return Ok(Reply::new(status, Some(code.to_owned()), parsed.info.unwrap_or_else(null)));
                 }
                 let facts = (call.classify)(code);
                 Err(ErrorKind::Provider(ProviderError {
@@ -100,7 +99,7 @@ impl Envelope {
                     "S" => {
                         let payload = RawValue::from_string(body.to_owned())
                             .map_err(|e| undecodable(status, body, e.to_string()))?;
-                        return Ok(Reply { status, code: Some(result.result_code), payload });
+                        return Ok(Reply::new(status, Some(result.result_code), payload));
                     }
                     "F" => facts.outcome_unknown,
                     "U" => true,
@@ -119,7 +118,7 @@ impl Envelope {
                 if (200..300).contains(&status) {
                     let payload = RawValue::from_string(body.to_owned())
                         .map_err(|e| undecodable(status, body, format!("the body is not JSON: {e}")))?;
-                    return Ok(Reply { status, code: None, payload });
+                    return Ok(Reply::new(status, None, payload));
                 }
                 let parsed: serde_json::Map<String, serde_json::Value> = serde_json::from_str(body)
                     .map_err(|e| undecodable(status, body, format!("the error body is not a JSON object: {e}")))?;

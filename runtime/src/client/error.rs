@@ -5,7 +5,9 @@
 //! `C` is the code type: `String` inside the handler chain, the operation's error enum for callers.
 
 use std::fmt;
+use std::time::Duration;
 
+use super::handler::Missing;
 use crate::error_code::ErrorCode;
 use crate::validate::ValidationError;
 
@@ -13,12 +15,49 @@ use crate::validate::ValidationError;
 pub struct Error<C> {
     operation: &'static str,
     idempotent: bool,
-    /// A lookup established that the call did not take effect.
-    known_not_applied: bool,
+    /// What a recovery handler learned about the call's outcome, when one looked (boxed: rare, and
+    /// every `Result` carrying this error stays small).
+    recovery: Option<Box<Recovery>>,
+    /// The provider's `Retry-After`, when the answer carried one.
+    retry_after: Option<Duration>,
     kind: ErrorKind<C>,
 }
 
+/// What a recovery handler (such as `LinePayRecovery`) found out when it looked a call up after its
+/// outcome was left unknown. Only [`Recovery::NotApplied`] settles the outcome; the others leave it
+/// unknown, because an effect a lookup does not show yet may still appear.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recovery {
+    /// Every lookup answered, and none showed the call's effect. It may still be processing: the
+    /// outcome stays unknown.
+    NotVisible { lookups: u32, waited: Duration },
+    /// No lookup got an answer the handler could read: the outcome stays unknown.
+    LookupFailed { lookups: u32, waited: Duration, last_error: String },
+    /// The provider's answer proves the call did not take effect and never will (for a capture: the
+    /// authorization was voided or expired).
+    NotApplied { reason: String },
+}
+
+impl fmt::Display for Recovery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Recovery::NotVisible { lookups, waited } => write!(
+                f,
+                "{lookups} lookup(s) over {} ms did not show the effect yet, so the outcome is still unknown",
+                waited.as_millis()
+            ),
+            Recovery::LookupFailed { lookups, waited, last_error } => write!(
+                f,
+                "{lookups} lookup(s) over {} ms got no usable answer ({last_error}), so the outcome is still unknown",
+                waited.as_millis()
+            ),
+            Recovery::NotApplied { reason } => write!(f, "a lookup proves it did not take effect: {reason}"),
+        }
+    }
+}
+
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ErrorKind<C> {
     /// The request broke a documented limit; nothing was sent.
     Validation(ValidationError),
@@ -32,6 +71,28 @@ pub enum ErrorKind<C> {
     BadSignature(String),
     /// The provider answered with a return code that is not success.
     Provider(ProviderError<C>),
+    /// The call took effect (a lookup shows it), but its answer was lost and the lookup cannot supply
+    /// all of it: what it could supply is here, with the fields that are missing.
+    Incomplete(IncompleteReply),
+}
+
+/// The answer a recovery handler rebuilt from a lookup, when the lookup cannot supply every field
+/// the operation's own answer has (a LINE Pay confirm's `regKey` is never in Payment Details).
+#[derive(Debug, Clone)]
+pub struct IncompleteReply {
+    pub status: u16,
+    /// The rebuilt answer, as the operation's response JSON without the missing fields.
+    pub payload: String,
+    /// The fields the lookup cannot supply, and where to get them.
+    pub missing: Missing,
+}
+
+impl IncompleteReply {
+    /// Decodes what the lookup could supply into the operation's response type; the missing fields
+    /// are absent (`None`).
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(&self.payload)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +141,7 @@ impl<C> ProviderError<C> {
 
 impl<C> Error<C> {
     pub fn new(operation: &'static str, idempotent: bool, kind: ErrorKind<C>) -> Self {
-        Error { operation, idempotent, known_not_applied: false, kind }
+        Error { operation, idempotent, recovery: None, retry_after: None, kind }
     }
 
     /// The operation that failed, as in the generated module's `NAME`.
@@ -104,10 +165,27 @@ impl<C> Error<C> {
         }
     }
 
+    /// What a recovery handler learned when it looked the call up, if one did.
+    pub fn recovery(&self) -> Option<&Recovery> {
+        self.recovery.as_deref()
+    }
+
+    /// How long the provider asked callers to wait before calling again (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// A lookup showed that the call took effect, although its answer is incomplete
+    /// ([`ErrorKind::Incomplete`]): do not send it again.
+    pub fn took_effect(&self) -> bool {
+        matches!(self.kind, ErrorKind::Incomplete(_))
+    }
+
     /// The failure is transient: the same call could succeed later.
     pub fn is_retryable(&self) -> bool {
         match &self.kind {
             ErrorKind::Validation(_) | ErrorKind::Encode(_) | ErrorKind::BadSignature(_) => false,
+            ErrorKind::Incomplete(_) => false,
             ErrorKind::Transport(_) => true,
             ErrorKind::Undecodable(u) => u.status >= 500 || u.status == 429,
             ErrorKind::Provider(p) => p.retryable,
@@ -116,11 +194,11 @@ impl<C> Error<C> {
 
     /// The call may have taken effect at the provider: find out before doing anything else.
     pub fn is_outcome_unknown(&self) -> bool {
-        if self.known_not_applied {
+        if matches!(self.recovery.as_deref(), Some(Recovery::NotApplied { .. })) {
             return false;
         }
         match &self.kind {
-            ErrorKind::Validation(_) | ErrorKind::Encode(_) => false,
+            ErrorKind::Validation(_) | ErrorKind::Encode(_) | ErrorKind::Incomplete(_) => false,
             ErrorKind::Transport(t) => t.kind != TransportErrorKind::Connect,
             ErrorKind::Undecodable(u) => !(400..500).contains(&u.status),
             ErrorKind::BadSignature(_) => true,
@@ -134,9 +212,16 @@ impl<C> Error<C> {
         self.is_retryable() && (!self.is_outcome_unknown() || self.idempotent)
     }
 
-    /// Records that a lookup established the call did not take effect, so it is no longer unknown.
-    pub fn known_not_applied(mut self) -> Self {
-        self.known_not_applied = true;
+    /// Records what a recovery handler learned. Only [`Recovery::NotApplied`] changes the error's
+    /// classification; a handler records it only when the provider's answer proves it.
+    pub fn with_recovery(mut self, recovery: Recovery) -> Self {
+        self.recovery = Some(Box::new(recovery));
+        self
+    }
+
+    /// Records the provider's `Retry-After`.
+    pub fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
+        self.retry_after = retry_after;
         self
     }
 
@@ -148,6 +233,7 @@ impl<C> Error<C> {
             ErrorKind::Transport(t) => ErrorKind::Transport(t),
             ErrorKind::Undecodable(u) => ErrorKind::Undecodable(u),
             ErrorKind::BadSignature(s) => ErrorKind::BadSignature(s),
+            ErrorKind::Incomplete(r) => ErrorKind::Incomplete(r),
             ErrorKind::Provider(p) => ErrorKind::Provider(ProviderError {
                 code: f(p.code),
                 message: p.message,
@@ -160,7 +246,8 @@ impl<C> Error<C> {
         Error {
             operation: self.operation,
             idempotent: self.idempotent,
-            known_not_applied: self.known_not_applied,
+            recovery: self.recovery,
+            retry_after: self.retry_after,
             kind,
         }
     }
@@ -182,17 +269,31 @@ impl<C: fmt::Display> fmt::Display for Error<C> {
             ErrorKind::Transport(t) => write!(f, "{t}"),
             ErrorKind::Undecodable(u) => write!(f, "undecodable response (HTTP {}): {}", u.status, u.reason),
             ErrorKind::BadSignature(reason) => write!(f, "the response signature is not valid: {reason}"),
-            ErrorKind::Provider(p) => {
-                write!(f, "the provider answered {}", p.code)?;
-                if let Some(m) = &p.message {
-                    write!(f, " ({m})")?;
-                }
-                if p.outcome_unknown {
-                    f.write_str("; the outcome is unknown")?;
-                }
-                Ok(())
-            }
+            ErrorKind::Provider(p) => write!(f, "{p}"),
+            ErrorKind::Incomplete(r) => write!(
+                f,
+                "the call took effect, but its answer was lost and a lookup cannot supply {}: {}",
+                r.missing.fields.join(", "),
+                r.missing.advice
+            ),
+        }?;
+        match self.recovery.as_deref() {
+            Some(recovery) => write!(f, "; {recovery}"),
+            None => Ok(()),
         }
+    }
+}
+
+impl<C: fmt::Display> fmt::Display for ProviderError<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the provider answered {}", self.code)?;
+        if let Some(m) = &self.message {
+            write!(f, " ({m})")?;
+        }
+        if self.outcome_unknown {
+            f.write_str("; the outcome is unknown")?;
+        }
+        Ok(())
     }
 }
 

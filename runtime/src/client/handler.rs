@@ -60,6 +60,26 @@ pub struct Reply {
     pub code: Option<String>,
     /// The JSON the operation's response type decodes from: LINE Pay's `info`, or the whole body.
     pub payload: Box<RawValue>,
+    /// `None` for the provider's own answer. A recovery handler that rebuilt the answer from a
+    /// lookup says here which response fields the lookup cannot supply; the client then reports
+    /// [`super::ErrorKind::Incomplete`] instead of a success that silently lacks them.
+    pub missing: Option<Missing>,
+}
+
+impl Reply {
+    /// The provider's own, complete answer.
+    pub fn new(status: u16, code: Option<String>, payload: Box<RawValue>) -> Reply {
+        Reply { status, code, payload, missing: None }
+    }
+}
+
+/// The fields a rebuilt answer lacks, and where the caller can get them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Missing {
+    /// Wire names of the response fields the lookup cannot supply.
+    pub fields: &'static [&'static str],
+    /// Where the caller can get them, in words.
+    pub advice: &'static str,
 }
 
 pub trait Handler: Send + Sync + 'static {

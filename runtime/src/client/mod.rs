@@ -18,8 +18,10 @@ pub use auth::{
     AlipayPlusCredentials, Credentials, ElepayAuthScheme, ElepayCredentials, LinePayCredentials, UnsignedResponses,
 };
 pub use envelope::Envelope;
-pub use error::{Error, ErrorKind, ProviderError, TransportError, TransportErrorKind, UndecodableResponse};
-pub use handler::{BoxFuture, Call, CallResult, CodeFacts, Handler, Next, Reply};
+pub use error::{
+    Error, ErrorKind, IncompleteReply, ProviderError, Recovery, TransportError, TransportErrorKind, UndecodableResponse,
+};
+pub use handler::{BoxFuture, Call, CallResult, CodeFacts, Handler, Missing, Next, Reply};
 pub use reqwest::Method;
 
 use crate::error_code::ErrorCode;
@@ -86,9 +88,10 @@ pub struct Config<C> {
     credentials: C,
     default_timeout: Duration,
     timeouts: Vec<(&'static str, Duration)>,
-    http_client: Option<reqwest::Client>,
+    http_client: Option<HttpClient>,
     handlers: Vec<Arc<dyn Handler>>,
     max_response_bytes: usize,
+    allow_insecure_http: bool,
 }
 
 impl<C: Credentials + fmt::Debug> fmt::Debug for Config<C> {
@@ -100,6 +103,7 @@ impl<C: Credentials + fmt::Debug> fmt::Debug for Config<C> {
             .field("timeouts", &self.timeouts)
             .field("handlers", &self.handlers.len())
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish_non_exhaustive()
     }
 }
@@ -116,6 +120,7 @@ impl<C: Credentials> Config<C> {
             http_client: None,
             handlers: Vec::new(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_insecure_http: false,
         }
     }
 
@@ -132,9 +137,16 @@ impl<C: Credentials> Config<C> {
         self
     }
 
-    /// Shares an existing `reqwest::Client` (its connection pool and TLS settings).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+    /// Shares an [`HttpClient`] (its connection pool and TLS settings) between clients.
+    pub fn http_client(mut self, client: HttpClient) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// Accepts an `http://` base URL on a host other than loopback. Without it such a URL is refused:
+    /// credentials and signed requests would cross the network in clear text.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
         self
     }
 
@@ -192,13 +204,21 @@ impl Client {
         if !matches!(url.scheme(), "https" | "http") || url.query().is_some() || url.fragment().is_some() {
             return Err(BuildError(format!("base URL {:?} must be http(s) without a query", config.base_url)));
         }
+        let https = url.scheme() == "https";
+        if !https && !config.allow_insecure_http && !is_loopback(&url) {
+            return Err(BuildError(format!(
+                "base URL {:?} is plain http on a host that is not loopback; use https, or \
+                 `Config::allow_insecure_http` if this really is wanted",
+                config.base_url
+            )));
+        }
         let base_url = config.base_url.trim_end_matches('/').to_owned();
         let base_path = url.path().trim_end_matches('/').to_owned();
         let auth: auth::Auth = config.credentials.into();
         auth.check().map_err(BuildError)?;
         let http = match config.http_client {
-            Some(http) => http,
-            None => default_http_client()?,
+            Some(http) => http.0,
+            None => HttpClient::from_builder(HttpClient::builder()?.https_only(https))?.0,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -241,8 +261,20 @@ impl Client {
         self.decode(op, &reply)
     }
 
-    /// Decodes a reply's payload into the operation's response type.
+    /// Decodes a reply's payload into the operation's response type. A reply rebuilt by a recovery
+    /// handler that lacks fields becomes [`ErrorKind::Incomplete`], never a silent success.
     pub fn decode<R: DeserializeOwned, E>(&self, op: &Operation, reply: &Reply) -> Result<R, Error<E>> {
+        if let Some(missing) = reply.missing {
+            return Err(Error::new(
+                op.name,
+                op.idempotent,
+                ErrorKind::Incomplete(IncompleteReply {
+                    status: reply.status,
+                    payload: reply.payload.get().to_owned(),
+                    missing,
+                }),
+            ));
+        }
         serde_json::from_str(reply.payload.get()).map_err(|e| {
             Error::new(
                 op.name,
@@ -288,20 +320,53 @@ impl Client {
     }
 }
 
-/// The HTTP client a `Client` builds when none is given: reqwest with rustls on ring (no C toolchain
-/// or cmake needed), the platform's root certificates and a 10 s connect timeout. Build one yourself
-/// to share its connection pool between clients with `Config::http_client`.
-pub fn default_http_client() -> Result<reqwest::Client, BuildError> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .and_then(|b| b.with_platform_verifier())
-        .map_err(|e| BuildError(format!("TLS setup failed: {e}")))?
-        .with_no_client_auth();
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .connect_timeout(Duration::from_secs(10))
-        .build()
-        .map_err(|e| BuildError(format!("HTTP client setup failed: {e}")))
+/// Whether `url` names this machine, where plain http does not cross a network.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else { return false };
+    let ip = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// A connection pool that never follows redirects: following one would send a signed request, and
+/// the credentials in its headers, to whatever address the answer names. Clone it to share one pool
+/// between clients ([`Config::http_client`]); a client builds its own when given none.
+#[derive(Debug, Clone)]
+pub struct HttpClient(reqwest::Client);
+
+impl HttpClient {
+    /// The default: rustls on ring (no C toolchain or cmake needed), the platform's root
+    /// certificates, a 10 s connect timeout, HTTPS only, no redirects.
+    pub fn new() -> Result<HttpClient, BuildError> {
+        HttpClient::from_builder(HttpClient::builder()?.https_only(true))
+    }
+
+    /// A `reqwest::ClientBuilder` with the default TLS setup and connect timeout, to adjust (proxy,
+    /// pool size) and pass to [`HttpClient::from_builder`].
+    pub fn builder() -> Result<reqwest::ClientBuilder, BuildError> {
+        use rustls_platform_verifier::BuilderVerifierExt;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .and_then(|b| b.with_platform_verifier())
+            .map_err(|e| BuildError(format!("TLS setup failed: {e}")))?
+            .with_no_client_auth();
+        Ok(reqwest::Client::builder().tls_backend_preconfigured(tls).connect_timeout(Duration::from_secs(10)))
+    }
+
+    /// Builds from your own settings; redirects are turned off whatever the builder says.
+    pub fn from_builder(builder: reqwest::ClientBuilder) -> Result<HttpClient, BuildError> {
+        builder
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map(HttpClient)
+            .map_err(|e| BuildError(format!("HTTP client setup failed: {e}")))
+    }
+
+    /// The `reqwest::Client` inside, for requests of your own (it follows no redirects either).
+    pub fn as_reqwest(&self) -> &reqwest::Client {
+        &self.0
+    }
 }

@@ -1,9 +1,12 @@
 //! The innermost step of every call: sign, send, read a bounded body, verify, decode.
 
+use std::time::{Duration, SystemTime};
+
 use super::auth::Auth;
 use super::envelope::Envelope;
 use super::error::{Error, ErrorKind, TransportError, TransportErrorKind, UndecodableResponse};
 use super::handler::{Call, CallResult};
+use crate::time::http_date;
 use crate::validate::{Rule, ValidationError, Violation};
 
 pub(crate) struct Transport {
@@ -32,13 +35,15 @@ impl Transport {
         if let Some(body) = &call.body {
             request = request.body(body.clone());
         }
-        let mut response = request.send().await.map_err(|e| fail(ErrorKind::Transport(transport_error(&e))))?;
+        let mut response = request.send().await.map_err(|e| fail(ErrorKind::Transport(transport_error(e))))?;
         let status = response.status().as_u16();
         // Taken, not cloned: only Alipay+ verification reads them, after the body.
         let headers = std::mem::take(response.headers_mut());
+        let retry_after = retry_after(status, &headers);
+        let fail = |kind| fail(kind).with_retry_after(retry_after);
         let expected = response.content_length().and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
         let mut body = Vec::with_capacity(expected.min(self.max_response_bytes));
-        while let Some(chunk) = response.chunk().await.map_err(|e| fail(ErrorKind::Transport(transport_error(&e))))? {
+        while let Some(chunk) = response.chunk().await.map_err(|e| fail(ErrorKind::Transport(transport_error(e))))? {
             if body.len() + chunk.len() > self.max_response_bytes {
                 return Err(fail(ErrorKind::Undecodable(UndecodableResponse {
                     status,
@@ -47,6 +52,19 @@ impl Transport {
                 })));
             }
             body.extend_from_slice(&chunk);
+        }
+        // Redirects are never followed (the client is built without them): following one would send
+        // the signed request, and its credentials, to whatever host the answer names.
+        if (300..400).contains(&status) {
+            let location = headers.get(reqwest::header::LOCATION).map(|l| String::from_utf8_lossy(l.as_bytes()));
+            return Err(fail(ErrorKind::Undecodable(UndecodableResponse {
+                status,
+                reason: format!(
+                    "a redirect to {} was not followed: a signed request is never sent to another address",
+                    location.as_deref().unwrap_or("no Location")
+                ),
+                body: String::from_utf8_lossy(&body).into_owned(),
+            })));
         }
         // Only a 2xx answer can claim success, so only it must be signed: a gateway's error page
         // (502, 504) is unsigned and is reported as undecodable with its status and body.
@@ -88,17 +106,33 @@ fn check_path(path: &str) -> Result<(), ValidationError> {
     }
 }
 
-/// Tells a request that never left from one that may have been processed.
-fn transport_error(e: &reqwest::Error) -> TransportError {
+/// The provider's `Retry-After` on a 429 or 503: delay-seconds or an HTTP date.
+fn retry_after(status: u16, headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    if status != 429 && status != 503 {
+        return None;
+    }
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = http_date(value)?;
+    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+/// Tells a request that never left from one that may have been processed. The URL is dropped from
+/// the message: its path can hold a bearer credential (a LINE Pay regKey).
+fn transport_error(e: reqwest::Error) -> TransportError {
+    let e = e.without_url();
     let kind = if e.is_timeout() {
         TransportErrorKind::Timeout
-    } else if e.is_connect() {
+    } else if e.is_connect() || e.is_builder() {
+        // A builder error (a scheme an HTTPS-only client refuses) also stops the request unsent.
         TransportErrorKind::Connect
     } else {
         TransportErrorKind::Other
     };
     let mut message = e.to_string();
-    let mut source = std::error::Error::source(e);
+    let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
         message.push_str(": ");
         message.push_str(&s.to_string());

@@ -1,6 +1,7 @@
 //! Built-in handlers. Add them with `Config::handler`; they run in the order added, the first
-//! outermost. A sensible order is `Tracing`, then `LinePayRecovery` (LINE Pay only), then `Retry`:
-//! the span covers everything, recovery looks up what retries could not settle.
+//! outermost. Put `Tracing` first so that its span covers everything; the order of `LinePayRecovery`
+//! and `Retry` does not change what they conclude (an outcome stays unknown until a lookup proves
+//! it, so `Retry` never repeats it), only whether lookups themselves are retried (`Retry` inside).
 
 mod line_pay_recovery;
 mod retry;

@@ -1,6 +1,6 @@
 //! Retries with exponential backoff, only where a repeat cannot do harm.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ring::rand::{SecureRandom, SystemRandom};
 
@@ -8,22 +8,37 @@ use crate::client::{BoxFuture, Call, CallResult, Handler, Next};
 
 /// Sends a call again when its error is transient and either the call did not take effect or the
 /// provider makes repeats harmless ([`crate::client::Error::is_safe_to_retry`]). A capture that timed
-/// out is never sent twice; an Alipay+ call with the same request id may be.
+/// out is never sent twice; an Alipay+ call with the same request id may be. Where it sits among the
+/// handlers does not matter: an error whose outcome is unknown stays unknown until a recovery
+/// handler proves otherwise, so it is never repeated.
+///
+/// It waits at least as long as the provider's `Retry-After` asks, and never past its deadline: the
+/// total time from the first attempt, waits included, after which it returns the last error.
 #[derive(Debug, Clone)]
 pub struct Retry {
     max_attempts: u32,
     base_delay: Duration,
     max_delay: Duration,
+    deadline: Duration,
 }
 
 impl Retry {
-    /// At most `max_attempts` attempts in all, waiting 200 ms, 400 ms, ... (at most 5 s) between.
+    /// At most `max_attempts` attempts in all, waiting 200 ms, 400 ms, ... (at most 5 s) between,
+    /// within 60 s in all.
     pub fn new(max_attempts: u32) -> Self {
         Retry {
             max_attempts: max_attempts.max(1),
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(5),
+            deadline: Duration::from_secs(60),
         }
+    }
+
+    /// The total time from the first attempt after which no further attempt starts; later attempts
+    /// also time out by then.
+    pub fn deadline(mut self, total: Duration) -> Self {
+        self.deadline = total;
+        self
     }
 
     /// The first delay and the cap; each later delay doubles.
@@ -45,12 +60,20 @@ impl Retry {
 impl Handler for Retry {
     fn handle<'a>(&'a self, call: Call, next: Next<'a>) -> BoxFuture<'a, CallResult> {
         Box::pin(async move {
+            let start = Instant::now();
             let mut attempt = 1;
+            let mut call = call;
             loop {
                 let result = next.run(call.clone()).await;
                 match result {
                     Err(e) if attempt < self.max_attempts && e.is_safe_to_retry() => {
-                        tokio::time::sleep(self.delay(attempt)).await;
+                        let wait = self.delay(attempt).max(e.retry_after().unwrap_or_default());
+                        let remaining = self.deadline.saturating_sub(start.elapsed());
+                        if wait >= remaining {
+                            return Err(e);
+                        }
+                        tokio::time::sleep(wait).await;
+                        call.timeout = call.timeout.min(remaining - wait);
                         attempt += 1;
                     }
                     other => return other,
