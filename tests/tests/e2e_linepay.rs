@@ -17,7 +17,7 @@ use payspec::linepay::payment_details::{
 };
 use payspec::linepay::{Client, Currency, PayMethod, TransactionId};
 use payspec::runtime::Decimal;
-use payspec::runtime::client::{ErrorKind, TransportErrorKind};
+use payspec::runtime::client::TransportErrorKind;
 use payspec::runtime::validate::Rule;
 use support::*;
 
