@@ -318,11 +318,37 @@ pub struct Limits {
     pub max_chars: Option<u64>,
     pub min_chars: Option<u64>,
     pub charset: Option<Charset>,
-    /// Decimal literals, kept as written.
-    pub minimum: Option<String>,
-    pub maximum: Option<String>,
+    pub minimum: Option<Number>,
+    pub maximum: Option<Number>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
+}
+
+/// An exact bound, `mantissa × 10^-scale`: what the runtime's `Decimal` holds. Parsed once by the
+/// checker, so nothing downstream handles the literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Number {
+    pub mantissa: i64,
+    /// Fractional digits, at most 18.
+    pub scale: u32,
+}
+
+impl Number {
+    /// The value in units of 10^-18, so that bounds of different scales compare exactly.
+    pub fn exact(self) -> i128 {
+        i128::from(self.mantissa) * 10_i128.pow(18 - self.scale)
+    }
+}
+
+/// The literal as the spec writes it (without leading zeros): `0.01`, `-5`.
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.mantissa < 0 { "-" } else { "" };
+        let scale = self.scale as usize;
+        let digits = format!("{:0>width$}", self.mantissa.unsigned_abs(), width = scale + 1);
+        let (whole, fraction) = digits.split_at(digits.len() - scale);
+        if fraction.is_empty() { write!(f, "{sign}{whole}") } else { write!(f, "{sign}{whole}.{fraction}") }
+    }
 }
 
 impl Limits {
@@ -332,5 +358,20 @@ impl Limits {
             || self.max_chars.is_some()
             || self.min_chars.is_some()
             || self.charset.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Number;
+
+    #[test]
+    fn numbers_print_as_written_and_compare_exactly() {
+        let n = |mantissa, scale| Number { mantissa, scale };
+        assert_eq!(n(1, 2).to_string(), "0.01");
+        assert_eq!(n(-5, 1).to_string(), "-0.5");
+        assert_eq!(n(100, 0).to_string(), "100");
+        assert_eq!(n(1050, 2).to_string(), "10.50");
+        assert!(n(10, 1).exact() == n(1, 0).exact() && n(1, 2).exact() < n(1, 1).exact());
     }
 }

@@ -983,7 +983,7 @@ impl<'a> ProviderResolver<'a> {
         let ok = match ty {
             TypeRef::Primitive(Primitive::Boolean) => d.value == "true" || d.value == "false",
             TypeRef::Primitive(Primitive::Integer) => d.value.parse::<i64>().is_ok(),
-            TypeRef::Primitive(Primitive::Decimal) => decimal_value(&d.value).is_some(),
+            TypeRef::Primitive(Primitive::Decimal) => number(&d.value).is_some(),
             TypeRef::Primitive(Primitive::String) => true,
             TypeRef::Named(n) if n.kind == NamedKind::Enum => match scope.get(&n.name).map(|t| &t.body) {
                 Some(TypeBody::Enum(values)) => values.iter().any(|v| v.value.value == d.value),
@@ -1055,22 +1055,26 @@ impl<'a> ProviderResolver<'a> {
         if let (Some(c), false) = (&l.charset, text_ok) {
             self.err(file, c.pos, format!("`charset` applies to strings, not to {}", target.describe()));
         }
-        for (key, v) in [("minimum", &l.minimum), ("maximum", &l.maximum)] {
-            let Some(v) = v else { continue };
+        let mut bound = |key: &str, v: &Option<Spanned<String>>| {
+            let v = v.as_ref()?;
             let LimitTarget::Number { integer } = element else {
                 self.err(
                     file,
                     v.pos,
                     format!("`{key}` applies to integers and decimals, not to {}", target.describe()),
                 );
-                continue;
+                return None;
             };
-            if decimal_value(&v.value).is_none() {
+            let Some(n) = number(&v.value) else {
                 self.err(file, v.pos, format!("`{key}` `{}` has too many digits for an exact amount", v.value));
-            } else if *integer && v.value.contains('.') {
+                return None;
+            };
+            if *integer && n.scale > 0 {
                 self.err(file, v.pos, format!("`{key}` of an integer must be a whole number, found `{}`", v.value));
             }
-        }
+            Some(n)
+        };
+        let (minimum, maximum) = (bound("minimum", &l.minimum), bound("maximum", &l.maximum));
         if !matches!(target, LimitTarget::Container(_)) {
             for (key, v) in [("min_items", &l.min_items), ("max_items", &l.max_items)] {
                 if let Some(v) = v {
@@ -1103,11 +1107,9 @@ impl<'a> ProviderResolver<'a> {
                 }
             }
         }
-        if let (Some(lo), Some(hi)) = (&l.minimum, &l.maximum) {
-            if let (Some(a), Some(b)) = (decimal_value(&lo.value), decimal_value(&hi.value)) {
-                if a > b {
-                    self.err(file, lo.pos, format!("`minimum: {}` is larger than `maximum: {}`", lo.value, hi.value));
-                }
+        if let (Some(lo), Some(a), Some(hi), Some(b)) = (&l.minimum, minimum, &l.maximum, maximum) {
+            if a.exact() > b.exact() {
+                self.err(file, lo.pos, format!("`minimum: {}` is larger than `maximum: {}`", lo.value, hi.value));
             }
         }
         let charset = l.charset.as_ref().and_then(|c| self.one_of(file, c, "charset", Charset::ALL));
@@ -1121,8 +1123,8 @@ impl<'a> ProviderResolver<'a> {
             max_chars: v(&l.max_chars),
             min_chars: v(&l.min_chars),
             charset,
-            minimum: l.minimum.as_ref().map(|s| s.value.clone()),
-            maximum: l.maximum.as_ref().map(|s| s.value.clone()),
+            minimum,
+            maximum,
             min_items: v(&l.min_items),
             max_items: v(&l.max_items),
         })
@@ -1289,11 +1291,11 @@ fn is_camel(s: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
 }
 
-/// A decimal literal as an exact comparable value (units of 10^-18), if it fits the runtime's
-/// `Decimal` (an `i64` mantissa and at most 18 fractional digits).
-pub(crate) fn decimal_value(text: &str) -> Option<i128> {
+/// A decimal literal as an exact value, if it fits the runtime's `Decimal` (an `i64` mantissa and at
+/// most 18 fractional digits); the loader already checked its syntax.
+fn number(text: &str) -> Option<Number> {
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     let scale = u32::try_from(fraction.len()).ok().filter(|s| *s <= 18)?;
-    let mantissa: i64 = format!("{whole}{fraction}").parse().ok()?;
-    Some(i128::from(mantissa) * 10_i128.pow(18 - scale))
+    let mantissa = format!("{whole}{fraction}").parse().ok()?;
+    Some(Number { mantissa, scale })
 }

@@ -780,17 +780,21 @@ impl Differ {
         loc: &Loc,
         decoded: bool,
     ) {
-        let count = |v: Option<u64>| v.map(|v| v.to_string());
-        let checks: [(&str, Option<String>, Option<String>, bool); 9] = [
+        // Each limit as shown and as an exact comparable value; a charset compares by name only.
+        type Shown = Option<(String, i128)>;
+        let count = |v: Option<u64>| v.map(|v| (v.to_string(), i128::from(v)));
+        let number = |v: Option<Number>| v.map(|v| (v.to_string(), v.exact()));
+        let charset = |v: Option<Charset>| v.map(|c| (c.spec_name().to_owned(), 0));
+        let checks: [(&str, Shown, Shown, bool); 9] = [
             ("max_bytes", count(o.max_bytes), count(n.max_bytes), true),
             ("max_chars", count(o.max_chars), count(n.max_chars), true),
             ("max_items", count(o.max_items), count(n.max_items), true),
-            ("maximum", o.maximum.clone(), n.maximum.clone(), true),
+            ("maximum", number(o.maximum), number(n.maximum), true),
             ("min_bytes", count(o.min_bytes), count(n.min_bytes), false),
             ("min_chars", count(o.min_chars), count(n.min_chars), false),
             ("min_items", count(o.min_items), count(n.min_items), false),
-            ("minimum", o.minimum.clone(), n.minimum.clone(), false),
-            ("charset", o.charset.map(|c| c.spec_name().to_owned()), n.charset.map(|c| c.spec_name().to_owned()), true),
+            ("minimum", number(o.minimum), number(n.minimum), false),
+            ("charset", charset(o.charset), charset(n.charset), true),
         ];
         for (key, old, new, upper) in checks {
             if old == new {
@@ -799,14 +803,12 @@ impl Differ {
             let tightened = match (&old, &new) {
                 (None, Some(_)) => true,
                 (Some(_), None) => false,
-                (Some(a), Some(b)) if key == "charset" => a != b,
-                (Some(a), Some(b)) => {
-                    let (a, b) = (number(a), number(b));
-                    if upper { b < a } else { b > a }
-                }
+                (Some((a, _)), Some((b, _))) if key == "charset" => a != b,
+                (Some((_, a)), Some((_, b))) if upper => b < a,
+                (Some((_, a)), Some((_, b))) => b > a,
                 (None, None) => false,
             };
-            let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
+            let show = |v: &Shown| v.as_ref().map_or_else(|| "none".into(), |(text, _)| text.clone());
             let detail = format!("{key} {} -> {}", show(&old), show(&new));
             let breaks = used.requests || (decoded && used.responses);
             let (bump, side, change) = match (tightened, breaks) {
@@ -819,11 +821,6 @@ impl Differ {
             self.push(bump, side, p, ops, item, change, &detail, loc);
         }
     }
-}
-
-/// A limit as an exact comparable number (the checker proved every limit a decimal literal).
-fn number(text: &str) -> i128 {
-    crate::resolve::decimal_value(text).unwrap_or_default()
 }
 
 fn side_of(u: &Usage) -> Side {
