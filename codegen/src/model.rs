@@ -2,6 +2,7 @@
 //! every Rust identifier is valid, and every code is known to be unique: building a `Model` is the
 //! check, and code that receives one does not check again.
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// Where something was written, for messages and review reports.
@@ -172,6 +173,17 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Struct only: sums the validator checks.
     pub sums: Vec<SumRule>,
+    pub usage: Usage,
+}
+
+/// Which operations reach a type, and whether through requests (path, query, body) or responses
+/// (body, error body). The checker computes it once; the emitter gives `Validate` to structs that
+/// requests reach, and the spec differ judges who a change affects.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Usage {
+    pub operations: BTreeSet<String>,
+    pub requests: bool,
+    pub responses: bool,
 }
 
 /// The sum over the list `over` of `of` (or the product of its two fields) must equal `equals`.

@@ -165,7 +165,7 @@ impl<'a> ProviderResolver<'a> {
             }
         }
         let envelope = p.envelope.as_ref().and_then(|e| self.envelope(e));
-        let shared_types = self.types(file, &p.types, Scope::Provider, &[]);
+        let mut shared_types = self.types(file, &p.types, Scope::Provider, &[]);
 
         let mut operations = Vec::new();
         for op in &input.operations {
@@ -174,7 +174,13 @@ impl<'a> ProviderResolver<'a> {
             }
         }
         operations.sort_by(|a, b| a.name.cmp(&b.name));
-        self.unused_shared_types(p, &operations, &envelope);
+        let error_body = match &envelope {
+            Some(Envelope::HttpStatus { error_body, .. }) => Some(error_body.as_str()),
+            _ => None,
+        };
+        mark_usage(&mut shared_types, &mut operations, error_body);
+        let all_resolved = operations.len() == input.operations.len();
+        self.unused_types(input, &shared_types, &operations, all_resolved);
 
         if self.diags.len() > before {
             return None;
@@ -509,7 +515,6 @@ impl<'a> ProviderResolver<'a> {
                 self.err(file, s.code.pos, format!("`{}` is both a success code and an error code", s.code.value));
             }
         }
-        self.unused_own_types(op, &own);
 
         if self.diags.len() > before {
             return None;
@@ -734,7 +739,14 @@ impl<'a> ProviderResolver<'a> {
                 }
             };
             if let Some(kind) = kind {
-                out.push(TypeDef { name: name.value.clone(), description, loc: loc(file, name.pos), kind, sums });
+                out.push(TypeDef {
+                    name: name.value.clone(),
+                    description,
+                    loc: loc(file, name.pos),
+                    kind,
+                    sums,
+                    usage: Usage::default(),
+                });
             }
         }
         out
@@ -1130,69 +1142,31 @@ impl<'a> ProviderResolver<'a> {
         })
     }
 
-    /// Types in provider.yaml that nothing refers to are almost always a typo or a leftover.
-    fn unused_shared_types(&mut self, p: &ProviderFile, ops: &[Operation], envelope: &Option<Envelope>) {
-        let mut used: HashSet<String> = HashSet::new();
-        let mut roots: Vec<String> = Vec::new();
-        for op in ops {
-            let refs = op
-                .path_params
-                .iter()
-                .chain(&op.query)
-                .map(|f| &f.ty)
-                .chain(op.request.iter())
-                .chain(op.response.iter());
-            roots.extend(refs.map(|t| t.element().clone()).filter_map(named));
-            for t in &op.types {
-                roots.extend(referenced(&t.kind));
-            }
-        }
-        if let Some(Envelope::HttpStatus { error_body, .. }) = envelope {
-            roots.push(error_body.clone());
-        }
-        while let Some(name) = roots.pop() {
-            if used.insert(name.clone()) {
-                if let Some(TypeBody::Struct(fields)) = self.shared.get(name.as_str()).map(|t| &t.body) {
-                    for f in fields {
-                        if let Some(t) = &f.ty {
-                            let inner =
-                                t.value.trim_start_matches("list<").trim_start_matches("map<").trim_end_matches('>');
-                            roots.push(inner.to_owned());
-                        }
-                    }
-                }
-            }
-        }
-        if ops.is_empty() {
-            return;
-        }
-        for t in &p.types {
-            if !used.contains(&t.name.value) {
-                self.err(&p.file, t.name.pos, format!("type `{}` is defined but no operation uses it", t.name.value));
-            }
-        }
-    }
-
-    fn unused_own_types(&mut self, op: &OperationFile, own: &HashMap<&str, &TypeAst>) {
-        let mut used: HashSet<&str> = HashSet::new();
-        let mut roots: Vec<&str> = Vec::new();
-        let field_types = op.path_params.iter().chain(&op.query).filter_map(|f| f.ty.as_ref());
-        roots.extend(field_types.chain(op.request.iter()).chain(op.response.iter()).map(|t| base_name(&t.value)));
-        while let Some(name) = roots.pop() {
-            if used.insert(name) {
-                if let Some(TypeBody::Struct(fields)) = own.get(name).map(|t| &t.body) {
-                    roots.extend(fields.iter().filter_map(|f| f.ty.as_ref()).map(|t| base_name(&t.value)));
-                }
-            }
-        }
-        for t in &op.types {
-            if !used.contains(t.name.value.as_str()) {
+    /// Types that nothing refers to are almost always a typo or a leftover. An operation's own types
+    /// are judged when it resolved; the provider's only when every operation did, since a failed
+    /// operation's uses are unknown.
+    fn unused_types(&mut self, input: &ProviderInput, shared: &[TypeDef], ops: &[Operation], all_resolved: bool) {
+        let unused =
+            |defs: &[TypeDef], name: &str| defs.iter().any(|d| d.name == name && d.usage.operations.is_empty());
+        for op_file in &input.operations {
+            let Some(op) = ops.iter().find(|o| o.name == op_file.name.value) else { continue };
+            for t in op_file.types.iter().filter(|t| unused(&op.types, &t.name.value)) {
                 self.err(
-                    &op.file,
+                    &op_file.file,
                     t.name.pos,
                     format!("type `{}` is defined but nothing in this operation refers to it", t.name.value),
                 );
             }
+        }
+        if !all_resolved || ops.is_empty() {
+            return;
+        }
+        for t in input.provider.types.iter().filter(|t| unused(shared, &t.name.value)) {
+            self.err(
+                &input.provider.file,
+                t.name.pos,
+                format!("type `{}` is defined but no operation uses it", t.name.value),
+            );
         }
     }
 }
@@ -1200,21 +1174,57 @@ impl<'a> ProviderResolver<'a> {
 /// Code keys a classification may not be named after.
 const CODE_KEYS_RESERVED: &[&str] = crate::load::CODE_KEYS;
 
-fn base_name(t: &str) -> &str {
-    t.trim().trim_start_matches("list<").trim_start_matches("map<").trim_end_matches('>')
-}
-
-fn named(t: TypeRef) -> Option<String> {
-    match t {
-        TypeRef::Named(n) => Some(n.name),
-        _ => None,
+/// Fills in every type's [`Usage`]: the one walk from each operation's path, query, request,
+/// response and error body through struct fields.
+fn mark_usage(shared: &mut [TypeDef], ops: &mut [Operation], error_body: Option<&str>) {
+    let index = |defs: &[TypeDef]| -> HashMap<String, usize> {
+        defs.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect()
+    };
+    let shared_index = index(shared);
+    let mut shared_usage = vec![Usage::default(); shared.len()];
+    for op in ops.iter_mut() {
+        let own_index = index(&op.types);
+        let mut own_usage = vec![Usage::default(); op.types.len()];
+        let mut todo: Vec<(Scope, &str, bool)> = Vec::new();
+        let requests = op.path_params.iter().chain(&op.query).map(|f| &f.ty).chain(&op.request);
+        todo.extend(requests.filter_map(|t| named(t, true)));
+        todo.extend(op.response.iter().filter_map(|t| named(t, false)));
+        todo.extend(error_body.map(|name| (Scope::Provider, name, false)));
+        let mut seen = HashSet::new();
+        while let Some((scope, name, request)) = todo.pop() {
+            let (defs, index, usage) = match scope {
+                Scope::Provider => (&*shared, &shared_index, &mut shared_usage),
+                Scope::Operation => (&op.types[..], &own_index, &mut own_usage),
+            };
+            let Some(&i) = index.get(name) else { continue };
+            if !seen.insert((scope, i, request)) {
+                continue;
+            }
+            let u = &mut usage[i];
+            u.operations.insert(op.name.clone());
+            if request {
+                u.requests = true;
+            } else {
+                u.responses = true;
+            }
+            if let TypeKind::Struct(fields) = &defs[i].kind {
+                todo.extend(fields.iter().filter_map(|f| named(&f.ty, request)));
+            }
+        }
+        for (t, u) in op.types.iter_mut().zip(own_usage) {
+            t.usage = u;
+        }
+    }
+    for (t, u) in shared.iter_mut().zip(shared_usage) {
+        t.usage = u;
     }
 }
 
-fn referenced(kind: &TypeKind) -> Vec<String> {
-    match kind {
-        TypeKind::Struct(fields) => fields.iter().filter_map(|f| named(f.ty.element().clone())).collect(),
-        _ => Vec::new(),
+/// The defined type a reference reaches, through lists and maps.
+fn named(t: &TypeRef, request: bool) -> Option<(Scope, &str, bool)> {
+    match t.element() {
+        TypeRef::Named(n) => Some((n.scope, n.name.as_str(), request)),
+        _ => None,
     }
 }
 

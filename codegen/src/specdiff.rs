@@ -223,14 +223,6 @@ struct Differ {
     findings: Vec<Finding>,
 }
 
-/// Where a type is used: by which operations, in requests and/or responses.
-#[derive(Default, Clone)]
-struct Usage {
-    operations: BTreeSet<String>,
-    requests: bool,
-    responses: bool,
-}
-
 impl Differ {
     #[allow(clippy::too_many_arguments)]
     fn push(
@@ -357,13 +349,11 @@ impl Differ {
             }
         }
 
-        let old_usage = usage(o);
-        let new_usage = usage(n);
         let oops: BTreeMap<&str, &Operation> = o.operations.iter().map(|op| (op.name.as_str(), op)).collect();
         let nops: BTreeMap<&str, &Operation> = n.operations.iter().map(|op| (op.name.as_str(), op)).collect();
         for (name, op) in &oops {
             match nops.get(name) {
-                Some(new_op) => self.operation(p, op, new_op, &old_usage, &new_usage),
+                Some(new_op) => self.operation(p, op, new_op),
                 None => {
                     let ops = [name.to_string()];
                     self.push(
@@ -394,10 +384,10 @@ impl Differ {
                 );
             }
         }
-        self.types(p, Scope::Provider, "", &o.types, &n.types, &old_usage, &new_usage);
+        self.types(p, &o.types, &n.types);
     }
 
-    fn operation(&mut self, p: &str, o: &Operation, n: &Operation, old_usage: &UsageMap, new_usage: &UsageMap) {
+    fn operation(&mut self, p: &str, o: &Operation, n: &Operation) {
         let ops = [n.name.clone()];
         if o.method != n.method {
             self.push(
@@ -539,7 +529,7 @@ impl Differ {
                 &n.loc,
             );
         }
-        self.types(p, Scope::Operation, &n.name, &o.types, &n.types, old_usage, new_usage);
+        self.types(p, &o.types, &n.types);
     }
 
     fn code(&mut self, p: &str, ops: &[String], o: &Code, n: &Code) {
@@ -587,27 +577,15 @@ impl Differ {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn types(
-        &mut self,
-        p: &str,
-        scope: Scope,
-        owner: &str,
-        old: &[TypeDef],
-        new: &[TypeDef],
-        old_usage: &UsageMap,
-        new_usage: &UsageMap,
-    ) {
-        let key = |name: &str| type_key(scope, owner, name);
+    fn types(&mut self, p: &str, old: &[TypeDef], new: &[TypeDef]) {
         let olds: BTreeMap<&str, &TypeDef> = old.iter().map(|t| (t.name.as_str(), t)).collect();
         for t in new {
             let Some(o) = olds.get(t.name.as_str()) else { continue };
-            let used_old = old_usage.get(&key(&t.name)).cloned().unwrap_or_default();
-            let used = new_usage.get(&key(&t.name)).cloned().unwrap_or_default();
+            let (used_old, used) = (&o.usage, &t.usage);
             let ops: Vec<String> = used.operations.iter().cloned().collect();
             match (&o.kind, &t.kind) {
                 (TypeKind::Struct(of), TypeKind::Struct(nf)) => {
-                    self.fields(p, &ops, &t.name, of, nf, &used_old, &used, &t.loc);
+                    self.fields(p, &ops, &t.name, of, nf, used_old, used, &t.loc);
                     let sums = |d: &TypeDef| {
                         d.sums
                             .iter()
@@ -626,7 +604,7 @@ impl Differ {
                 (TypeKind::Enum(ov), TypeKind::Enum(nv)) => {
                     let o_values: BTreeMap<String, &EnumValue> = ov.iter().map(|e| (e.value.clone(), e)).collect();
                     let n_values: BTreeMap<String, &EnumValue> = nv.iter().map(|e| (e.value.clone(), e)).collect();
-                    let side = side_of(&used);
+                    let side = side_of(used);
                     for (value, e) in &o_values {
                         if !n_values.contains_key(value) {
                             self.push(
@@ -684,7 +662,7 @@ impl Differ {
                 }
                 _ => self.push(
                     Bump::Major,
-                    side_of(&used),
+                    side_of(used),
                     p,
                     &ops,
                     &t.name,
@@ -830,56 +808,4 @@ fn side_of(u: &Usage) -> Side {
         (true, true) => Side::Callers,
         (false, false) => Side::Docs,
     }
-}
-
-type UsageMap = BTreeMap<String, Usage>;
-
-fn type_key(scope: Scope, owner: &str, name: &str) -> String {
-    match scope {
-        Scope::Provider => name.to_owned(),
-        Scope::Operation => format!("{owner}/{name}"),
-    }
-}
-
-/// For every type of the provider: which operations use it, in requests and/or responses.
-fn usage(p: &Provider) -> UsageMap {
-    let mut out: UsageMap = BTreeMap::new();
-    let defs = |op: &Operation, named: &Named| -> Option<(String, Option<TypeDef>)> {
-        let (key, list) = match named.scope {
-            Scope::Provider => (named.name.clone(), &p.types),
-            Scope::Operation => (format!("{}/{}", op.name, named.name), &op.types),
-        };
-        Some((key, list.iter().find(|t| t.name == named.name).cloned()))
-    };
-    for op in &p.operations {
-        let mut roots: Vec<(TypeRef, bool)> = Vec::new();
-        roots.extend(op.request.iter().map(|t| (t.clone(), true)));
-        roots.extend(op.path_params.iter().chain(&op.query).map(|f| (f.ty.clone(), true)));
-        roots.extend(op.response.iter().map(|t| (t.clone(), false)));
-        if let Envelope::HttpStatus { error_body, .. } = &p.envelope {
-            roots.push((
-                TypeRef::Named(Named { name: error_body.clone(), kind: NamedKind::Struct, scope: Scope::Provider }),
-                false,
-            ));
-        }
-        let mut seen: BTreeSet<(String, bool)> = BTreeSet::new();
-        while let Some((ty, request)) = roots.pop() {
-            let TypeRef::Named(named) = ty.element().clone() else { continue };
-            let Some((key, def)) = defs(op, &named) else { continue };
-            if !seen.insert((key.clone(), request)) {
-                continue;
-            }
-            let entry = out.entry(key).or_default();
-            entry.operations.insert(op.name.clone());
-            if request {
-                entry.requests = true;
-            } else {
-                entry.responses = true;
-            }
-            if let Some(TypeKind::Struct(fields)) = def.map(|d| d.kind) {
-                roots.extend(fields.into_iter().map(|f| (f.ty, request)));
-            }
-        }
-    }
-    out
 }

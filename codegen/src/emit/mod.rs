@@ -8,8 +8,6 @@ mod operation;
 mod types;
 mod validate;
 
-use std::collections::HashSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -46,23 +44,22 @@ impl std::error::Error for EmitError {}
 enum Unit<'m> {
     Lib,
     ProviderModule(&'m Provider),
-    ProviderTypes(&'m Provider, &'m HashSet<(Scope, String)>),
+    ProviderTypes(&'m Provider),
     Client(&'m Provider),
-    Operation(&'m Provider, &'m Operation, &'m HashSet<(Scope, String)>),
+    Operation(&'m Provider, &'m Operation),
 }
 
 /// Every file of the crate, in a fixed order. Files are rendered on all cores (each file is
 /// independent); the order, and so the output, does not depend on the thread count.
 pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
-    let validated: Vec<HashSet<(Scope, String)>> = model.providers.iter().map(validated_types).collect();
     let mut units = vec![Unit::Lib];
-    for (p, validated) in model.providers.iter().zip(&validated) {
+    for p in &model.providers {
         units.push(Unit::ProviderModule(p));
         if !p.types.is_empty() {
-            units.push(Unit::ProviderTypes(p, validated));
+            units.push(Unit::ProviderTypes(p));
         }
         units.push(Unit::Client(p));
-        units.extend(p.operations.iter().map(|op| Unit::Operation(p, op, validated)));
+        units.extend(p.operations.iter().map(|op| Unit::Operation(p, op)));
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(units.len().max(1));
     // Round-robin, so that large and small files spread evenly over the threads.
@@ -103,16 +100,14 @@ fn render(model: &Model, unit: &Unit<'_>) -> Result<GeneratedFile, EmitError> {
     match unit {
         Unit::Lib => rust_file("src/lib.rs", "spec/", lib_rs(model)),
         Unit::ProviderModule(p) => rust_file(&format!("src/{}/mod.rs", p.name), &p.loc.file, provider_module(p)),
-        Unit::ProviderTypes(p, validated) => {
-            let defs = p.types.iter().map(|t| {
-                types::type_def(t, Here::ProviderTypes, validated.contains(&(Scope::Provider, t.name.clone())))
-            });
+        Unit::ProviderTypes(p) => {
+            let defs = p.types.iter().map(|t| types::type_def(t, Here::ProviderTypes));
             let doc = docs::inner(&[format!("Types shared by several {} operations.", p.title)]);
             rust_file(&format!("src/{}/types.rs", p.name), &p.loc.file, quote!(#doc #(#defs)*))
         }
         Unit::Client(p) => rust_file(&format!("src/{}/client.rs", p.name), &p.loc.file, client::client_module(p)),
-        Unit::Operation(p, op, validated) => {
-            let tokens = operation::operation_module(p, op, validated);
+        Unit::Operation(p, op) => {
+            let tokens = operation::operation_module(p, op);
             rust_file(&format!("src/{}/{}.rs", p.name, op.name), &op.loc.file, tokens)
         }
     }
@@ -302,41 +297,6 @@ fn environment_enum(p: &Provider) -> TokenStream {
                 environment.base_url().to_owned()
             }
         }
-    }
-}
-
-/// Struct types reachable from a request body or query: they get `Validate` impls. Keys are
-/// `(Provider, name)` or `(Operation, "operation/name")`, since operations may reuse a name.
-fn validated_types(p: &Provider) -> HashSet<(Scope, String)> {
-    let mut seen = HashSet::new();
-    let mut todo: Vec<(Scope, String)> = Vec::new();
-    for op in &p.operations {
-        let roots = op.request.iter().chain(op.query.iter().map(|f| &f.ty));
-        todo.extend(roots.filter_map(|t| named(t.element(), op)));
-        while let Some(key) = todo.pop() {
-            if !seen.insert(key.clone()) {
-                continue;
-            }
-            let defs = match key.0 {
-                Scope::Provider => &p.types,
-                Scope::Operation => &op.types,
-            };
-            let name = key.1.rsplit('/').next().unwrap_or_default();
-            if let Some(TypeKind::Struct(fields)) = defs.iter().find(|t| t.name == name).map(|t| &t.kind) {
-                todo.extend(fields.iter().filter_map(|f| named(f.ty.element(), op)));
-            }
-        }
-    }
-    seen
-}
-
-fn named(t: &TypeRef, op: &Operation) -> Option<(Scope, String)> {
-    match t {
-        TypeRef::Named(n) if n.kind == NamedKind::Struct => Some(match n.scope {
-            Scope::Provider => (Scope::Provider, n.name.clone()),
-            Scope::Operation => (Scope::Operation, format!("{}/{}", op.name, n.name)),
-        }),
-        _ => None,
     }
 }
 

@@ -1,7 +1,5 @@
 //! One module per operation: its constants, path builder, query type, own types and error enum.
 
-use std::collections::HashSet;
-
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -11,7 +9,7 @@ use super::types::{Here, field_ident, rust_type, struct_def, type_def};
 use super::validate::impl_validate;
 use crate::model::*;
 
-pub fn operation_module(provider: &Provider, op: &Operation, validated: &HashSet<(Scope, String)>) -> TokenStream {
+pub fn operation_module(provider: &Provider, op: &Operation) -> TokenStream {
     let mut paragraphs = vec![op.summary.clone()];
     paragraphs.extend(op.description.clone());
     paragraphs.push(format!("`{} {}`", op.method.as_str(), op.path));
@@ -48,9 +46,7 @@ pub fn operation_module(provider: &Provider, op: &Operation, validated: &HashSet
     let outcome = (!op.success_codes.is_empty()).then(|| outcome_enum(op));
     let path_fn = path_fn(op);
     let query = (!op.query.is_empty()).then(|| query_type(op));
-    let types = op.types.iter().map(|t| {
-        type_def(t, Here::Operation, validated.contains(&(Scope::Operation, format!("{}/{}", op.name, t.name))))
-    });
+    let types = op.types.iter().map(|t| type_def(t, Here::Operation));
     let errors = error_enum(provider, op);
     quote! {
         #module_docs
