@@ -33,10 +33,15 @@ pub struct Provider {
     pub sources: Vec<String>,
     pub loc: Loc,
     pub base_urls: Vec<BaseUrl>,
+    /// `Environment`, when there are base URLs: their enum, with a variant each and `Custom`.
+    pub environment_enum: Option<String>,
     pub auth: Auth,
     pub envelope: Envelope,
+    /// Each is also the name of an error-enum method.
     pub classifications: Vec<Described>,
-    pub categories: Vec<Described>,
+    pub categories: Vec<Category>,
+    /// `ErrorCategory`, when there are categories.
+    pub category_enum: Option<String>,
     /// Types shared by operations, in spec order.
     pub types: Vec<TypeDef>,
     /// Sorted by name.
@@ -47,12 +52,25 @@ pub struct Provider {
 pub struct BaseUrl {
     pub environment: String,
     pub url: String,
+    /// Its variant of the `Environment` enum: `Sandbox`.
+    pub variant: String,
+    /// Its constant in the provider module: `SANDBOX_BASE_URL`.
+    pub constant: String,
 }
 
-/// A name with what it means (a classification or a category).
+/// A name with what it means (a classification).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Described {
     pub name: String,
+    pub description: String,
+}
+
+/// Who a code blames, as the provider declares it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category {
+    pub name: String,
+    /// Its variant of the `ErrorCategory` enum.
+    pub variant: String,
     pub description: String,
 }
 
@@ -109,8 +127,12 @@ impl Method {
 pub struct Operation {
     /// snake_case: module and method name.
     pub name: String,
-    /// UpperCamelCase of `name`: prefix of the error enum.
-    pub type_name: String,
+    /// `CaptureError`: the error enum.
+    pub error_type: String,
+    /// `PaymentDetailsQuery`, when there are query parameters: their struct.
+    pub query_type: Option<String>,
+    /// `CheckPaymentStatusOutcome`, when there are `success_codes`: which one came back.
+    pub outcome_type: Option<String>,
     pub sources: Vec<String>,
     pub loc: Loc,
     pub summary: String,
@@ -159,7 +181,7 @@ pub struct Code {
     pub retryable: bool,
     pub outcome_unknown: bool,
     pub http_status: Option<u16>,
-    pub category: Option<String>,
+    pub category: Option<Category>,
     /// Names of the provider classifications this code carries, in the provider's order.
     pub classifications: Vec<String>,
     pub loc: Loc,

@@ -319,11 +319,12 @@ impl Differ {
         for (env, url) in nu.iter().filter(|(e, _)| !ou.contains_key(*e)) {
             self.push(Bump::Minor, Side::Callers, p, &[], &format!("base URL {env}"), "base URL added", url, &n.loc);
         }
-        for (kind, old_list, new_list) in
-            [("classification", &o.classifications, &n.classifications), ("category", &o.categories, &n.categories)]
+        let classifications = |p: &Provider| p.classifications.iter().map(|d| d.name.clone()).collect::<BTreeSet<_>>();
+        let categories = |p: &Provider| p.categories.iter().map(|c| c.name.clone()).collect::<BTreeSet<_>>();
+        for (kind, old_names, new_names) in
+            [("classification", classifications(o), classifications(n)), ("category", categories(o), categories(n))]
         {
-            let names = |l: &Vec<Described>| l.iter().map(|d| d.name.clone()).collect::<BTreeSet<_>>();
-            for gone in names(old_list).difference(&names(new_list)) {
+            for gone in old_names.difference(&new_names) {
                 self.push(
                     Bump::Major,
                     Side::Errors,
@@ -335,7 +336,7 @@ impl Differ {
                     &n.loc,
                 );
             }
-            for added in names(new_list).difference(&names(old_list)) {
+            for added in new_names.difference(&old_names) {
                 self.push(
                     Bump::Minor,
                     Side::Errors,
@@ -556,7 +557,7 @@ impl Differ {
             }
             f.extend(c.classifications.iter().cloned());
             if let Some(cat) = &c.category {
-                f.push(format!("category {cat}"));
+                f.push(format!("category {}", cat.name));
             }
             if f.is_empty() { "nothing".into() } else { f.join(", ") }
         };

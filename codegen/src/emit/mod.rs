@@ -221,12 +221,12 @@ fn provider_module(p: &Provider) -> TokenStream {
         )
     });
     let urls = p.base_urls.iter().map(|u| {
-        let name = ident(&format!("{}_BASE_URL", u.environment.to_uppercase()));
+        let name = ident(&u.constant);
         let doc = format!(" Base URL of the `{}` environment.", u.environment);
         let url = &u.url;
         quote!(#[doc = #doc] pub const #name: &str = #url;)
     });
-    let environment = (!p.base_urls.is_empty()).then(|| environment_enum(p));
+    let environment = p.environment_enum.as_ref().map(|name| environment_enum(p, name));
     let success = match &p.envelope {
         Envelope::LinePay { success_codes } => Some(quote! {
             /// Return codes that mean success.
@@ -234,9 +234,10 @@ fn provider_module(p: &Provider) -> TokenStream {
         }),
         _ => None,
     };
-    let categories = (!p.categories.is_empty()).then(|| {
+    let categories = p.category_enum.as_ref().map(|name| {
+        let name = ident(name);
         let variants = p.categories.iter().map(|c| {
-            let v = ident(&heck::ToUpperCamelCase::to_upper_camel_case(c.name.as_str()));
+            let v = ident(&c.variant);
             let d = docs::outer(&[format!("`{}`: {}", c.name, c.description)]);
             quote!(#d #v,)
         });
@@ -244,7 +245,7 @@ fn provider_module(p: &Provider) -> TokenStream {
             /// Who the provider says is at fault for an error code.
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
             #[non_exhaustive]
-            pub enum ErrorCategory {
+            pub enum #name {
                 #(#variants)*
             }
         }
@@ -263,26 +264,22 @@ fn provider_module(p: &Provider) -> TokenStream {
 }
 
 /// `Environment`: the provider's published base URLs, or a custom one; `Config::new` takes it.
-fn environment_enum(p: &Provider) -> TokenStream {
-    let variants: Vec<_> = p
-        .base_urls
-        .iter()
-        .map(|u| ident(&heck::ToUpperCamelCase::to_upper_camel_case(u.environment.as_str())))
-        .collect();
-    let consts: Vec<_> =
-        p.base_urls.iter().map(|u| ident(&format!("{}_BASE_URL", u.environment.to_uppercase()))).collect();
+fn environment_enum(p: &Provider, name: &str) -> TokenStream {
+    let name = ident(name);
+    let variants: Vec<_> = p.base_urls.iter().map(|u| ident(&u.variant)).collect();
+    let consts: Vec<_> = p.base_urls.iter().map(|u| ident(&u.constant)).collect();
     let docs = p.base_urls.iter().map(|u| docs::outer(&[format!("`{}`: `{}`", u.environment, u.url)]));
     quote! {
         /// Where calls go: a published environment, or any base URL (a proxy, a local fake).
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
-        pub enum Environment {
+        pub enum #name {
             #( #docs #variants, )*
             /// Another base URL, with a path prefix if it needs one.
             Custom(String),
         }
 
-        impl Environment {
+        impl #name {
             /// The base URL calls are sent to.
             pub fn base_url(&self) -> &str {
                 match self {
@@ -292,8 +289,8 @@ fn environment_enum(p: &Provider) -> TokenStream {
             }
         }
 
-        impl From<Environment> for String {
-            fn from(environment: Environment) -> String {
+        impl From<#name> for String {
+            fn from(environment: #name) -> String {
                 environment.base_url().to_owned()
             }
         }
