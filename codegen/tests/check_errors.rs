@@ -407,3 +407,14 @@ fn a_provider_named_like_the_runtime_re_export() {
     };
     expected.assert_eq(&load_sources("spec", vec![source]).err().map_or("no problems".into(), |d| d.to_string()));
 }
+
+#[test]
+fn snake_names_whose_camel_case_is_no_identifier() {
+    let expected = expect![[r#"
+        spec/shop/_2.yaml:1:1: operation `_2` does not make a Rust name (its UpperCamelCase form is `2`)
+        spec/shop/provider.yaml:4:14: environment `_1` does not make a Rust name (its UpperCamelCase form is `1`)
+        2 problems found; nothing was written"#]];
+    let provider =
+        PROVIDER.replace("base_urls: { production: https://shop.example }", "base_urls: { _1: https://shop.example }");
+    expected.assert_eq(&check(&[("provider.yaml", &provider), ("_2.yaml", OPERATION)]));
+}

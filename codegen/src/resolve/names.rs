@@ -206,7 +206,7 @@ fn derived_camel(diags: &mut Diagnostics, file: &str, name: &Spanned<String>, wh
             file,
             name.pos,
             format!(
-                "{what} `{}` does not make a Rust type name (its UpperCamelCase form is `{}`)",
+                "{what} `{}` does not make a Rust name (its UpperCamelCase form is `{}`)",
                 name.value,
                 name.value.to_upper_camel_case()
             ),
