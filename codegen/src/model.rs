@@ -2,6 +2,7 @@
 //! every Rust identifier is valid, and every code is known to be unique: building a `Model` is the
 //! check, and code that receives one does not check again.
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// Where something was written, for messages and review reports.
@@ -32,10 +33,15 @@ pub struct Provider {
     pub sources: Vec<String>,
     pub loc: Loc,
     pub base_urls: Vec<BaseUrl>,
+    /// `Environment`, when there are base URLs: their enum, with a variant each and `Custom`.
+    pub environment_enum: Option<String>,
     pub auth: Auth,
     pub envelope: Envelope,
+    /// Each is also the name of an error-enum method.
     pub classifications: Vec<Described>,
-    pub categories: Vec<Described>,
+    pub categories: Vec<Category>,
+    /// `ErrorCategory`, when there are categories.
+    pub category_enum: Option<String>,
     /// Types shared by operations, in spec order.
     pub types: Vec<TypeDef>,
     /// Sorted by name.
@@ -46,12 +52,25 @@ pub struct Provider {
 pub struct BaseUrl {
     pub environment: String,
     pub url: String,
+    /// Its variant of the `Environment` enum: `Sandbox`.
+    pub variant: String,
+    /// Its constant in the provider module: `SANDBOX_BASE_URL`.
+    pub constant: String,
 }
 
-/// A name with what it means (a classification or a category).
+/// A name with what it means (a classification).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Described {
     pub name: String,
+    pub description: String,
+}
+
+/// Who a code blames, as the provider declares it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category {
+    pub name: String,
+    /// Its variant of the `ErrorCategory` enum.
+    pub variant: String,
     pub description: String,
 }
 
@@ -108,8 +127,12 @@ impl Method {
 pub struct Operation {
     /// snake_case: module and method name.
     pub name: String,
-    /// UpperCamelCase of `name`: prefix of the error enum.
-    pub type_name: String,
+    /// `CaptureError`: the error enum.
+    pub error_type: String,
+    /// `PaymentDetailsQuery`, when there are query parameters: their struct.
+    pub query_type: Option<String>,
+    /// `CheckPaymentStatusOutcome`, when there are `success_codes`: which one came back.
+    pub outcome_type: Option<String>,
     pub sources: Vec<String>,
     pub loc: Loc,
     pub summary: String,
@@ -158,7 +181,7 @@ pub struct Code {
     pub retryable: bool,
     pub outcome_unknown: bool,
     pub http_status: Option<u16>,
-    pub category: Option<String>,
+    pub category: Option<Category>,
     /// Names of the provider classifications this code carries, in the provider's order.
     pub classifications: Vec<String>,
     pub loc: Loc,
@@ -172,6 +195,17 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Struct only: sums the validator checks.
     pub sums: Vec<SumRule>,
+    pub usage: Usage,
+}
+
+/// Which operations reach a type, and whether through requests (path, query, body) or responses
+/// (body, error body). The checker computes it once; the emitter gives `Validate` to structs that
+/// requests reach, and the spec differ judges who a change affects.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Usage {
+    pub operations: BTreeSet<String>,
+    pub requests: bool,
+    pub responses: bool,
 }
 
 /// The sum over the list `over` of `of` (or the product of its two fields) must equal `equals`.
@@ -318,11 +352,37 @@ pub struct Limits {
     pub max_chars: Option<u64>,
     pub min_chars: Option<u64>,
     pub charset: Option<Charset>,
-    /// Decimal literals, kept as written.
-    pub minimum: Option<String>,
-    pub maximum: Option<String>,
+    pub minimum: Option<Number>,
+    pub maximum: Option<Number>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
+}
+
+/// An exact bound, `mantissa × 10^-scale`: what the runtime's `Decimal` holds. Parsed once by the
+/// checker, so nothing downstream handles the literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Number {
+    pub mantissa: i64,
+    /// Fractional digits, at most 18.
+    pub scale: u32,
+}
+
+impl Number {
+    /// The value in units of 10^-18, so that bounds of different scales compare exactly.
+    pub fn exact(self) -> i128 {
+        i128::from(self.mantissa) * 10_i128.pow(18 - self.scale)
+    }
+}
+
+/// The literal as the spec writes it (without leading zeros): `0.01`, `-5`.
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.mantissa < 0 { "-" } else { "" };
+        let scale = self.scale as usize;
+        let digits = format!("{:0>width$}", self.mantissa.unsigned_abs(), width = scale + 1);
+        let (whole, fraction) = digits.split_at(digits.len() - scale);
+        if fraction.is_empty() { write!(f, "{sign}{whole}") } else { write!(f, "{sign}{whole}.{fraction}") }
+    }
 }
 
 impl Limits {
@@ -332,5 +392,20 @@ impl Limits {
             || self.max_chars.is_some()
             || self.min_chars.is_some()
             || self.charset.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Number;
+
+    #[test]
+    fn numbers_print_as_written_and_compare_exactly() {
+        let n = |mantissa, scale| Number { mantissa, scale };
+        assert_eq!(n(1, 2).to_string(), "0.01");
+        assert_eq!(n(-5, 1).to_string(), "-0.5");
+        assert_eq!(n(100, 0).to_string(), "100");
+        assert_eq!(n(1050, 2).to_string(), "10.50");
+        assert!(n(10, 1).exact() == n(1, 0).exact() && n(1, 2).exact() < n(1, 1).exact());
     }
 }

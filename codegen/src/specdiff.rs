@@ -223,14 +223,6 @@ struct Differ {
     findings: Vec<Finding>,
 }
 
-/// Where a type is used: by which operations, in requests and/or responses.
-#[derive(Default, Clone)]
-struct Usage {
-    operations: BTreeSet<String>,
-    requests: bool,
-    responses: bool,
-}
-
 impl Differ {
     #[allow(clippy::too_many_arguments)]
     fn push(
@@ -327,11 +319,12 @@ impl Differ {
         for (env, url) in nu.iter().filter(|(e, _)| !ou.contains_key(*e)) {
             self.push(Bump::Minor, Side::Callers, p, &[], &format!("base URL {env}"), "base URL added", url, &n.loc);
         }
-        for (kind, old_list, new_list) in
-            [("classification", &o.classifications, &n.classifications), ("category", &o.categories, &n.categories)]
+        let classifications = |p: &Provider| p.classifications.iter().map(|d| d.name.clone()).collect::<BTreeSet<_>>();
+        let categories = |p: &Provider| p.categories.iter().map(|c| c.name.clone()).collect::<BTreeSet<_>>();
+        for (kind, old_names, new_names) in
+            [("classification", classifications(o), classifications(n)), ("category", categories(o), categories(n))]
         {
-            let names = |l: &Vec<Described>| l.iter().map(|d| d.name.clone()).collect::<BTreeSet<_>>();
-            for gone in names(old_list).difference(&names(new_list)) {
+            for gone in old_names.difference(&new_names) {
                 self.push(
                     Bump::Major,
                     Side::Errors,
@@ -343,7 +336,7 @@ impl Differ {
                     &n.loc,
                 );
             }
-            for added in names(new_list).difference(&names(old_list)) {
+            for added in new_names.difference(&old_names) {
                 self.push(
                     Bump::Minor,
                     Side::Errors,
@@ -357,13 +350,11 @@ impl Differ {
             }
         }
 
-        let old_usage = usage(o);
-        let new_usage = usage(n);
         let oops: BTreeMap<&str, &Operation> = o.operations.iter().map(|op| (op.name.as_str(), op)).collect();
         let nops: BTreeMap<&str, &Operation> = n.operations.iter().map(|op| (op.name.as_str(), op)).collect();
         for (name, op) in &oops {
             match nops.get(name) {
-                Some(new_op) => self.operation(p, op, new_op, &old_usage, &new_usage),
+                Some(new_op) => self.operation(p, op, new_op),
                 None => {
                     let ops = [name.to_string()];
                     self.push(
@@ -394,10 +385,10 @@ impl Differ {
                 );
             }
         }
-        self.types(p, Scope::Provider, "", &o.types, &n.types, &old_usage, &new_usage);
+        self.types(p, &o.types, &n.types);
     }
 
-    fn operation(&mut self, p: &str, o: &Operation, n: &Operation, old_usage: &UsageMap, new_usage: &UsageMap) {
+    fn operation(&mut self, p: &str, o: &Operation, n: &Operation) {
         let ops = [n.name.clone()];
         if o.method != n.method {
             self.push(
@@ -539,7 +530,7 @@ impl Differ {
                 &n.loc,
             );
         }
-        self.types(p, Scope::Operation, &n.name, &o.types, &n.types, old_usage, new_usage);
+        self.types(p, &o.types, &n.types);
     }
 
     fn code(&mut self, p: &str, ops: &[String], o: &Code, n: &Code) {
@@ -566,7 +557,7 @@ impl Differ {
             }
             f.extend(c.classifications.iter().cloned());
             if let Some(cat) = &c.category {
-                f.push(format!("category {cat}"));
+                f.push(format!("category {}", cat.name));
             }
             if f.is_empty() { "nothing".into() } else { f.join(", ") }
         };
@@ -587,27 +578,15 @@ impl Differ {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn types(
-        &mut self,
-        p: &str,
-        scope: Scope,
-        owner: &str,
-        old: &[TypeDef],
-        new: &[TypeDef],
-        old_usage: &UsageMap,
-        new_usage: &UsageMap,
-    ) {
-        let key = |name: &str| type_key(scope, owner, name);
+    fn types(&mut self, p: &str, old: &[TypeDef], new: &[TypeDef]) {
         let olds: BTreeMap<&str, &TypeDef> = old.iter().map(|t| (t.name.as_str(), t)).collect();
         for t in new {
             let Some(o) = olds.get(t.name.as_str()) else { continue };
-            let used_old = old_usage.get(&key(&t.name)).cloned().unwrap_or_default();
-            let used = new_usage.get(&key(&t.name)).cloned().unwrap_or_default();
+            let (used_old, used) = (&o.usage, &t.usage);
             let ops: Vec<String> = used.operations.iter().cloned().collect();
             match (&o.kind, &t.kind) {
                 (TypeKind::Struct(of), TypeKind::Struct(nf)) => {
-                    self.fields(p, &ops, &t.name, of, nf, &used_old, &used, &t.loc);
+                    self.fields(p, &ops, &t.name, of, nf, used_old, used, &t.loc);
                     let sums = |d: &TypeDef| {
                         d.sums
                             .iter()
@@ -626,7 +605,7 @@ impl Differ {
                 (TypeKind::Enum(ov), TypeKind::Enum(nv)) => {
                     let o_values: BTreeMap<String, &EnumValue> = ov.iter().map(|e| (e.value.clone(), e)).collect();
                     let n_values: BTreeMap<String, &EnumValue> = nv.iter().map(|e| (e.value.clone(), e)).collect();
-                    let side = side_of(&used);
+                    let side = side_of(used);
                     for (value, e) in &o_values {
                         if !n_values.contains_key(value) {
                             self.push(
@@ -684,7 +663,7 @@ impl Differ {
                 }
                 _ => self.push(
                     Bump::Major,
-                    side_of(&used),
+                    side_of(used),
                     p,
                     &ops,
                     &t.name,
@@ -780,17 +759,21 @@ impl Differ {
         loc: &Loc,
         decoded: bool,
     ) {
-        let count = |v: Option<u64>| v.map(|v| v.to_string());
-        let checks: [(&str, Option<String>, Option<String>, bool); 9] = [
+        // Each limit as shown and as an exact comparable value; a charset compares by name only.
+        type Shown = Option<(String, i128)>;
+        let count = |v: Option<u64>| v.map(|v| (v.to_string(), i128::from(v)));
+        let number = |v: Option<Number>| v.map(|v| (v.to_string(), v.exact()));
+        let charset = |v: Option<Charset>| v.map(|c| (c.spec_name().to_owned(), 0));
+        let checks: [(&str, Shown, Shown, bool); 9] = [
             ("max_bytes", count(o.max_bytes), count(n.max_bytes), true),
             ("max_chars", count(o.max_chars), count(n.max_chars), true),
             ("max_items", count(o.max_items), count(n.max_items), true),
-            ("maximum", o.maximum.clone(), n.maximum.clone(), true),
+            ("maximum", number(o.maximum), number(n.maximum), true),
             ("min_bytes", count(o.min_bytes), count(n.min_bytes), false),
             ("min_chars", count(o.min_chars), count(n.min_chars), false),
             ("min_items", count(o.min_items), count(n.min_items), false),
-            ("minimum", o.minimum.clone(), n.minimum.clone(), false),
-            ("charset", o.charset.map(|c| c.spec_name().to_owned()), n.charset.map(|c| c.spec_name().to_owned()), true),
+            ("minimum", number(o.minimum), number(n.minimum), false),
+            ("charset", charset(o.charset), charset(n.charset), true),
         ];
         for (key, old, new, upper) in checks {
             if old == new {
@@ -799,14 +782,12 @@ impl Differ {
             let tightened = match (&old, &new) {
                 (None, Some(_)) => true,
                 (Some(_), None) => false,
-                (Some(a), Some(b)) if key == "charset" => a != b,
-                (Some(a), Some(b)) => {
-                    let (a, b) = (number(a), number(b));
-                    if upper { b < a } else { b > a }
-                }
+                (Some((a, _)), Some((b, _))) if key == "charset" => a != b,
+                (Some((_, a)), Some((_, b))) if upper => b < a,
+                (Some((_, a)), Some((_, b))) => b > a,
                 (None, None) => false,
             };
-            let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
+            let show = |v: &Shown| v.as_ref().map_or_else(|| "none".into(), |(text, _)| text.clone());
             let detail = format!("{key} {} -> {}", show(&old), show(&new));
             let breaks = used.requests || (decoded && used.responses);
             let (bump, side, change) = match (tightened, breaks) {
@@ -821,11 +802,6 @@ impl Differ {
     }
 }
 
-/// A limit as an exact comparable number (the checker proved every limit a decimal literal).
-fn number(text: &str) -> i128 {
-    crate::resolve::decimal_value(text).unwrap_or_default()
-}
-
 fn side_of(u: &Usage) -> Side {
     match (u.requests, u.responses) {
         (true, false) => Side::Requests,
@@ -833,56 +809,4 @@ fn side_of(u: &Usage) -> Side {
         (true, true) => Side::Callers,
         (false, false) => Side::Docs,
     }
-}
-
-type UsageMap = BTreeMap<String, Usage>;
-
-fn type_key(scope: Scope, owner: &str, name: &str) -> String {
-    match scope {
-        Scope::Provider => name.to_owned(),
-        Scope::Operation => format!("{owner}/{name}"),
-    }
-}
-
-/// For every type of the provider: which operations use it, in requests and/or responses.
-fn usage(p: &Provider) -> UsageMap {
-    let mut out: UsageMap = BTreeMap::new();
-    let defs = |op: &Operation, named: &Named| -> Option<(String, Option<TypeDef>)> {
-        let (key, list) = match named.scope {
-            Scope::Provider => (named.name.clone(), &p.types),
-            Scope::Operation => (format!("{}/{}", op.name, named.name), &op.types),
-        };
-        Some((key, list.iter().find(|t| t.name == named.name).cloned()))
-    };
-    for op in &p.operations {
-        let mut roots: Vec<(TypeRef, bool)> = Vec::new();
-        roots.extend(op.request.iter().map(|t| (t.clone(), true)));
-        roots.extend(op.path_params.iter().chain(&op.query).map(|f| (f.ty.clone(), true)));
-        roots.extend(op.response.iter().map(|t| (t.clone(), false)));
-        if let Envelope::HttpStatus { error_body, .. } = &p.envelope {
-            roots.push((
-                TypeRef::Named(Named { name: error_body.clone(), kind: NamedKind::Struct, scope: Scope::Provider }),
-                false,
-            ));
-        }
-        let mut seen: BTreeSet<(String, bool)> = BTreeSet::new();
-        while let Some((ty, request)) = roots.pop() {
-            let TypeRef::Named(named) = ty.element().clone() else { continue };
-            let Some((key, def)) = defs(op, &named) else { continue };
-            if !seen.insert((key.clone(), request)) {
-                continue;
-            }
-            let entry = out.entry(key).or_default();
-            entry.operations.insert(op.name.clone());
-            if request {
-                entry.requests = true;
-            } else {
-                entry.responses = true;
-            }
-            if let Some(TypeKind::Struct(fields)) = def.map(|d| d.kind) {
-                roots.extend(fields.into_iter().map(|f| (f.ty, request)));
-            }
-        }
-    }
-    out
 }

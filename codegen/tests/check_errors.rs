@@ -283,3 +283,138 @@ fn sum_rules_must_name_numbers_and_lists() {
     );
     check_op(&op, expected);
 }
+
+/// The operation with a type of its own that `field` (written into `PayRequest`) refers to.
+fn with_own_type(name: &str, def: &str) -> String {
+    OPERATION.replace(
+        "      currency: { type: Currency, description: The currency. }\n",
+        &format!("      currency: {{ type: Currency, description: The currency. }}\n      extra: {{ type: {name}, description: Extra. }}\n  {name}:\n{def}"),
+    )
+}
+
+const ENUM_DEF: &str = "    kind: enum\n    description: A generated-looking name.\n    values: { A: A. }\n";
+
+#[test]
+fn an_operation_type_named_like_its_generated_outcome_enum() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:20:3: type `PayOutcome` takes the Rust name `PayOutcome` in module `shop::pay`, which the outcome enum generated for operation `pay`'s success codes (spec/shop/pay.yaml:9) already has; rename one of them
+        1 problem found; nothing was written"#]];
+    let op = with_own_type("PayOutcome", ENUM_DEF).replace(
+        "codes:\n",
+        "success_codes:\n  - { code: \"0110\", name: Authorized, description: Authorized. }\ncodes:\n",
+    );
+    check_op(&op, expected);
+}
+
+#[test]
+fn an_operation_type_named_like_its_generated_error_enum() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:18:3: type `PayError` takes the Rust name `PayError` in module `shop::pay`, which the error enum generated for operation `pay` (spec/shop/pay.yaml:1) already has; rename one of them
+        1 problem found; nothing was written"#]];
+    check_op(&with_own_type("PayError", ENUM_DEF), expected);
+}
+
+#[test]
+fn an_operation_type_named_like_its_generated_query_struct() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:20:3: type `PayQuery` takes the Rust name `PayQuery` in module `shop::pay`, which the query struct generated for operation `pay` (spec/shop/pay.yaml:8) already has; rename one of them
+        1 problem found; nothing was written"#]];
+    let op = with_own_type("PayQuery", ENUM_DEF).replace(
+        "request: PayRequest\n",
+        "query:\n  page: { type: integer, description: The page. }\nrequest: PayRequest\n",
+    );
+    check_op(&op, expected);
+}
+
+#[test]
+fn an_operation_newtype_named_like_a_generated_constant() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:18:3: type `OPERATION` takes the Rust name `OPERATION` in module `shop::pay`, which the generated `OPERATION` already has; choose another name
+        1 problem found; nothing was written"#]];
+    check_op(&with_own_type("OPERATION", "    kind: string\n    description: Looks like a constant.\n"), expected);
+}
+
+#[test]
+fn a_provider_type_named_like_the_generated_environment_enum() {
+    let expected = expect![[r#"
+        spec/shop/provider.yaml:12:3: type `Environment` takes the Rust name `Environment` in module `shop`, which the enum generated for `base_urls` (spec/shop/provider.yaml:4) already has; rename one of them
+        1 problem found; nothing was written"#]];
+    let provider = PROVIDER.replace(
+        "  Currency:\n",
+        "  Environment:\n    kind: enum\n    description: Where.\n    values: { LIVE: Live. }\n  Currency:\n",
+    );
+    let op = OPERATION.replace(
+        "      currency: { type: Currency, description: The currency. }\n",
+        "      currency: { type: Currency, description: The currency. }\n      environment: { type: Environment, description: Where. }\n",
+    );
+    expected.assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &op)]));
+}
+
+#[test]
+fn environments_whose_variants_coincide() {
+    let expected = expect![[r#"
+        spec/shop/provider.yaml:4:49: environment `sandbox1` takes the Rust name `Sandbox1` in enum `shop::Environment`, which environment `sandbox_1` (spec/shop/provider.yaml:4) already has; rename one of them
+        spec/shop/provider.yaml:4:83: environment `custom` takes the Rust name `Custom` in enum `shop::Environment`, which the variant for any other base URL already has; choose another name
+        2 problems found; nothing was written"#]];
+    check_provider(
+        &PROVIDER.replace(
+            "base_urls: { production: https://shop.example }",
+            "base_urls: { sandbox_1: https://a.shop.example, sandbox1: https://b.shop.example, custom: https://c.shop.example }",
+        ),
+        expected,
+    );
+}
+
+#[test]
+fn categories_whose_variants_coincide() {
+    let expected = expect![[r#"
+        spec/shop/provider.yaml:11:3: category `user1` takes the Rust name `User1` in enum `shop::ErrorCategory`, which category `user_1` (spec/shop/provider.yaml:10) already has; rename one of them
+        1 problem found; nothing was written"#]];
+    check_provider(
+        &PROVIDER.replace("codes:\n", "categories:\n  user_1: The first user.\n  user1: The other user.\ncodes:\n"),
+        expected,
+    );
+}
+
+#[test]
+fn operations_whose_rust_names_coincide() {
+    let expected = expect![[r#"
+        spec/shop/pay1.yaml:1:1: the error enum generated for operation `pay1` takes the Rust name `Pay1Error` in provider `shop`'s operations, which the error enum generated for operation `pay_1` (spec/shop/pay_1.yaml:1) already has; rename one of them
+        1 problem found; nothing was written"#]];
+    expected.assert_eq(&check(&[("provider.yaml", PROVIDER), ("pay_1.yaml", OPERATION), ("pay1.yaml", OPERATION)]));
+}
+
+#[test]
+fn operations_named_like_generated_items() {
+    let expected = expect![[r#"
+        spec/shop/client.yaml:1:1: operation `client` takes the Rust name `client` in module `shop`, which the generated `client` module already has; choose another name
+        spec/shop/new.yaml:1:1: the client method of operation `new` takes the Rust name `new` in `shop::Client`, which `Client::new` already has; choose another name
+        2 problems found; nothing was written"#]];
+    expected.assert_eq(&check(&[("provider.yaml", PROVIDER), ("client.yaml", OPERATION), ("new.yaml", OPERATION)]));
+}
+
+#[test]
+fn a_provider_named_like_the_runtime_re_export() {
+    let expected = expect![[r#"
+        spec/runtime/provider.yaml:1:11: provider `runtime` takes the Rust name `runtime` in the crate root, which the re-export of payspec-runtime already has; choose another name
+        1 problem found; nothing was written"#]];
+    let source = ProviderSource {
+        folder: "runtime".into(),
+        files: vec![
+            ("provider.yaml".into(), PROVIDER.replace("provider: shop", "provider: runtime")),
+            ("pay.yaml".into(), OPERATION.into()),
+        ],
+    };
+    expected.assert_eq(&load_sources("spec", vec![source]).err().map_or("no problems".into(), |d| d.to_string()));
+}
+
+#[test]
+fn snake_names_whose_camel_case_is_no_identifier() {
+    let expected = expect![[r#"
+        spec/shop/_2.yaml:1:1: operation `_2` does not make a Rust name (its UpperCamelCase form is `2`)
+        spec/shop/provider.yaml:4:14: environment `_1` does not make a Rust name (its UpperCamelCase form is `1`)
+        2 problems found; nothing was written"#]];
+    let provider =
+        PROVIDER.replace("base_urls: { production: https://shop.example }", "base_urls: { _1: https://shop.example }");
+    expected.assert_eq(&check(&[("provider.yaml", &provider), ("_2.yaml", OPERATION)]));
+}

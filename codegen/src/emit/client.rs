@@ -2,7 +2,7 @@
 //! handler chain and returning the typed response or the operation's typed error.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs;
 use super::types::{Here, field_ident, ident, rust_type};
@@ -15,7 +15,7 @@ pub fn client_module(p: &Provider) -> TokenStream {
     let example_url = p
         .base_urls
         .first()
-        .map(|u| format!("payspec::{}::{}_BASE_URL", p.name, u.environment.to_uppercase()))
+        .map(|u| format!("payspec::{}::{}", p.name, u.constant))
         .unwrap_or_else(|| "\"https://your-wallet.example/api/open\"".into());
     let client_docs = docs::outer(&[
         format!("A client for {}: one method per operation.", p.title),
@@ -53,6 +53,7 @@ pub fn client_module(p: &Provider) -> TokenStream {
 /// with the decoded response when the operation has one.
 fn outcome_method(
     op: &Operation,
+    outcome: &str,
     docs: TokenStream,
     params: &[TokenStream],
     path_args: &[TokenStream],
@@ -61,8 +62,8 @@ fn outcome_method(
 ) -> TokenStream {
     let module = ident(&op.name);
     let method = ident(&op.name);
-    let error = format_ident!("{}Error", op.type_name);
-    let outcome = format_ident!("{}Outcome", op.type_name);
+    let error = ident(&op.error_type);
+    let outcome = ident(outcome);
     let raw = quote! {
         let reply = self
             .inner
@@ -166,8 +167,8 @@ fn operation_method(op: &Operation) -> TokenStream {
         params.push(quote!(#id: #ty));
         path_args.push(quote!(#id));
     }
-    let query_ty = (!op.query.is_empty()).then(|| {
-        let name = format_ident!("{}Query", op.type_name);
+    let query_ty = op.query_type.as_ref().map(|name| {
+        let name = ident(name);
         quote!(super::#module::#name)
     });
     if let Some(q) = &query_ty {
@@ -177,7 +178,7 @@ fn operation_method(op: &Operation) -> TokenStream {
         let t = in_module(r);
         params.push(quote!(request: &#t));
     }
-    let error = format_ident!("{}Error", op.type_name);
+    let error = ident(&op.error_type);
     let error_ty = quote!(payspec_runtime::client::Error<super::#module::#error>);
     let query_arg = if query_ty.is_some() { quote!(Some(query)) } else { quote!(None) };
     let body_arg = if op.request.is_some() { quote!(Some(request)) } else { quote!(None) };
@@ -194,8 +195,16 @@ fn operation_method(op: &Operation) -> TokenStream {
             #body_arg,
         )
     };
-    if !op.success_codes.is_empty() {
-        return outcome_method(op, docs, &params, &path_args, (&query_generic, &query_arg), (&body_generic, &body_arg));
+    if let Some(outcome) = &op.outcome_type {
+        return outcome_method(
+            op,
+            outcome,
+            docs,
+            &params,
+            &path_args,
+            (&query_generic, &query_arg),
+            (&body_generic, &body_arg),
+        );
     }
     match &op.response {
         Some(r) => {

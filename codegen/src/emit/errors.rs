@@ -2,14 +2,14 @@
 //! rest, and the spec's classification as methods.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs;
 use super::types::ident;
 use crate::model::*;
 
 pub fn error_enum(provider: &Provider, op: &Operation) -> TokenStream {
-    let name = format_ident!("{}Error", op.type_name);
+    let name = ident(&op.error_type);
     let variants: Vec<_> = op.codes.iter().map(|c| ident(&c.variant)).collect();
     let codes: Vec<&str> = op.codes.iter().map(|c| c.code.as_str()).collect();
     let descriptions: Vec<&str> = op.codes.iter().map(|c| c.description.as_str()).collect();
@@ -63,17 +63,18 @@ pub fn error_enum(provider: &Provider, op: &Operation) -> TokenStream {
             }
         }
     });
-    let category = (!provider.categories.is_empty()).then(|| {
+    let category = provider.category_enum.as_ref().map(|name| {
+        let name = ident(name);
         let arms = op.codes.iter().filter_map(|c| {
             let v = ident(&c.variant);
             c.category.as_ref().map(|cat| {
-                let cat = ident(&heck::ToUpperCamelCase::to_upper_camel_case(cat.as_str()));
-                quote!(Self::#v => Some(super::ErrorCategory::#cat),)
+                let cat = ident(&cat.variant);
+                quote!(Self::#v => Some(super::#name::#cat),)
             })
         });
         quote! {
             /// Who the provider says is at fault.
-            pub fn category(&self) -> Option<super::ErrorCategory> {
+            pub fn category(&self) -> Option<super::#name> {
                 match self {
                     #(#arms)*
                     _ => None,

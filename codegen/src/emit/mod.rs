@@ -8,8 +8,6 @@ mod operation;
 mod types;
 mod validate;
 
-use std::collections::HashSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -46,23 +44,22 @@ impl std::error::Error for EmitError {}
 enum Unit<'m> {
     Lib,
     ProviderModule(&'m Provider),
-    ProviderTypes(&'m Provider, &'m HashSet<(Scope, String)>),
+    ProviderTypes(&'m Provider),
     Client(&'m Provider),
-    Operation(&'m Provider, &'m Operation, &'m HashSet<(Scope, String)>),
+    Operation(&'m Provider, &'m Operation),
 }
 
 /// Every file of the crate, in a fixed order. Files are rendered on all cores (each file is
 /// independent); the order, and so the output, does not depend on the thread count.
 pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
-    let validated: Vec<HashSet<(Scope, String)>> = model.providers.iter().map(validated_types).collect();
     let mut units = vec![Unit::Lib];
-    for (p, validated) in model.providers.iter().zip(&validated) {
+    for p in &model.providers {
         units.push(Unit::ProviderModule(p));
         if !p.types.is_empty() {
-            units.push(Unit::ProviderTypes(p, validated));
+            units.push(Unit::ProviderTypes(p));
         }
         units.push(Unit::Client(p));
-        units.extend(p.operations.iter().map(|op| Unit::Operation(p, op, validated)));
+        units.extend(p.operations.iter().map(|op| Unit::Operation(p, op)));
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(units.len().max(1));
     // Round-robin, so that large and small files spread evenly over the threads.
@@ -103,16 +100,14 @@ fn render(model: &Model, unit: &Unit<'_>) -> Result<GeneratedFile, EmitError> {
     match unit {
         Unit::Lib => rust_file("src/lib.rs", "spec/", lib_rs(model)),
         Unit::ProviderModule(p) => rust_file(&format!("src/{}/mod.rs", p.name), &p.loc.file, provider_module(p)),
-        Unit::ProviderTypes(p, validated) => {
-            let defs = p.types.iter().map(|t| {
-                types::type_def(t, Here::ProviderTypes, validated.contains(&(Scope::Provider, t.name.clone())))
-            });
+        Unit::ProviderTypes(p) => {
+            let defs = p.types.iter().map(|t| types::type_def(t, Here::ProviderTypes));
             let doc = docs::inner(&[format!("Types shared by several {} operations.", p.title)]);
             rust_file(&format!("src/{}/types.rs", p.name), &p.loc.file, quote!(#doc #(#defs)*))
         }
         Unit::Client(p) => rust_file(&format!("src/{}/client.rs", p.name), &p.loc.file, client::client_module(p)),
-        Unit::Operation(p, op, validated) => {
-            let tokens = operation::operation_module(p, op, validated);
+        Unit::Operation(p, op) => {
+            let tokens = operation::operation_module(p, op);
             rust_file(&format!("src/{}/{}.rs", p.name, op.name), &op.loc.file, tokens)
         }
     }
@@ -226,12 +221,12 @@ fn provider_module(p: &Provider) -> TokenStream {
         )
     });
     let urls = p.base_urls.iter().map(|u| {
-        let name = ident(&format!("{}_BASE_URL", u.environment.to_uppercase()));
+        let name = ident(&u.constant);
         let doc = format!(" Base URL of the `{}` environment.", u.environment);
         let url = &u.url;
         quote!(#[doc = #doc] pub const #name: &str = #url;)
     });
-    let environment = (!p.base_urls.is_empty()).then(|| environment_enum(p));
+    let environment = p.environment_enum.as_ref().map(|name| environment_enum(p, name));
     let success = match &p.envelope {
         Envelope::LinePay { success_codes } => Some(quote! {
             /// Return codes that mean success.
@@ -239,9 +234,10 @@ fn provider_module(p: &Provider) -> TokenStream {
         }),
         _ => None,
     };
-    let categories = (!p.categories.is_empty()).then(|| {
+    let categories = p.category_enum.as_ref().map(|name| {
+        let name = ident(name);
         let variants = p.categories.iter().map(|c| {
-            let v = ident(&heck::ToUpperCamelCase::to_upper_camel_case(c.name.as_str()));
+            let v = ident(&c.variant);
             let d = docs::outer(&[format!("`{}`: {}", c.name, c.description)]);
             quote!(#d #v,)
         });
@@ -249,7 +245,7 @@ fn provider_module(p: &Provider) -> TokenStream {
             /// Who the provider says is at fault for an error code.
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
             #[non_exhaustive]
-            pub enum ErrorCategory {
+            pub enum #name {
                 #(#variants)*
             }
         }
@@ -268,26 +264,22 @@ fn provider_module(p: &Provider) -> TokenStream {
 }
 
 /// `Environment`: the provider's published base URLs, or a custom one; `Config::new` takes it.
-fn environment_enum(p: &Provider) -> TokenStream {
-    let variants: Vec<_> = p
-        .base_urls
-        .iter()
-        .map(|u| ident(&heck::ToUpperCamelCase::to_upper_camel_case(u.environment.as_str())))
-        .collect();
-    let consts: Vec<_> =
-        p.base_urls.iter().map(|u| ident(&format!("{}_BASE_URL", u.environment.to_uppercase()))).collect();
+fn environment_enum(p: &Provider, name: &str) -> TokenStream {
+    let name = ident(name);
+    let variants: Vec<_> = p.base_urls.iter().map(|u| ident(&u.variant)).collect();
+    let consts: Vec<_> = p.base_urls.iter().map(|u| ident(&u.constant)).collect();
     let docs = p.base_urls.iter().map(|u| docs::outer(&[format!("`{}`: `{}`", u.environment, u.url)]));
     quote! {
         /// Where calls go: a published environment, or any base URL (a proxy, a local fake).
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
-        pub enum Environment {
+        pub enum #name {
             #( #docs #variants, )*
             /// Another base URL, with a path prefix if it needs one.
             Custom(String),
         }
 
-        impl Environment {
+        impl #name {
             /// The base URL calls are sent to.
             pub fn base_url(&self) -> &str {
                 match self {
@@ -297,46 +289,11 @@ fn environment_enum(p: &Provider) -> TokenStream {
             }
         }
 
-        impl From<Environment> for String {
-            fn from(environment: Environment) -> String {
+        impl From<#name> for String {
+            fn from(environment: #name) -> String {
                 environment.base_url().to_owned()
             }
         }
-    }
-}
-
-/// Struct types reachable from a request body or query: they get `Validate` impls. Keys are
-/// `(Provider, name)` or `(Operation, "operation/name")`, since operations may reuse a name.
-fn validated_types(p: &Provider) -> HashSet<(Scope, String)> {
-    let mut seen = HashSet::new();
-    let mut todo: Vec<(Scope, String)> = Vec::new();
-    for op in &p.operations {
-        let roots = op.request.iter().chain(op.query.iter().map(|f| &f.ty));
-        todo.extend(roots.filter_map(|t| named(t.element(), op)));
-        while let Some(key) = todo.pop() {
-            if !seen.insert(key.clone()) {
-                continue;
-            }
-            let defs = match key.0 {
-                Scope::Provider => &p.types,
-                Scope::Operation => &op.types,
-            };
-            let name = key.1.rsplit('/').next().unwrap_or_default();
-            if let Some(TypeKind::Struct(fields)) = defs.iter().find(|t| t.name == name).map(|t| &t.kind) {
-                todo.extend(fields.iter().filter_map(|f| named(f.ty.element(), op)));
-            }
-        }
-    }
-    seen
-}
-
-fn named(t: &TypeRef, op: &Operation) -> Option<(Scope, String)> {
-    match t {
-        TypeRef::Named(n) if n.kind == NamedKind::Struct => Some(match n.scope {
-            Scope::Provider => (Scope::Provider, n.name.clone()),
-            Scope::Operation => (Scope::Operation, format!("{}/{}", op.name, n.name)),
-        }),
-        _ => None,
     }
 }
 

@@ -1,17 +1,15 @@
 //! One module per operation: its constants, path builder, query type, own types and error enum.
 
-use std::collections::HashSet;
-
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs;
 use super::errors::error_enum;
-use super::types::{Here, field_ident, rust_type, struct_def, type_def};
+use super::types::{Here, field_ident, ident, rust_type, struct_def, type_def};
 use super::validate::impl_validate;
 use crate::model::*;
 
-pub fn operation_module(provider: &Provider, op: &Operation, validated: &HashSet<(Scope, String)>) -> TokenStream {
+pub fn operation_module(provider: &Provider, op: &Operation) -> TokenStream {
     let mut paragraphs = vec![op.summary.clone()];
     paragraphs.extend(op.description.clone());
     paragraphs.push(format!("`{} {}`", op.method.as_str(), op.path));
@@ -44,13 +42,11 @@ pub fn operation_module(provider: &Provider, op: &Operation, validated: &HashSet
     let extra_success = if success_codes.is_some() { quote!(SUCCESS_CODES) } else { quote!(&[]) };
     let idempotent = op.idempotent;
     let method_const = format_ident!("{}", method);
-    let error_name = format_ident!("{}Error", op.type_name);
-    let outcome = (!op.success_codes.is_empty()).then(|| outcome_enum(op));
+    let error_name = ident(&op.error_type);
+    let outcome = op.outcome_type.as_ref().map(|name| outcome_enum(op, name));
     let path_fn = path_fn(op);
-    let query = (!op.query.is_empty()).then(|| query_type(op));
-    let types = op.types.iter().map(|t| {
-        type_def(t, Here::Operation, validated.contains(&(Scope::Operation, format!("{}/{}", op.name, t.name))))
-    });
+    let query = op.query_type.as_ref().map(|name| query_type(op, name));
+    let types = op.types.iter().map(|t| type_def(t, Here::Operation));
     let errors = error_enum(provider, op);
     quote! {
         #module_docs
@@ -91,8 +87,8 @@ pub fn operation_module(provider: &Provider, op: &Operation, validated: &HashSet
 }
 
 /// `{Op}Outcome`: which of the operation's non-error codes a successful call reported.
-fn outcome_enum(op: &Operation) -> TokenStream {
-    let name = format_ident!("{}Outcome", op.type_name);
+fn outcome_enum(op: &Operation, name: &str) -> TokenStream {
+    let name = ident(name);
     let variants: Vec<_> = op.success_codes.iter().map(|c| format_ident!("{}", c.variant)).collect();
     let codes: Vec<&str> = op.success_codes.iter().map(|c| c.code.as_str()).collect();
     let descriptions: Vec<&str> = op.success_codes.iter().map(|c| c.description.as_str()).collect();
@@ -174,10 +170,9 @@ fn path_fn(op: &Operation) -> TokenStream {
 }
 
 /// `{Op}Query`: the query parameters, their validation, and the exact query string.
-fn query_type(op: &Operation) -> TokenStream {
-    let name = format!("{}Query", op.type_name);
-    let def = struct_def(&name, &format!("Query parameters of `{}`.", op.name), &op.query, Here::Operation);
-    let check = impl_validate(&name, &op.query, &[]);
+fn query_type(op: &Operation, name: &str) -> TokenStream {
+    let def = struct_def(name, &format!("Query parameters of `{}`.", op.name), &op.query, Here::Operation);
+    let check = impl_validate(name, &op.query, &[]);
     let pushes = op.query.iter().map(|f| {
         let id = field_ident(&f.rust_name);
         let wire = &f.wire_name;
@@ -193,7 +188,7 @@ fn query_type(op: &Operation) -> TokenStream {
             (_, false) => quote!(if let Some(value) = &self.#id { #push }),
         }
     });
-    let name = format_ident!("{name}");
+    let name = ident(name);
     quote! {
         #def
         #check

@@ -61,11 +61,12 @@ pub fn field_type(f: &Field, here: Here) -> TokenStream {
     if f.required || f.ty.is_container() { ty } else { quote!(Option<#ty>) }
 }
 
-pub fn type_def(t: &TypeDef, here: Here, validated: bool) -> TokenStream {
+pub fn type_def(t: &TypeDef, here: Here) -> TokenStream {
     match &t.kind {
         TypeKind::Struct(fields) => {
             let body = struct_def(&t.name, &t.description, fields, here);
-            let check = validated.then(|| validate::impl_validate(&t.name, fields, &t.sums));
+            // Structs that requests reach are validated before sending.
+            let check = t.usage.requests.then(|| validate::impl_validate(&t.name, fields, &t.sums));
             quote!(#body #check)
         }
         TypeKind::Enum(values) => open_enum(&t.name, &t.description, values),

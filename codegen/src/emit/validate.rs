@@ -109,16 +109,15 @@ fn value_check(ty: &TypeRef, limits: &Limits, required: bool, value: &TokenStrea
             quote!(out.text(&#path, #value, &#rules);)
         }
         TypeRef::Primitive(p @ (Primitive::Integer | Primitive::Decimal)) => {
-            let bound = |b: &Option<String>| match (b, p) {
+            let bound = |b: &Option<Number>| match (b, p) {
                 (None, _) => quote!(None),
-                (Some(text), Primitive::Integer) => {
-                    let n = Literal::i64_unsuffixed(text.parse().unwrap_or_default());
+                (Some(n), Primitive::Integer) => {
+                    let n = Literal::i64_unsuffixed(n.mantissa);
                     quote!(Some(#n))
                 }
-                (Some(text), _) => {
-                    let (mantissa, scale) = split_decimal(text);
-                    let mantissa = Literal::i64_unsuffixed(mantissa);
-                    let scale = Literal::u32_unsuffixed(scale);
+                (Some(n), _) => {
+                    let mantissa = Literal::i64_unsuffixed(n.mantissa);
+                    let scale = Literal::u32_unsuffixed(n.scale);
                     quote!(payspec_runtime::Decimal::new(#mantissa, #scale))
                 }
             };
@@ -169,11 +168,4 @@ fn value_check(ty: &TypeRef, limits: &Limits, required: bool, value: &TokenStrea
         }
         _ => quote!(),
     }
-}
-
-/// `"0.05"` as mantissa 5 and scale 2. The checker already proved the literal fits.
-fn split_decimal(text: &str) -> (i64, u32) {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    let digits = format!("{whole}{fraction}");
-    (digits.parse().unwrap_or_default(), u32::try_from(fraction.len()).unwrap_or_default())
 }

@@ -1,0 +1,466 @@
+//! Type definitions, fields and type references, resolved against the symbol table; sum rules
+//! against the lowered types; and which operations reach each type.
+
+use std::collections::{HashMap, HashSet};
+
+use super::limits::{LimitTarget, number};
+use super::names::{NOT_RAW, TypeSymbol, camel, field_name, is_snake};
+use super::{ProviderInput, ProviderResolver, loc};
+use crate::ast::*;
+use crate::diag::did_you_mean;
+use crate::model::*;
+use crate::yaml::Pos;
+
+/// The types a spec file can name: an operation's own, then the provider's.
+pub(super) struct TypeScope<'s> {
+    pub shared: &'s HashMap<String, TypeSymbol>,
+    pub own: Option<&'s HashMap<String, TypeSymbol>>,
+}
+
+impl TypeScope<'_> {
+    fn get(&self, name: &str) -> Option<(Scope, &TypeSymbol)> {
+        match self.own.and_then(|own| own.get(name)) {
+            Some(symbol) => Some((Scope::Operation, symbol)),
+            None => self.shared.get(name).map(|symbol| (Scope::Provider, symbol)),
+        }
+    }
+}
+
+impl ProviderResolver<'_> {
+    /// Lowers the type definitions of one file (the provider's when `scope.own` is `None`), then
+    /// their sum rules, which name fields of other structs: those of `shared_types` and of these.
+    pub(super) fn types(
+        &mut self,
+        file: &str,
+        defs: &[TypeAst],
+        scope: &TypeScope<'_>,
+        shared_types: &[TypeDef],
+    ) -> Vec<TypeDef> {
+        let mut out = Vec::new();
+        for t in defs {
+            let name = &t.name;
+            self.camel_ident(file, &name.value, name.pos, "type name");
+            if !t.sums.is_empty() && !matches!(t.body, TypeBody::Struct(_)) {
+                self.err(file, t.sums[0].pos, format!("`sums` applies to structs; `{}` is not one", name.value));
+            }
+            let kind = match &t.body {
+                TypeBody::Invalid => None,
+                TypeBody::String { limits, wire } => self.string_type(file, t, limits, wire.as_ref()),
+                TypeBody::Enum(values) => self.enum_type(file, t, values),
+                TypeBody::Struct(fields) => {
+                    if fields.is_empty() {
+                        self.err(file, name.pos, format!("struct `{}` has no fields", name.value));
+                    }
+                    Some(TypeKind::Struct(self.fields(file, fields, scope, FieldPlace::Struct)))
+                }
+            };
+            if let Some(kind) = kind {
+                out.push(TypeDef {
+                    name: name.value.clone(),
+                    description: t.description.clone().unwrap_or_default(),
+                    loc: loc(file, name.pos),
+                    kind,
+                    sums: Vec::new(),
+                    usage: Usage::default(),
+                });
+            }
+        }
+        let (own, shared) = if scope.own.is_some() { (&out[..], shared_types) } else { (&[][..], &out[..]) };
+        let lowered = |n: &Named| {
+            let defs = if n.scope == Scope::Operation { own } else { shared };
+            defs.iter().find(|d| d.name == n.name)
+        };
+        let mut sums = Vec::new();
+        for (i, def) in out.iter().enumerate() {
+            let (Some(t), TypeKind::Struct(fields)) = (defs.iter().find(|t| t.name.value == def.name), &def.kind)
+            else {
+                continue;
+            };
+            let rules: Vec<SumRule> =
+                t.sums.iter().filter_map(|rule| self.sum_rule(file, rule, fields, lowered)).collect();
+            sums.push((i, rules));
+        }
+        for (i, rules) in sums {
+            out[i].sums = rules;
+        }
+        out
+    }
+
+    /// A sum rule: `over` names a list of structs here, `of` one or two required numbers of its
+    /// elements, `equals` a number here.
+    fn sum_rule<'t>(
+        &mut self,
+        file: &str,
+        rule: &SumAst,
+        fields: &[Field],
+        lowered: impl Fn(&Named) -> Option<&'t TypeDef>,
+    ) -> Option<SumRule> {
+        let numeric = |t: &TypeRef| matches!(t, TypeRef::Primitive(Primitive::Integer | Primitive::Decimal));
+        let (over_name, equals_name) = (rule.over.as_ref()?, rule.equals.as_ref()?);
+        let field = |name: &Spanned<String>| fields.iter().find(|f| f.wire_name == name.value);
+        let over = field(over_name);
+        let element_fields = over.and_then(|f| match &f.ty {
+            TypeRef::List(inner) => match inner.as_ref() {
+                TypeRef::Named(n) if n.kind == NamedKind::Struct => match lowered(n).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(element_fields)) => Some(element_fields),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        });
+        if element_fields.is_none() {
+            let hint = if over.is_none() {
+                did_you_mean(&over_name.value, fields.iter().map(|f| f.wire_name.as_str()))
+            } else {
+                String::new()
+            };
+            self.err(
+                file,
+                over_name.pos,
+                format!("`over: {}` must be a list of structs in this struct{hint}", over_name.value),
+            );
+        }
+        if !(1..=2).contains(&rule.of.len()) {
+            self.err(file, rule.pos, "`of` names one field, or two whose product is summed");
+        }
+        let mut of = Vec::new();
+        for name in rule.of.iter().filter(|_| element_fields.is_some()) {
+            match element_fields.into_iter().flatten().find(|f| f.wire_name == name.value) {
+                Some(f) if f.required && numeric(&f.ty) => of.push(f.clone()),
+                _ => self.err(
+                    file,
+                    name.pos,
+                    format!(
+                        "`of: {}` must name a required integer or decimal field of the elements of `{}`",
+                        name.value, over_name.value
+                    ),
+                ),
+            }
+        }
+        let equals = field(equals_name).filter(|f| numeric(&f.ty));
+        if equals.is_none() {
+            let hint = did_you_mean(&equals_name.value, fields.iter().map(|f| f.wire_name.as_str()));
+            self.err(
+                file,
+                equals_name.pos,
+                format!("`equals: {}` must name an integer or decimal field of this struct{hint}", equals_name.value),
+            );
+        }
+        let complete = element_fields.is_some() && of.len() == rule.of.len() && (1..=2).contains(&of.len());
+        match (over, equals) {
+            (Some(over), Some(equals)) if complete => {
+                Some(SumRule { over: over.clone(), of, equals: equals.clone(), loc: loc(file, rule.pos) })
+            }
+            _ => None,
+        }
+    }
+
+    fn string_type(
+        &mut self,
+        file: &str,
+        t: &TypeAst,
+        limits: &LimitsAst,
+        wire: Option<&Spanned<String>>,
+    ) -> Option<TypeKind> {
+        let limits = self.limits(file, limits, &LimitTarget::Text)?;
+        let wire_number = match wire {
+            None => false,
+            Some(w) if w.value == "string" => false,
+            Some(w) if w.value == "number" => {
+                let fits = limits.charset == Some(Charset::Digits)
+                    && limits.max_chars.or(limits.max_bytes).is_some_and(|m| m <= 19);
+                if !fits {
+                    self.err(file, w.pos, format!(
+                        "`wire: number` on `{}` needs `charset: digits` and at most 19 characters, so every value fits a JSON integer",
+                        t.name.value
+                    ));
+                }
+                true
+            }
+            Some(w) => {
+                self.err(file, w.pos, format!("`wire` must be `string` or `number`, found `{}`", w.value));
+                false
+            }
+        };
+        Some(TypeKind::String { limits, wire_number })
+    }
+
+    fn enum_type(&mut self, file: &str, t: &TypeAst, values: &[EnumValueAst]) -> Option<TypeKind> {
+        if values.is_empty() {
+            self.err(file, t.name.pos, format!("enum `{}` has no values", t.name.value));
+        }
+        let mut seen: HashMap<String, Pos> = HashMap::new();
+        let mut out = Vec::new();
+        for v in values {
+            let variant = match &v.name {
+                Some(n) => self.camel_ident(file, &n.value, n.pos, "enum value name").then(|| n.value.clone()),
+                None => {
+                    let derived = camel(&v.value.value);
+                    if derived.is_none() {
+                        self.err(file, v.value.pos, format!(
+                            "enum value `{}` needs the long form `{{ name: ..., description: ... }}`: it does not make a Rust name",
+                            v.value.value
+                        ));
+                    }
+                    derived
+                }
+            };
+            let Some(variant) = variant else { continue };
+            if variant == "Unknown" {
+                self.err(file, v.value.pos, format!(
+                    "enum value `{}` would take the name `Unknown`, which holds values the spec does not list; give it another `name`",
+                    v.value.value
+                ));
+                continue;
+            }
+            if let Some(first) = seen.insert(variant.clone(), v.value.pos) {
+                self.err(
+                    file,
+                    v.value.pos,
+                    format!(
+                        "enum value `{}` takes the name `{variant}`, already used by the value at line {}",
+                        v.value.value, first.line
+                    ),
+                );
+            }
+            out.push(EnumValue {
+                value: v.value.value.clone(),
+                variant,
+                description: v.description.clone().unwrap_or_default(),
+                loc: loc(file, v.value.pos),
+            });
+        }
+        Some(TypeKind::Enum(out))
+    }
+
+    pub(super) fn fields(
+        &mut self,
+        file: &str,
+        fields: &[FieldAst],
+        scope: &TypeScope<'_>,
+        place: FieldPlace,
+    ) -> Vec<Field> {
+        let mut out = Vec::new();
+        let mut rust_names: HashMap<String, Pos> = HashMap::new();
+        for f in fields {
+            let name = &f.name;
+            let rust_name = field_name(&name.value);
+            let ident_ok = is_snake(&rust_name) && !NOT_RAW.contains(&rust_name.as_str());
+            if !ident_ok || name.value.is_empty() {
+                self.err(
+                    file,
+                    name.pos,
+                    format!(
+                        "field `{}` does not make a Rust field name (its snake_case form is `{rust_name}`)",
+                        name.value
+                    ),
+                );
+                continue;
+            }
+            if let Some(first) = rust_names.insert(rust_name.clone(), name.pos) {
+                self.err(
+                    file,
+                    name.pos,
+                    format!(
+                        "field `{}` becomes `{rust_name}` in Rust, like the field at line {}",
+                        name.value, first.line
+                    ),
+                );
+            }
+            let Some(ty_text) = &f.ty else { continue };
+            let Some(ty) = self.type_ref(file, ty_text, scope) else { continue };
+            if !self.field_type_fits(file, f, &ty, place) {
+                continue;
+            }
+            let target = LimitTarget::of(&ty);
+            let Some(limits) = self.limits(file, &f.limits, &target) else { continue };
+            if f.required && f.default.is_some() {
+                self.err(file, name.pos, format!("field `{}` is required and has a default; keep one", name.value));
+            }
+            if let Some(d) = &f.default {
+                self.default_fits(file, d, &ty, scope);
+            }
+            out.push(Field {
+                wire_name: name.value.clone(),
+                rust_name,
+                ty,
+                required: f.required || place == FieldPlace::Path,
+                default: f.default.as_ref().map(|d| d.value.clone()),
+                description: f.description.clone(),
+                deprecated: f.deprecated.clone(),
+                limits,
+                loc: loc(file, name.pos),
+            });
+        }
+        out
+    }
+
+    fn field_type_fits(&mut self, file: &str, f: &FieldAst, ty: &TypeRef, place: FieldPlace) -> bool {
+        let scalar = |t: &TypeRef| match t {
+            TypeRef::Primitive(p) => !matches!(p, Primitive::Json),
+            TypeRef::Named(n) => n.kind != NamedKind::Struct,
+            _ => false,
+        };
+        let ok = match place {
+            FieldPlace::Struct => true,
+            FieldPlace::Path => scalar(ty),
+            FieldPlace::Query => scalar(ty) || matches!(ty, TypeRef::List(inner) if scalar(inner)),
+        };
+        if !ok {
+            let what = if place == FieldPlace::Path { "a path parameter" } else { "a query parameter" };
+            self.err(
+                file,
+                f.name.pos,
+                format!(
+                    "{what} must be a string, number, boolean, enum or constrained string{}; `{}` is `{ty}`",
+                    if place == FieldPlace::Query { " (or a list of one)" } else { "" },
+                    f.name.value
+                ),
+            );
+        }
+        ok
+    }
+
+    fn default_fits(&mut self, file: &str, d: &Spanned<String>, ty: &TypeRef, scope: &TypeScope<'_>) {
+        let ok = match ty {
+            TypeRef::Primitive(Primitive::Boolean) => d.value == "true" || d.value == "false",
+            TypeRef::Primitive(Primitive::Integer) => d.value.parse::<i64>().is_ok(),
+            TypeRef::Primitive(Primitive::Decimal) => number(&d.value).is_some(),
+            TypeRef::Primitive(Primitive::String) => true,
+            TypeRef::Named(n) if n.kind == NamedKind::Enum => {
+                scope.get(&n.name).is_none_or(|(_, symbol)| symbol.values.contains(&d.value))
+            }
+            TypeRef::Named(n) => n.kind == NamedKind::String,
+            _ => false,
+        };
+        if !ok {
+            self.err(file, d.pos, format!("default `{}` is not a value of type `{ty}`", d.value));
+        }
+    }
+
+    /// A type reference: the one place `list<T>` and `map<T>` are read.
+    pub(super) fn type_ref(&mut self, file: &str, text: &Spanned<String>, scope: &TypeScope<'_>) -> Option<TypeRef> {
+        let t = text.value.trim();
+        for (prefix, wrap) in [("list<", TypeRef::List as fn(Box<TypeRef>) -> TypeRef), ("map<", TypeRef::Map)] {
+            if let Some(inner) = t.strip_prefix(prefix) {
+                let Some(inner) = inner.strip_suffix('>') else {
+                    self.err(file, text.pos, format!("type `{t}` is missing its closing `>`"));
+                    return None;
+                };
+                let inner = Spanned { value: inner.to_owned(), pos: text.pos };
+                return self.type_ref(file, &inner, scope).map(|i| wrap(Box::new(i)));
+            }
+        }
+        if let Some((_, p)) = Primitive::ALL.iter().find(|(n, _)| *n == t) {
+            return Some(TypeRef::Primitive(*p));
+        }
+        let Some((scope_kind, symbol)) = scope.get(t) else {
+            let own = scope.own.into_iter().flat_map(|own| own.keys());
+            let names =
+                Primitive::ALL.iter().map(|(n, _)| *n).chain(own.chain(scope.shared.keys()).map(String::as_str));
+            let hint = did_you_mean(t, names);
+            self.err(file, text.pos, format!(
+                "unknown type `{t}`{hint}; use a primitive (string, integer, decimal, boolean, json), list<T>, map<T>, or a type defined in this file or provider.yaml"
+            ));
+            return None;
+        };
+        let kind = symbol.kind?;
+        Some(TypeRef::Named(Named { name: t.to_owned(), kind, scope: scope_kind }))
+    }
+
+    /// Types that nothing refers to are almost always a typo or a leftover. An operation's own types
+    /// are judged when it resolved; the provider's only when every operation did, since a failed
+    /// operation's uses are unknown.
+    pub(super) fn unused_types(
+        &mut self,
+        input: &ProviderInput,
+        shared: &[TypeDef],
+        ops: &[Operation],
+        all_resolved: bool,
+    ) {
+        let unused =
+            |defs: &[TypeDef], name: &str| defs.iter().any(|d| d.name == name && d.usage.operations.is_empty());
+        for op_file in &input.operations {
+            let Some(op) = ops.iter().find(|o| o.name == op_file.name.value) else { continue };
+            for t in op_file.types.iter().filter(|t| unused(&op.types, &t.name.value)) {
+                self.err(
+                    &op_file.file,
+                    t.name.pos,
+                    format!("type `{}` is defined but nothing in this operation refers to it", t.name.value),
+                );
+            }
+        }
+        if !all_resolved || ops.is_empty() {
+            return;
+        }
+        for t in input.provider.types.iter().filter(|t| unused(shared, &t.name.value)) {
+            self.err(
+                &input.provider.file,
+                t.name.pos,
+                format!("type `{}` is defined but no operation uses it", t.name.value),
+            );
+        }
+    }
+}
+
+/// Fills in every type's [`Usage`]: the one walk from each operation's path, query, request,
+/// response and error body through struct fields.
+pub(super) fn mark_usage(shared: &mut [TypeDef], ops: &mut [Operation], error_body: Option<&str>) {
+    let index = |defs: &[TypeDef]| -> HashMap<String, usize> {
+        defs.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect()
+    };
+    let shared_index = index(shared);
+    let mut shared_usage = vec![Usage::default(); shared.len()];
+    for op in ops.iter_mut() {
+        let own_index = index(&op.types);
+        let mut own_usage = vec![Usage::default(); op.types.len()];
+        let mut todo: Vec<(Scope, &str, bool)> = Vec::new();
+        let requests = op.path_params.iter().chain(&op.query).map(|f| &f.ty).chain(&op.request);
+        todo.extend(requests.filter_map(|t| named(t, true)));
+        todo.extend(op.response.iter().filter_map(|t| named(t, false)));
+        todo.extend(error_body.map(|name| (Scope::Provider, name, false)));
+        let mut seen = HashSet::new();
+        while let Some((scope, name, request)) = todo.pop() {
+            let (defs, index, usage) = match scope {
+                Scope::Provider => (&*shared, &shared_index, &mut shared_usage),
+                Scope::Operation => (&op.types[..], &own_index, &mut own_usage),
+            };
+            let Some(&i) = index.get(name) else { continue };
+            if !seen.insert((scope, i, request)) {
+                continue;
+            }
+            let u = &mut usage[i];
+            u.operations.insert(op.name.clone());
+            if request {
+                u.requests = true;
+            } else {
+                u.responses = true;
+            }
+            if let TypeKind::Struct(fields) = &defs[i].kind {
+                todo.extend(fields.iter().filter_map(|f| named(&f.ty, request)));
+            }
+        }
+        for (t, u) in op.types.iter_mut().zip(own_usage) {
+            t.usage = u;
+        }
+    }
+    for (t, u) in shared.iter_mut().zip(shared_usage) {
+        t.usage = u;
+    }
+}
+
+/// The defined type a reference reaches, through lists and maps.
+fn named(t: &TypeRef, request: bool) -> Option<(Scope, &str, bool)> {
+    match t.element() {
+        TypeRef::Named(n) => Some((n.scope, n.name.as_str(), request)),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FieldPlace {
+    Struct,
+    Path,
+    Query,
+}
