@@ -451,3 +451,19 @@ fn minor_units_must_fit_an_amount() {
         expected,
     );
 }
+
+#[test]
+fn type_nesting_is_bounded() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:15:23: type nests more than 8 `list<>`/`map<>` levels; no provider page needs that many
+        1 problem found; nothing was written"#]];
+    let nine = format!("{}string{}", "list<".repeat(5) + &"map<".repeat(4), ">".repeat(9));
+    check_op(&OPERATION.replace("amount: { type: integer,", &format!("amount: {{ type: \"{nine}\",")), expected);
+    // Ten thousand levels (a fuzzer's find): the same error, not a stack overflow.
+    let deep = format!("{}string{}", "list<".repeat(10_000), ">".repeat(10_000));
+    let out = check(&[
+        ("provider.yaml", PROVIDER),
+        ("pay.yaml", &OPERATION.replace("type: integer,", &format!("type: \"{deep}\","))),
+    ]);
+    assert!(out.contains("pay.yaml:15:") && out.contains("more than 8"), "{out}");
+}
