@@ -9,6 +9,7 @@ pub mod emit;
 pub mod files;
 pub mod load;
 pub mod model;
+pub mod openapi;
 pub mod resolve;
 pub mod specdiff;
 pub mod workspace;

@@ -418,3 +418,12 @@ fn snake_names_whose_camel_case_is_no_identifier() {
         PROVIDER.replace("base_urls: { production: https://shop.example }", "base_urls: { _1: https://shop.example }");
     expected.assert_eq(&check(&[("provider.yaml", &provider), ("_2.yaml", OPERATION)]));
 }
+
+#[test]
+fn success_status_is_a_2xx_of_the_http_status_envelope() {
+    let line_pay = "source: test\nsummary: Other.\nmethod: GET\npath: /other\ncodes: [\"1104\"]\nsuccess_status: 201\n";
+    let expected = expect![[r#"
+        spec/shop/other.yaml:6:17: `success_status` applies only to the http_status envelope
+        1 problem found; nothing was written"#]];
+    expected.assert_eq(&check(&[("provider.yaml", PROVIDER), ("other.yaml", line_pay)]));
+}

@@ -2,6 +2,8 @@
 //!
 //! - `cargo xtask codegen` regenerates `generated/` (and the snapshot fixtures) from the specs.
 //! - `cargo xtask codegen --check` changes nothing and fails, with a diff, when any output is stale.
+//! - `cargo xtask openapi [--check]` writes (or checks) only the OpenAPI export, `openapi/<provider>.json`;
+//!   `codegen` writes it too.
 //! - `cargo xtask spec-diff` reports what a spec change means for the crate's users.
 
 mod spec_diff;
@@ -11,7 +13,7 @@ use std::process::ExitCode;
 
 use payspec_codegen::workspace::{self, Mode};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask spec-diff [--base GIT-REF] [--format markdown|json|text] [--fail-on breaking]";
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask openapi [--check]\n       cargo xtask spec-diff [--base GIT-REF] [--format markdown|json|text] [--fail-on breaking]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -19,6 +21,8 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen(Mode::Write),
         ["codegen", "--check"] => codegen(Mode::Check),
+        ["openapi"] => openapi(Mode::Write),
+        ["openapi", "--check"] => openapi(Mode::Check),
         ["spec-diff", rest @ ..] => spec_diff(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
@@ -77,5 +81,20 @@ fn codegen(mode: Mode) -> ExitCode {
             }
         }
     }
+    if openapi(mode) != ExitCode::SUCCESS {
+        failed = true;
+    }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+fn openapi(mode: Mode) -> ExitCode {
+    match workspace::openapi(&root(), mode) {
+        Ok(0) => println!("openapi: up to date"),
+        Ok(n) => println!("openapi: {n} file(s) written"),
+        Err(e) => {
+            eprintln!("error: openapi:\n{e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
 }
