@@ -170,7 +170,6 @@ impl<P: Provider> Mock<P> {
 }
 
 /// An armed code; by default it answers before processing.
-#[must_use = "the injection is armed already; call after_processing() to let the call take effect first"]
 pub struct Injection<'a, P: Provider> {
     mock: &'a Mock<P>,
     id: u64,
