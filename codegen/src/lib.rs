@@ -12,6 +12,7 @@ pub mod model;
 pub mod openapi;
 pub mod resolve;
 pub mod specdiff;
+pub mod upstream;
 pub mod workspace;
 pub mod yaml;
 
