@@ -16,8 +16,8 @@ use serde_json::{Map, Value, json};
 
 use crate::emit::GeneratedFile;
 use crate::model::{
-    Auth, Charset, Code, Envelope, Field, Limits, Model, Number, Operation, Primitive, Provider, Scope, TypeDef,
-    TypeKind, TypeRef,
+    Auth, Charset, Code, Envelope, Field, Limits, Model, Number, Numeral, Operation, Primitive, Provider, Scope,
+    TypeDef, TypeKind, TypeRef,
 };
 
 /// The OpenAPI version written.
@@ -220,6 +220,9 @@ fn parameter(f: &Field, place: &str, op: &str, names: &SchemaNames) -> Value {
     if let Some(d) = &f.description {
         param["description"] = d.clone().into();
     }
+    if f.secret {
+        param["x-payspec-secret"] = true.into();
+    }
     if f.ty.is_container() {
         // A list is sent once per value: `id=1&id=2`.
         param["style"] = "form".into();
@@ -370,15 +373,30 @@ fn type_def(t: &TypeDef, op: Option<&str>, names: &SchemaNames) -> Value {
         TypeKind::Enum(values) => {
             let descriptions: Map<String, Value> =
                 values.iter().map(|v| (v.value.clone(), v.description.clone().into())).collect();
-            json!({
+            let mut s = json!({
                 "type": "string",
                 "enum": values.iter().map(|v| v.value.clone()).collect::<Vec<_>>(),
                 "x-payspec-enumDescriptions": descriptions,
-            })
+            });
+            let minor: Map<String, Value> =
+                values.iter().filter_map(|v| Some((v.value.clone(), v.minor_units?.into()))).collect();
+            if !minor.is_empty() {
+                s["x-payspec-minorUnits"] = minor.into();
+            }
+            s
         }
         TypeKind::Struct(fields) => {
-            let properties: Map<String, Value> =
-                fields.iter().map(|f| (f.wire_name.clone(), field_schema(f, op, names, true))).collect();
+            let properties: Map<String, Value> = fields
+                .iter()
+                .map(|f| {
+                    let mut schema = field_schema(f, op, names, true);
+                    if let Some(other) = f.minor_units_from.and_then(|i| fields.get(i)) {
+                        // At most as many fractional digits as that currency's minor units.
+                        schema["x-payspec-minorUnitsFrom"] = other.wire_name.clone().into();
+                    }
+                    (f.wire_name.clone(), schema)
+                })
+                .collect();
             let mut s = json!({"type": "object", "properties": properties});
             let required: Vec<&str> = fields.iter().filter(|f| f.required).map(|f| f.wire_name.as_str()).collect();
             if !required.is_empty() {
@@ -497,6 +515,13 @@ fn string_limits(s: &mut Value, l: &Limits, wire_number: bool) {
         }
         .into();
     }
+    if let Some(n) = l.numeral {
+        s["pattern"] = match n {
+            Numeral::Canonical => "^(0|[1-9][0-9]*)$",
+            Numeral::Positive => "^[1-9][0-9]*$",
+        }
+        .into();
+    }
 }
 
 fn number_limits(s: &mut Value, l: &Limits) {
@@ -505,6 +530,9 @@ fn number_limits(s: &mut Value, l: &Limits) {
     }
     if let Some(n) = l.maximum {
         s["maximum"] = number(n);
+    }
+    if let Some(n) = l.exclusive_minimum {
+        s["exclusiveMinimum"] = number(n);
     }
 }
 

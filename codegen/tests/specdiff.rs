@@ -342,3 +342,45 @@ fn operations_added_and_removed() {
     "#]]
     .assert_eq(&diff(&two, &one).to_text());
 }
+
+#[test]
+fn amount_rules_and_secret_parameters() {
+    let pay = PAY
+        .replace(
+            "amount: { type: integer, required: true, description: The amount. }",
+            "amount: { type: decimal, required: true, description: The amount. }",
+        )
+        .replace(
+            "note: { type: string, max_bytes: 100, description: A note. }",
+            "note: { type: string, description: A note. }",
+        );
+    let provider = PROVIDER.replace(
+        "values: { JPY: Yen., USD: Dollar. }",
+        "values: { JPY: { description: Yen., minor_units: 2 }, USD: { description: Dollar., minor_units: 2 } }",
+    );
+    let base = diff(&model(&provider, &pay), &model(&provider, &pay));
+    assert!(base.findings.is_empty());
+    let stricter_provider = provider.replace("Yen., minor_units: 2", "Yen., minor_units: 0");
+    let stricter = pay
+        .replace("The amount. }", "The amount., exclusive_minimum: 0, minor_units_from: currency }")
+        .replace("note: { type: string, description", "note: { type: string, format: positive_integer, description")
+        .replace("orderId: { type: string, description", "orderId: { type: string, secret: true, description");
+    let report = diff(&model(&provider, &pay), &model(&stricter_provider, &stricter));
+    expect![[r#"
+        major: 4 changes break code that builds requests
+        major  requests   shop / pay / Currency = JPY  limit tightened: minor_units 2 -> 0  (spec/shop/provider.yaml:13)
+        major  requests   shop / pay / PayRequest.amount  limit tightened: exclusive_minimum none -> 0  (spec/shop/pay.yaml:17)
+        major  requests   shop / pay / PayRequest.amount  limit tightened: minor_units_from none -> currency  (spec/shop/pay.yaml:17)
+        major  requests   shop / pay / PayRequest.note  limit tightened: format none -> positive_integer  (spec/shop/pay.yaml:19)
+        patch  docs       shop / pay / path parameters  secret flag changed: orderId: secret false -> true  (spec/shop/pay.yaml:1)
+    "#]].assert_eq(&report.to_text());
+    let back = diff(&model(&stricter_provider, &stricter), &model(&provider, &pay));
+    expect![[r#"
+        patch: nothing breaks or is added; 5 changes to limits or documentation
+        patch  requests   shop / pay / Currency = JPY  limit loosened: minor_units 0 -> 2  (spec/shop/provider.yaml:13)
+        patch  requests   shop / pay / PayRequest.amount  limit loosened: exclusive_minimum 0 -> none  (spec/shop/pay.yaml:17)
+        patch  requests   shop / pay / PayRequest.amount  limit loosened: minor_units_from currency -> none  (spec/shop/pay.yaml:17)
+        patch  requests   shop / pay / PayRequest.note  limit loosened: format positive_integer -> none  (spec/shop/pay.yaml:19)
+        patch  docs       shop / pay / path parameters  secret flag changed: orderId: secret true -> false  (spec/shop/pay.yaml:1)
+    "#]].assert_eq(&back.to_text());
+}

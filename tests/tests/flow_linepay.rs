@@ -272,7 +272,10 @@ async fn recovery_does_not_take_an_earlier_refund_of_the_same_amount_for_this_on
                 "a refund that did not happen was reported as done, with the earlier refund's id {} (first: {})",
                 info.refund_transaction_id, first.refund_transaction_id
             ),
-            Err(err) => assert_eq!(err.provider_code(), Some(&RefundError::DuplicateRequest)),
+            Err(err) => {
+                assert_eq!(err.provider_code(), Some(&RefundError::DuplicateRequest));
+                assert!(err.is_outcome_unknown(), "1198 is never taken as \"not applied\"");
+            }
         }
     })
     .await;
