@@ -467,3 +467,12 @@ fn type_nesting_is_bounded() {
     ]);
     assert!(out.contains("pay.yaml:15:") && out.contains("more than 8"), "{out}");
 }
+
+#[test]
+fn success_status_is_a_2xx_of_the_http_status_envelope() {
+    let line_pay = "source: test\nsummary: Other.\nmethod: GET\npath: /other\ncodes: [\"1104\"]\nsuccess_status: 201\n";
+    let expected = expect![[r#"
+        spec/shop/other.yaml:6:17: `success_status` applies only to the http_status envelope
+        1 problem found; nothing was written"#]];
+    expected.assert_eq(&check(&[("provider.yaml", PROVIDER), ("other.yaml", line_pay)]));
+}

@@ -46,7 +46,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::{Answer, Clock, iso8601};
+use super::{Answer, Clock, iso8601};
 
 /// A money amount in the smallest unit of its currency (`{"currency": "USD", "value": "100"}`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +79,7 @@ pub enum PaymentStatus {
 }
 
 impl PaymentStatus {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             PaymentStatus::Processing => "PROCESSING",
             PaymentStatus::Success => "SUCCESS",
@@ -154,6 +154,8 @@ pub struct Simulator {
     refunds: Vec<Refund>,
     /// Request ids whose next answer is lost (answered U after taking effect).
     lost: BTreeSet<String>,
+    /// A new request id starting with this has its first answer lost (for demos without controls).
+    pub lose_first_answer_prefix: Option<String>,
 }
 
 impl Default for Simulator {
@@ -168,6 +170,7 @@ impl Default for Simulator {
             captures: Vec::new(),
             refunds: Vec::new(),
             lost: BTreeSet::new(),
+            lose_first_answer_prefix: None,
         }
     }
 }
@@ -251,6 +254,40 @@ impl Simulator {
         self.lost.insert(request_id.to_owned());
     }
 
+    /// The user pays at the cashier: the payment is SUCCESS from now on.
+    pub fn approve(&mut self, payment_request_id: &str) -> Result<(), String> {
+        let now = self.clock.seconds;
+        let payment = self.processing(payment_request_id)?;
+        payment.status = PaymentStatus::Success;
+        payment.payment_time = Some(iso8601(now, 8));
+        Ok(())
+    }
+
+    /// The payment fails at the cashier: FAIL from now on.
+    pub fn decline(&mut self, payment_request_id: &str) -> Result<(), String> {
+        self.processing(payment_request_id)?.status = PaymentStatus::Fail;
+        Ok(())
+    }
+
+    fn processing(&mut self, payment_request_id: &str) -> Result<&mut Payment, String> {
+        let id = self.payment_request_ids.get(payment_request_id).ok_or(format!("no payment {payment_request_id}"))?;
+        match self.payments.get_mut(id) {
+            Some(p) if p.status == PaymentStatus::Processing => Ok(p),
+            Some(p) => Err(format!("payment {payment_request_id} is {}, not PROCESSING", p.status.as_str())),
+            None => Err(format!("no payment {payment_request_id}")),
+        }
+    }
+
+    /// Moves the logical clock forward.
+    pub fn advance(&mut self, seconds: u64) {
+        self.clock.seconds += seconds;
+    }
+
+    /// Logical now, in Unix seconds.
+    pub fn now(&self) -> u64 {
+        self.clock.seconds
+    }
+
     /// A payment by paymentId, for assertions.
     pub fn payment(&self, payment_id: &str) -> Option<&Payment> {
         self.payments.get(payment_id)
@@ -314,6 +351,9 @@ impl Simulator {
             Some(first) if first.request == request => first.answer.clone(),
             Some(_) => return failure("REPEAT_REQ_INCONSISTENT"),
             None => {
+                if self.lose_first_answer_prefix.as_deref().is_some_and(|p| id.starts_with(p)) {
+                    self.lost.insert(id.clone());
+                }
                 let answer = run(self, &request, now);
                 let (status, code) = result_code(&answer);
                 if status == "S" || (status == "F" && code != "PARAM_ILLEGAL") {
@@ -527,12 +567,6 @@ fn refund_fields(refund: &Refund) -> Value {
 
 fn answer_unknown() -> Answer {
     answer("U", "UNKNOWN_EXCEPTION", json!({}))
-}
-
-impl crate::Simulate for Simulator {
-    fn handle(&mut self, method: &str, path: &str, query: &str, body: &[u8]) -> crate::Answer {
-        Simulator::handle(self, method, path, query, body)
-    }
 }
 
 #[cfg(test)]
