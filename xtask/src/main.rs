@@ -3,7 +3,9 @@
 //! - `cargo xtask codegen` regenerates `generated/` (and the snapshot fixtures) from the specs.
 //! - `cargo xtask codegen --check` changes nothing and fails, with a diff, when any output is stale.
 //! - `cargo xtask spec-diff` reports what a spec change means for the crate's users.
+//! - `cargo xtask fuzz --seconds N [target...]` runs the cargo-fuzz targets (nightly) for N seconds each.
 
+mod fuzz;
 mod spec_diff;
 
 use std::path::{Path, PathBuf};
@@ -11,7 +13,7 @@ use std::process::ExitCode;
 
 use payspec_codegen::workspace::{self, Mode};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask spec-diff [--base GIT-REF] [--format markdown|json|text] [--fail-on breaking]";
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask spec-diff [--base GIT-REF] [--format markdown|json|text] [--fail-on breaking]\n       cargo xtask fuzz [--seconds N] [TARGET...]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,6 +22,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(Mode::Write),
         ["codegen", "--check"] => codegen(Mode::Check),
         ["spec-diff", rest @ ..] => spec_diff(rest),
+        ["fuzz", rest @ ..] => fuzz(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -44,6 +47,27 @@ fn spec_diff(args: &[&str]) -> ExitCode {
         Ok((report, breaking)) => {
             print!("{report}");
             if breaking && options.fail_on_breaking { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn fuzz(args: &[&str]) -> ExitCode {
+    let options = match fuzz::parse_args(args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    match fuzz::run(&root(), &options) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("error: a fuzz target failed; copy its input into fuzz/findings/<target>/ once fixed");
+            ExitCode::FAILURE
         }
         Err(message) => {
             eprintln!("error: {message}");
