@@ -34,11 +34,13 @@ pub fn check(type_name: &'static str, value: &str, rules: &TextRules) -> Result<
 }
 
 /// Writes an all-digit id as a JSON number, the way the provider sends it. Generated types only use
-/// this for ids whose rules guarantee at most 19 digits, which always fit a `u64`.
+/// this for ids whose rules guarantee at most 19 digits, which always fit a `u64`. An id with a
+/// leading zero (`0222...`, valid under a digits-only rule) is written as a string: as a number it
+/// would lose the zero and become another id.
 pub fn serialize_digits<S: serde::Serializer>(digits: &str, serializer: S) -> Result<S::Ok, S::Error> {
     match digits.parse::<u64>() {
-        Ok(number) => serializer.serialize_u64(number),
-        Err(_) => serializer.serialize_str(digits),
+        Ok(number) if !digits.starts_with('0') || digits == "0" => serializer.serialize_u64(number),
+        _ => serializer.serialize_str(digits),
     }
 }
 
@@ -129,5 +131,24 @@ mod tests {
         let mut out = Vec::new();
         serialize_digits("2021121300698360310", &mut serde_json::Serializer::new(&mut out)).unwrap();
         assert_eq!(out, b"2021121300698360310");
+    }
+
+    /// Found by the `responses_linepay` fuzz target: `0222111600698709510` was written as the number
+    /// `222111600698709510`, another (and 18-digit, so invalid) id.
+    #[test]
+    fn leading_zeros_are_kept() {
+        let write = |digits: &str| {
+            let mut out = Vec::new();
+            serialize_digits(digits, &mut serde_json::Serializer::new(&mut out)).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(write("0222111600698709510"), r#""0222111600698709510""#);
+        assert_eq!(write("0000000000000000001"), r#""0000000000000000001""#);
+        assert_eq!(write("0"), "0");
+        assert_eq!(write("10"), "10");
+        for digits in ["0222111600698709510", "2021121300698360310", "0"] {
+            let back = deserialize_text(&mut serde_json::Deserializer::from_str(&write(digits))).unwrap();
+            assert_eq!(back, digits);
+        }
     }
 }

@@ -152,18 +152,26 @@ fn run_one(fuzz_dir: &Path, logs: &Path, target: &str, seconds: u64) -> Result<O
         let artifact = text
             .lines()
             .find_map(|l| l.split("Test unit written to ").nth(1))
-            .map(|path| format!(", input in fuzz/{}", path.trim().trim_start_matches("./")))
+            .map(|path| format!("; input in {}", path.trim()))
             .unwrap_or_default();
-        let cause = text
-            .lines()
-            .find(|l| {
-                l.contains("panicked at") || l.contains("ERROR: libFuzzer") || l.contains("ERROR: AddressSanitizer")
-            })
-            .unwrap_or("the run failed")
-            .trim();
-        format!("FAILED: {cause}{artifact} (log {})", log_path.display())
+        format!("FAILED: {}{artifact}; log in {}", cause(&text), log_path.display())
     });
     Ok(Outcome { target: target.to_owned(), executions, seconds: elapsed.min(seconds as f64 + 5.0), corpus, failure })
+}
+
+/// The first line that says what went wrong, with the panic message after a `panicked at` line.
+fn cause(log: &str) -> String {
+    let mut lines = log.lines();
+    while let Some(line) = lines.next() {
+        if line.contains("panicked at") {
+            let location = line.split("panicked at ").nth(1).unwrap_or_default().trim_end_matches(':');
+            return format!("panic at {location}: {}", lines.next().unwrap_or_default().trim());
+        }
+        if line.contains("ERROR: libFuzzer") || line.contains("ERROR: AddressSanitizer") {
+            return line.trim().to_owned();
+        }
+    }
+    "the run failed".to_owned()
 }
 
 /// `stat::number_of_executed_units: 123`, as `-print_final_stats=1` prints it.
@@ -198,5 +206,14 @@ mod tests {
                    stat::number_of_executed_units: 4568\nstat::average_exec_per_sec:     456\n";
         assert_eq!(stat(log, "stat::number_of_executed_units:"), Some(4568));
         assert_eq!(done_runs(log), Some(4567));
+    }
+
+    #[test]
+    fn names_the_cause_of_a_failure() {
+        let panic = "INFO: x\nthread '<unnamed>' (1) panicked at fuzz-targets/src/a.rs:1:2:\nboom\nstack backtrace:\n";
+        assert_eq!(cause(panic), "panic at fuzz-targets/src/a.rs:1:2: boom");
+        let timeout = "==1== ERROR: libFuzzer: timeout after 30 seconds\n";
+        assert_eq!(cause(timeout), "==1== ERROR: libFuzzer: timeout after 30 seconds");
+        assert_eq!(cause(""), "the run failed");
     }
 }
