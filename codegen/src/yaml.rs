@@ -88,6 +88,24 @@ pub struct SyntaxError {
 
 /// Parses one YAML document. An empty file is `Null`.
 pub fn parse(source: &str) -> Result<Node, SyntaxError> {
+    parse_events(source).map_err(|mut e| {
+        // saphyr-parser reports some errors at the end of a file that lacks its final newline on
+        // the line after the last (`a: b\nc` gives 3:1): point at the end of the text instead.
+        e.pos = e.pos.min(end_of(source));
+        e
+    })
+}
+
+/// The position just after the last character, counting line breaks as YAML does (`\r\n`, `\n`,
+/// and a lone `\r`).
+fn end_of(source: &str) -> Pos {
+    let unified = source.replace("\r\n", "\n").replace('\r', "\n");
+    let (breaks, last) = unified.split('\n').fold((0usize, ""), |(n, _), line| (n + 1, line));
+    let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Pos { line: clamp(breaks), col: clamp(last.chars().count()).saturating_add(1) }
+}
+
+fn parse_events(source: &str) -> Result<Node, SyntaxError> {
     let mut events = Events { parser: Parser::new_from_str(source) };
     loop {
         let (event, span) = events.next()?;
@@ -225,6 +243,20 @@ mod tests {
         let err = parse("a: [1, 2\nb: 3\n").unwrap_err();
         assert!(err.message.starts_with("YAML syntax error"), "{}", err.message);
         assert!(err.pos.line >= 1);
+    }
+
+    /// Found by the `spec` fuzz target: errors at the end of a file without a final newline were
+    /// placed on the line after the last one.
+    #[test]
+    fn errors_at_the_end_point_inside_the_file() {
+        let err = parse("a: b\nc").unwrap_err();
+        assert_eq!(
+            (err.pos, err.message.as_str()),
+            (Pos { line: 2, col: 2 }, "YAML syntax error: simple key expected")
+        );
+        assert_eq!(end_of(""), Pos { line: 1, col: 1 });
+        assert_eq!(end_of("ab\r\ncd\réf"), Pos { line: 3, col: 3 });
+        assert_eq!(end_of("a\n"), Pos { line: 2, col: 1 });
     }
 
     #[test]
