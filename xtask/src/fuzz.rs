@@ -58,7 +58,7 @@ pub fn run(root: &Path, options: &Options) -> Result<bool, String> {
     if let Some(unknown) = targets.iter().find(|t| !available.contains(t)) {
         return Err(format!("no fuzz target {unknown:?}; the targets are: {}", available.join(", ")));
     }
-    println!("building {} fuzz target(s) with cargo +nightly fuzz build", targets.len());
+    println!("building the fuzz targets with cargo +nightly fuzz build");
     let status = Command::new("cargo")
         .args(["+nightly", "fuzz", "build"])
         .current_dir(&fuzz_dir)
