@@ -60,7 +60,10 @@ pub mod alipayplus;
 pub mod elepay;
 pub mod linepay;
 mod server;
-mod sim;
+/// The simulators' state machines without the server: for payspec's own fuzz-seed generator. Not a
+/// stable API; use the mocks above.
+#[doc(hidden)]
+pub mod sim;
 
 use std::marker::PhantomData;
 use std::net::SocketAddr;

@@ -7,7 +7,9 @@
 //! - `cargo xtask spec-diff` reports what a spec change means for the crate's users.
 //! - `cargo xtask upstream-diff [--provider elepay] [--upstream FILE]` compares the OpenAPI export with
 //!   the provider's own OpenAPI file (default: elepay's 1.2.5 in `../shared/provider-docs/`).
+//! - `cargo xtask fuzz --seconds N [target...]` runs the cargo-fuzz targets (nightly) for N seconds each.
 
+mod fuzz;
 mod spec_diff;
 
 use std::path::{Path, PathBuf};
@@ -15,7 +17,7 @@ use std::process::ExitCode;
 
 use payspec_codegen::workspace::{self, Mode};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask openapi [--check]\n       cargo xtask upstream-diff [--provider elepay] [--upstream FILE]\n       cargo xtask spec-diff [--base GIT-REF] [--format markdown|json|text] [--fail-on breaking]";
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask openapi [--check]\n       cargo xtask upstream-diff [--provider elepay] [--upstream FILE]\n       cargo xtask spec-diff [--base GIT-REF] [--format markdown|json|text] [--fail-on breaking]\n       cargo xtask fuzz [--seconds N] [TARGET...]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
         ["openapi", "--check"] => openapi(Mode::Check),
         ["spec-diff", rest @ ..] => spec_diff(rest),
         ["upstream-diff", rest @ ..] => upstream_diff(rest),
+        ["fuzz", rest @ ..] => fuzz(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -96,6 +99,27 @@ fn upstream_diff(args: &[&str]) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn fuzz(args: &[&str]) -> ExitCode {
+    let options = match fuzz::parse_args(args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    match fuzz::run(&root(), &options) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("error: a fuzz target failed; copy its input into fuzz/findings/<target>/ once fixed");
+            ExitCode::FAILURE
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
             ExitCode::from(2)
         }
     }
