@@ -6,11 +6,11 @@
 //! HTTP and no signing here: the server (`crate::server`) checks signatures, routes, applies faults,
 //! and passes every answer through the generated response type of its operation (`crate::conform`).
 //!
-//! - [`linepay::Simulator`]: LINE Pay Online API v3 (request, confirm, capture, void, refund,
+//! - [`linepay::Simulator`](crate::sim::linepay::Simulator): LINE Pay Online API v3 (request, confirm, capture, void, refund,
 //!   payment details, check payment status, regKeys and pay preapproved).
-//! - [`alipayplus::Simulator`]: an Alipay+ wallet (pay, inquiryPayment, cancel, capture, refund,
+//! - [`alipayplus::Simulator`](crate::sim::alipayplus::Simulator): an Alipay+ wallet (pay, inquiryPayment, cancel, capture, refund,
 //!   inquiryRefund), with request ids as idempotency keys. Paths are given without the wallet prefix.
-//! - [`elepay::Simulator`]: elepay charges and refunds.
+//! - [`elepay::Simulator`](crate::sim::elepay::Simulator): elepay charges and refunds.
 //!
 //! Every simulator is `Default` and answers through
 //! `handle(&mut self, method, path, query, body) -> Answer`. Time is a logical clock that starts at
