@@ -287,7 +287,7 @@ async fn retry_repeats_an_alipay_capture_that_timed_out() {
     .await;
     // Shorter than the delay, and long enough for a signed answer on a busy machine: the fake signs with
     // the `rsa` crate, which takes ~150 ms per signature in a debug build.
-    let config = alipay_config(&fake.url()).timeout("capture", Duration::from_secs(1)).handler(retry(3));
+    let config = alipay_config(&fake.url()).timeout("capture", Duration::from_millis(1_700)).handler(retry(3));
     let client = payspec::alipayplus::Client::new(config).expect("client");
     let response = client.capture(&alipay_capture()).await.expect("the repeat succeeds");
     assert_eq!(response.capture_id.as_deref(), Some("cap-2"), "the second answer");
