@@ -64,6 +64,8 @@ pub struct SuccessCodeAst {
     pub code: Spanned<String>,
     pub name: Option<Spanned<String>>,
     pub description: Option<String>,
+    /// Alipay+: the `resultStatus` the code comes with (`S` or `A`).
+    pub result_status: Option<Spanned<String>>,
 }
 
 /// An entry of an operation's `codes` list.
@@ -86,6 +88,8 @@ pub struct CodeAst {
     pub common: Option<Spanned<bool>>,
     pub http_status: Option<Spanned<u64>>,
     pub category: Option<Spanned<String>>,
+    /// Alipay+: the `resultStatus` the page documents for the code (`F` or `U`).
+    pub result_status: Option<Spanned<String>>,
     /// Keys that are not fixed code keys: the provider's classifications, checked when resolving.
     pub flags: Vec<(Spanned<String>, bool)>,
 }

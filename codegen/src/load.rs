@@ -39,8 +39,17 @@ pub const OPERATION_KEYS: &[&str] = &[
     "types",
 ];
 /// Fixed code keys; any other boolean key is a provider classification.
-pub const CODE_KEYS: &[&str] =
-    &["code", "name", "description", "retryable", "outcome_unknown", "common", "http_status", "category"];
+pub const CODE_KEYS: &[&str] = &[
+    "code",
+    "name",
+    "description",
+    "retryable",
+    "outcome_unknown",
+    "common",
+    "http_status",
+    "category",
+    "result_status",
+];
 pub const LIMIT_KEYS: &[&str] = &[
     "max_bytes",
     "min_bytes",
@@ -77,7 +86,7 @@ pub const ENUM_TYPE_KEYS: &[&str] = &["values"];
 pub const STRUCT_TYPE_KEYS: &[&str] = &["fields", "sums"];
 pub const SUM_KEYS: &[&str] = &["over", "of", "equals"];
 pub const ENUM_VALUE_KEYS: &[&str] = &["name", "description", "minor_units"];
-pub const SUCCESS_CODE_KEYS: &[&str] = &["code", "name", "description"];
+pub const SUCCESS_CODE_KEYS: &[&str] = &["code", "name", "description", "result_status"];
 
 /// Reads one YAML file's text; `None` after a syntax error (already reported).
 fn parse(diags: &mut Diagnostics, file: &str, text: &str) -> Option<Node> {
@@ -379,6 +388,7 @@ impl Reader<'_> {
                 code,
                 name: m.required(self, "name").and_then(|n| self.string(n, "`name`")),
                 description: m.required(self, "description").and_then(|n| self.text(n, "`description`")),
+                result_status: m.get("result_status").and_then(|n| self.string(n, "`result_status`")),
             });
         }
         out
@@ -438,6 +448,7 @@ impl Reader<'_> {
             common: None,
             http_status: None,
             category: None,
+            result_status: None,
             flags: Vec::new(),
         };
         for (key, value) in &m.items {
@@ -451,6 +462,7 @@ impl Reader<'_> {
                 "common" => out.common = self.bool(value, &here).map(|b| Spanned { value: b, pos: key.pos }),
                 "http_status" => out.http_status = self.uint(value, &here),
                 "category" => out.category = self.string(value, &here),
+                "result_status" => out.result_status = self.string(value, &here),
                 _ => {
                     if let Some(flag) = self.bool(value, &here) {
                         out.flags.push((key.clone(), flag));

@@ -170,7 +170,41 @@ pub struct SuccessCode {
     pub code: String,
     pub variant: String,
     pub description: String,
+    /// Alipay+: `Success` or `Accepted`; `None` for envelopes without a result status.
+    pub result_status: Option<ResultStatus>,
     pub loc: Loc,
+}
+
+/// An Alipay+ `resultStatus`: what a result code says about the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ResultStatus {
+    /// `S`: the call succeeded.
+    Success,
+    /// `A`: accepted; the merchant must continue (Alipay+ pay's cashier redirect). Neither success nor
+    /// failure.
+    Accepted,
+    /// `F`: a final failure.
+    Failed,
+    /// `U`: the outcome is unknown.
+    Unknown,
+}
+
+impl ResultStatus {
+    pub const ALL: &[(&str, ResultStatus)] = &[
+        ("S", ResultStatus::Success),
+        ("A", ResultStatus::Accepted),
+        ("F", ResultStatus::Failed),
+        ("U", ResultStatus::Unknown),
+    ];
+
+    pub fn spec_name(self) -> &'static str {
+        ResultStatus::ALL.iter().find(|(_, s)| *s == self).map_or("", |(n, _)| n)
+    }
+
+    /// Whether a response with this status carries the operation's answer.
+    pub fn answers(self) -> bool {
+        matches!(self, ResultStatus::Success | ResultStatus::Accepted)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -182,6 +216,8 @@ pub struct Code {
     pub outcome_unknown: bool,
     pub http_status: Option<u16>,
     pub category: Option<Category>,
+    /// Alipay+: the `resultStatus` the code comes with (`Failed` or `Unknown`).
+    pub result_status: Option<ResultStatus>,
     /// Names of the provider classifications this code carries, in the provider's order.
     pub classifications: Vec<String>,
     pub loc: Loc,

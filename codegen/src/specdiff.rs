@@ -511,7 +511,39 @@ impl Differ {
                 &c.loc,
             );
         }
-        let successes = |op: &Operation| op.success_codes.iter().map(|c| c.code.clone()).collect::<BTreeSet<_>>();
+        if o.outcome_type.is_none() && n.outcome_type.is_some() {
+            self.push(
+                Bump::Major,
+                Side::Responses,
+                p,
+                &ops,
+                "outcome",
+                "outcome enum added",
+                "the client method now returns which success code answered, with the response",
+                &n.loc,
+            );
+        }
+        if o.outcome_type.is_some() && n.outcome_type.is_none() {
+            self.push(
+                Bump::Major,
+                Side::Responses,
+                p,
+                &ops,
+                "outcome",
+                "outcome enum removed",
+                "the client method returns the response alone",
+                &n.loc,
+            );
+        }
+        let successes = |op: &Operation| {
+            op.success_codes
+                .iter()
+                .map(|c| match c.result_status {
+                    Some(s) => format!("{} ({})", c.code, s.spec_name()),
+                    None => c.code.clone(),
+                })
+                .collect::<BTreeSet<_>>()
+        };
         for gone in successes(o).difference(&successes(n)) {
             self.push(
                 Bump::Major,
@@ -564,6 +596,9 @@ impl Differ {
             f.extend(c.classifications.iter().cloned());
             if let Some(cat) = &c.category {
                 f.push(format!("category {}", cat.name));
+            }
+            if let Some(status) = c.result_status {
+                f.push(format!("resultStatus {}", status.spec_name()));
             }
             if f.is_empty() { "nothing".into() } else { f.join(", ") }
         };

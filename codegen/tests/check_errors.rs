@@ -451,3 +451,82 @@ fn minor_units_must_fit_an_amount() {
         expected,
     );
 }
+
+const WALLET: &str = r#"provider: shop
+title: Wallet
+source: test
+auth: alipay_plus_rsa256
+envelope: { kind: alipay_plus }
+codes:
+  UNKNOWN_EXCEPTION: { result_status: U, outcome_unknown: true, common: true, description: Unknown. }
+"#;
+
+const WALLET_PAY: &str = r#"source: test
+summary: Pay.
+method: POST
+path: /pay
+request: PayRequest
+response: PayResponse
+success_codes:
+  - { code: ACCEPT, name: Accepted, result_status: A, description: Accepted. }
+codes:
+  - { code: RISK_REJECT, result_status: F, description: Rejected. }
+types:
+  PayRequest:
+    kind: struct
+    description: A payment.
+    fields:
+      id: { type: string, required: true, description: The id. }
+  PayResponse:
+    kind: struct
+    description: The answer.
+    fields:
+      url: { type: string, description: The cashier page. }
+"#;
+
+fn check_wallet(provider: &str, pay: &str, expected: Expect) {
+    expected.assert_eq(&check(&[("provider.yaml", provider), ("pay.yaml", pay)]));
+}
+
+#[test]
+fn alipay_plus_result_statuses_agree_with_the_envelope_and_the_facts() {
+    assert_eq!(check(&[("provider.yaml", WALLET), ("pay.yaml", WALLET_PAY)]), "no problems");
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:8:5: success code `ACCEPT` needs `result_status` (S or A) under the alipay_plus envelope
+        spec/shop/pay.yaml:10:5: code `RISK_REJECT` needs `result_status` (F or U): Alipay+ documents the status each code comes with
+        spec/shop/pay.yaml:11:5: code `PAYMENT_IN_PROCESS` has result_status U, so its outcome is unknown: add `outcome_unknown: true`
+        spec/shop/pay.yaml:12:5: code `CAPTURE_IN_PROCESS` is `outcome_unknown` but has result_status F, a final failure; an outcome_unknown code must be U
+        spec/shop/pay.yaml:13:44: code `ACCEPTED_LATER` has result_status A, which answers the call: list it under the operation's `success_codes` instead
+        spec/shop/pay.yaml:14:33: unknown result_status `X` (did you mean `A`?); expected one of: S, A, F, U
+        6 problems found; nothing was written"#]];
+    let pay = WALLET_PAY.replace("result_status: A, description: Accepted.", "description: Accepted.").replace(
+        "  - { code: RISK_REJECT, result_status: F, description: Rejected. }",
+        "  - { code: RISK_REJECT, description: Rejected. }\n  \
+             - { code: PAYMENT_IN_PROCESS, result_status: U, description: Processing. }\n  \
+             - { code: CAPTURE_IN_PROCESS, result_status: F, outcome_unknown: true, description: Capturing. }\n  \
+             - { code: ACCEPTED_LATER, result_status: A, description: Later. }\n  \
+             - { code: ODD, result_status: X, description: Odd. }",
+    );
+    check_wallet(WALLET, &pay, expected);
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:8:52: success code `ACCEPT` has result_status F, which does not answer the call; a success code is S or A, an error code goes under `codes`
+        1 problem found; nothing was written"#]];
+    check_wallet(WALLET, &WALLET_PAY.replace("result_status: A", "result_status: F"), expected);
+}
+
+#[test]
+fn result_status_belongs_to_the_alipay_plus_envelope() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:9:54: `result_status` applies only to the alipay_plus envelope; remove it
+        spec/shop/provider.yaml:10:52: `result_status` applies only to the alipay_plus envelope; remove it
+        2 problems found; nothing was written"#]];
+    let provider = PROVIDER.replace(
+        r#""1104": { name: MerchantNotFound, description: No such merchant. }"#,
+        r#""1104": { name: MerchantNotFound, result_status: F, description: No such merchant. }"#,
+    );
+    let operation = OPERATION.replace(
+        "codes:\n  - \"1104\"\n",
+        "success_codes:\n  - { code: \"0110\", name: Authorized, result_status: A, description: Authorized. }\ncodes:\n  - \"1104\"\n",
+    );
+    expected.assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &operation)]));
+}

@@ -384,3 +384,62 @@ fn amount_rules_and_secret_parameters() {
         patch  docs       shop / pay / path parameters  secret flag changed: orderId: secret true -> false  (spec/shop/pay.yaml:1)
     "#]].assert_eq(&back.to_text());
 }
+
+#[test]
+fn a_first_success_code_changes_what_the_client_returns() {
+    check(
+        PROVIDER,
+        &PAY.replace(
+            "response: PayInfo\n",
+            "response: PayInfo\nsuccess_codes:\n  - { code: \"0110\", name: Authorized, description: Authorized. }\n",
+        ),
+        expect![[r#"
+            major: 1 change breaks code that reads responses
+            major  responses  shop / pay / outcome  outcome enum added: the client method now returns which success code answered, with the response  (spec/shop/pay.yaml:1)
+            minor  responses  shop / pay / success code 0110  success code added: a new outcome variant  (spec/shop/pay.yaml:1)
+        "#]],
+    );
+}
+
+const WALLET: &str = r#"provider: shop
+title: Wallet
+source: test
+auth: alipay_plus_rsa256
+envelope: { kind: alipay_plus }
+"#;
+
+const WALLET_PAY: &str = r#"source: test
+summary: Pay.
+method: POST
+path: /pay
+request: PayRequest
+success_codes:
+  - { code: ACCEPT, name: Accepted, result_status: A, description: Accepted. }
+codes:
+  - { code: PAYMENT_IN_PROCESS, result_status: U, outcome_unknown: true, description: Processing. }
+types:
+  PayRequest:
+    kind: struct
+    description: A payment.
+    fields:
+      id: { type: string, required: true, description: The id. }
+"#;
+
+#[test]
+fn result_statuses_are_facts_of_a_code() {
+    let changed = WALLET_PAY.replace(
+        "  - { code: PAYMENT_IN_PROCESS, result_status: U, outcome_unknown: true, description: Processing. }",
+        "  - { code: PAYMENT_IN_PROCESS, result_status: F, description: Processing. }",
+    );
+    let changed = changed.replace(
+        "  - { code: ACCEPT, name: Accepted, result_status: A, description: Accepted. }",
+        "  - { code: ACCEPT, name: Accepted, result_status: A, description: Accepted. }\n  - { code: SUCCESS, name: Succeeded, result_status: S, description: Paid. }",
+    );
+    let report = diff(&model(WALLET, WALLET_PAY), &model(WALLET, &changed));
+    expect![[r#"
+        minor: nothing breaks; 2 changes add to what code that matches errors and code that reads responses can use
+        minor  responses  shop / pay / success code SUCCESS (S)  success code added: a new outcome variant  (spec/shop/pay.yaml:1)
+        minor  errors     shop / pay / code PAYMENT_IN_PROCESS  return code reclassified: outcome unknown, resultStatus U -> resultStatus F  (spec/shop/pay.yaml:10)
+    "#]]
+    .assert_eq(&report.to_text());
+}

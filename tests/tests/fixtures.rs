@@ -195,10 +195,29 @@ fn line_pay_envelope_fixture_adds_operation_success_codes() {
 #[test]
 fn alipay_plus_fixture_adds_common_codes_to_every_operation() {
     use envelope_alipay_plus::pay::PayError;
-    assert_eq!(PayError::CODES, &["USER_BALANCE_NOT_ENOUGH", "UNKNOWN_EXCEPTION"]);
+    use payspec_runtime::client::ResultStatus;
+    assert_eq!(PayError::CODES, &["USER_BALANCE_NOT_ENOUGH", "PAYMENT_IN_PROCESS", "UNKNOWN_EXCEPTION"]);
     assert_eq!(PayError::from_code("UNKNOWN_EXCEPTION"), PayError::UnknownException);
     assert!(PayError::UnknownException.is_outcome_unknown() && PayError::UnknownException.is_retryable());
     assert!(!PayError::UserBalanceNotEnough.is_retryable());
+    // Each code carries the resultStatus the page documents; U goes with an unknown outcome.
+    assert_eq!(PayError::UserBalanceNotEnough.result_status(), Some(ResultStatus::Failed));
+    assert_eq!(PayError::PaymentInProcess.result_status(), Some(ResultStatus::Unknown));
+    assert!(PayError::PaymentInProcess.is_outcome_unknown());
+    assert_eq!(PayError::UnknownException.result_status(), Some(ResultStatus::Unknown));
+    assert_eq!(PayError::from_code("NEW_CODE").result_status(), None);
+}
+
+#[test]
+fn alipay_plus_accepted_is_an_outcome_with_the_response() {
+    use envelope_alipay_plus::pay::{self, PayOutcome};
+    // A (ACCEPT) and S (SUCCESS) both answer the call; the client returns which one with the body.
+    assert_eq!(pay::SUCCESS_CODES, &["ACCEPT", "SUCCESS"]);
+    assert_eq!(pay::OPERATION.extra_success_codes, pay::SUCCESS_CODES);
+    assert_eq!(PayOutcome::from_code("ACCEPT"), PayOutcome::Accepted);
+    assert_eq!(PayOutcome::from_code("SUCCESS"), PayOutcome::Succeeded);
+    assert_eq!(PayOutcome::Accepted.description(), Some("Accepted; send the user to the cashier page."));
+    assert!(matches!(PayOutcome::from_code("OTHER"), PayOutcome::Other(code) if code.as_str() == "OTHER"));
 }
 
 #[test]

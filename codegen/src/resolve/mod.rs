@@ -60,6 +60,8 @@ struct ProviderResolver<'a> {
     categories: Vec<Category>,
     /// provider.yaml's codes, each resolved once.
     codes: HashMap<&'a str, ProviderCode<'a>>,
+    /// The envelope kind as written (`alipay_plus`), which decides whether codes carry a result status.
+    envelope_kind: Option<&'a str>,
 }
 
 /// What every operation of a provider sees of it.
@@ -81,6 +83,7 @@ impl<'a> ProviderResolver<'a> {
             classifications: p.classifications.iter().map(|(n, _)| n.value.clone()).collect(),
             categories: Vec::new(),
             codes: HashMap::new(),
+            envelope_kind: p.envelope.as_ref().and_then(|e| e.kind.as_ref()).map(|k| k.value.as_str()),
         }
     }
 
@@ -268,8 +271,13 @@ impl<'a> ProviderResolver<'a> {
             }
             Some(t)
         });
-        if !op.success_codes.is_empty() && !line_pay {
-            self.err(file, op.success_codes[0].pos, "`success_codes` applies only to the line_pay envelope");
+        let alipay_plus = matches!(shared.envelope, Some(Envelope::AlipayPlus));
+        if !op.success_codes.is_empty() && !line_pay && !alipay_plus {
+            self.err(
+                file,
+                op.success_codes[0].pos,
+                "`success_codes` applies only to the line_pay and alipay_plus envelopes",
+            );
         }
         let success_codes = self.success_codes(file, &op.success_codes, shared.envelope);
         let codes = self.operation_codes(op);
