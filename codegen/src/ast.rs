@@ -104,13 +104,20 @@ pub struct TypeAst {
     pub sums: Vec<SumAst>,
 }
 
-/// `sum over a list field of (one field, or the product of two) equals a field`.
+/// `equals` is the sum of its terms; a rule of one term may write it inline (`over`, `of`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SumAst {
     pub pos: Pos,
+    pub terms: Vec<SumTermAst>,
+    pub equals: Option<Spanned<String>>,
+}
+
+/// `sum over a list field of (one field, or the product of two)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SumTermAst {
+    pub pos: Pos,
     pub over: Option<Spanned<String>>,
     pub of: Vec<Spanned<String>>,
-    pub equals: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

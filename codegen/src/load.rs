@@ -84,7 +84,8 @@ pub const TYPE_KEYS: &[&str] = &["kind", "description"];
 pub const STRING_TYPE_KEYS: &[&str] = &["wire"];
 pub const ENUM_TYPE_KEYS: &[&str] = &["values"];
 pub const STRUCT_TYPE_KEYS: &[&str] = &["fields", "sums"];
-pub const SUM_KEYS: &[&str] = &["over", "of", "equals"];
+pub const SUM_KEYS: &[&str] = &["over", "of", "terms", "equals"];
+pub const SUM_TERM_KEYS: &[&str] = &["over", "of"];
 pub const ENUM_VALUE_KEYS: &[&str] = &["name", "description", "minor_units"];
 pub const SUCCESS_CODE_KEYS: &[&str] = &["code", "name", "description", "result_status"];
 
@@ -539,14 +540,49 @@ impl Reader<'_> {
         for item in items {
             let here = format!("a sum rule of {what}");
             let Some(m) = self.map(item, &here, SUM_KEYS) else { continue };
+            let inline = m.get("over").is_some() || m.get("of").is_some();
+            let terms = match (m.get("terms"), inline) {
+                (Some(n), false) => self.sum_terms(n, &here),
+                (None, true) => vec![self.sum_term(&m, item.pos, &here)],
+                (Some(n), true) => {
+                    self.err(n.pos, format!("{here} has `terms` and also `over`/`of`; write the terms in one place"));
+                    Vec::new()
+                }
+                (None, false) => {
+                    self.err(item.pos, format!("{here} needs `over` and `of`, or `terms`"));
+                    Vec::new()
+                }
+            };
             out.push(SumAst {
                 pos: item.pos,
-                over: m.required(self, "over").and_then(|n| self.string(n, &format!("`over` of {here}"))),
-                of: m.required(self, "of").map(|n| self.string_list(n, &format!("`of` of {here}"))).unwrap_or_default(),
+                terms,
                 equals: m.required(self, "equals").and_then(|n| self.string(n, &format!("`equals` of {here}"))),
             });
         }
         out
+    }
+
+    fn sum_terms(&mut self, node: &Node, what: &str) -> Vec<SumTermAst> {
+        let Value::Seq(items) = &node.value else {
+            self.err(node.pos, format!("`terms` of {what} must be a list, found {}", node.kind()));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let here = format!("a term of {what}");
+            if let Some(m) = self.map(item, &here, SUM_TERM_KEYS) {
+                out.push(self.sum_term(&m, item.pos, &here));
+            }
+        }
+        out
+    }
+
+    fn sum_term(&mut self, m: &Entries<'_>, pos: Pos, here: &str) -> SumTermAst {
+        SumTermAst {
+            pos,
+            over: m.required(self, "over").and_then(|n| self.string(n, &format!("`over` of {here}"))),
+            of: m.required(self, "of").map(|n| self.string_list(n, &format!("`of` of {here}"))).unwrap_or_default(),
+        }
     }
 
     /// A mapping's entries without key checks (used to peek at `kind` before checking the rest).

@@ -244,14 +244,37 @@ pub struct Usage {
     pub responses: bool,
 }
 
-/// The sum over the list `over` of `of` (or the product of its two fields) must equal `equals`.
+/// `equals` must be the sum of the terms (`amount == Σ packages[].amount + Σ packages[].userFee`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SumRule {
-    pub over: Field,
-    /// Fields of the list's element struct; required integers or decimals.
-    pub of: Vec<Field>,
+    /// At least one.
+    pub terms: Vec<SumTerm>,
     pub equals: Field,
     pub loc: Loc,
+}
+
+/// The sum over the list `over` of `of` (or the product of its two fields).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SumTerm {
+    pub over: Field,
+    /// Fields of the list's element struct: integers or decimals; two are multiplied and must be
+    /// required, one alone may be optional (absent counts as zero).
+    pub of: Vec<Field>,
+}
+
+impl SumRule {
+    /// The rule as the validator and reports show it: `packages[].amount + packages[].userFee`.
+    pub fn describe(&self) -> String {
+        let terms: Vec<String> = self
+            .terms
+            .iter()
+            .map(|t| {
+                let names: Vec<&str> = t.of.iter().map(|f| f.wire_name.as_str()).collect();
+                format!("{}[].{}", t.over.wire_name, names.join(" × "))
+            })
+            .collect();
+        terms.join(" + ")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -628,19 +628,23 @@ impl Differ {
             match (&o.kind, &t.kind) {
                 (TypeKind::Struct(of), TypeKind::Struct(nf)) => {
                     self.fields(p, &ops, &t.name, of, nf, used_old, used, &t.loc);
+                    // Keyed by the field a rule constrains: a rule whose terms change is one change.
                     let sums = |d: &TypeDef| {
-                        d.sums
-                            .iter()
-                            .map(|s| format!("{} of {}", s.equals.wire_name, s.over.wire_name))
-                            .collect::<BTreeSet<_>>()
+                        d.sums.iter().map(|s| (s.equals.wire_name.clone(), s.describe())).collect::<BTreeMap<_, _>>()
                     };
-                    for added in sums(t).difference(&sums(o)) {
-                        let side =
-                            if used.requests { (Bump::Major, Side::Requests) } else { (Bump::Patch, Side::Docs) };
-                        self.push(side.0, side.1, p, &ops, &t.name, "sum rule added", added, &t.loc);
+                    let (old_sums, new_sums) = (sums(o), sums(t));
+                    let breaks = if used.requests { (Bump::Major, Side::Requests) } else { (Bump::Patch, Side::Docs) };
+                    for (equals, terms) in &new_sums {
+                        let (change, detail) = match old_sums.get(equals) {
+                            None => ("sum rule added", format!("{equals} = {terms}")),
+                            Some(was) if was != terms => ("sum rule changed", format!("{equals} = {was} -> {terms}")),
+                            Some(_) => continue,
+                        };
+                        self.push(breaks.0, breaks.1, p, &ops, &t.name, change, &detail, &t.loc);
                     }
-                    for gone in sums(o).difference(&sums(t)) {
-                        self.push(Bump::Patch, Side::Requests, p, &ops, &t.name, "sum rule removed", gone, &t.loc);
+                    for (equals, terms) in old_sums.iter().filter(|(e, _)| !new_sums.contains_key(*e)) {
+                        let detail = format!("{equals} = {terms}");
+                        self.push(Bump::Patch, Side::Requests, p, &ops, &t.name, "sum rule removed", &detail, &t.loc);
                     }
                 }
                 (TypeKind::Enum(ov), TypeKind::Enum(nv)) => {

@@ -284,6 +284,31 @@ fn sum_rules_must_name_numbers_and_lists() {
     check_op(&op, expected);
 }
 
+#[test]
+fn sum_rules_of_several_terms() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:19:85: `of: fee` must name a required integer or decimal field of the elements of `items`
+        spec/shop/pay.yaml:19:118: `of: name` must name an integer or decimal field of the elements of `items`
+        spec/shop/pay.yaml:20:60: a sum rule of type `PayRequest` has `terms` and also `over`/`of`; write the terms in one place
+        spec/shop/pay.yaml:21:9: a sum rule of type `PayRequest` needs `over` and `of`, or `terms`
+        4 problems found; nothing was written"#]];
+    let op = OPERATION.replace(
+        "      currency: { type: Currency, description: The currency. }\n",
+        "      currency: { type: Currency, description: The currency. }\n      \
+         items: { type: list<Item>, required: true, description: The items. }\n    \
+         sums:\n      \
+         - { equals: amount, terms: [{ over: items, of: [price] }, { over: items, of: [fee, qty] }, { over: items, of: [name] }] }\n      \
+         - { equals: amount, over: items, of: [price], terms: [{ over: items, of: [price] }] }\n      \
+         - { equals: amount }\n  \
+         Item:\n    kind: struct\n    description: An item.\n    fields:\n      \
+         price: { type: integer, description: Optional alone. }\n      \
+         fee: { type: integer, description: Optional so not in a product. }\n      \
+         qty: { type: integer, required: true, description: Count. }\n      \
+         name: { type: string, required: true, description: Text. }\n",
+    );
+    check_op(&op, expected);
+}
+
 /// The operation with a type of its own that `field` (written into `PayRequest`) refers to.
 fn with_own_type(name: &str, def: &str) -> String {
     OPERATION.replace(

@@ -443,3 +443,26 @@ fn result_statuses_are_facts_of_a_code() {
     "#]]
     .assert_eq(&report.to_text());
 }
+
+#[test]
+fn a_sum_rule_that_gains_a_term_changes() {
+    let pay = PAY.replace(
+        "      note: { type: string, max_bytes: 100, description: A note. }\n",
+        "      note: { type: string, max_bytes: 100, description: A note. }\n      \
+         items: { type: list<Item>, description: Items. }\n    \
+         sums:\n      - { equals: amount, over: items, of: [price] }\n  \
+         Item:\n    kind: struct\n    description: An item.\n    fields:\n      \
+         price: { type: integer, required: true, description: Price. }\n      \
+         fee: { type: integer, description: Fee. }\n",
+    );
+    let with_fee = pay.replace(
+        "      - { equals: amount, over: items, of: [price] }",
+        "      - { equals: amount, terms: [{ over: items, of: [price] }, { over: items, of: [fee] }] }",
+    );
+    let report = diff(&model(PROVIDER, &pay), &model(PROVIDER, &with_fee));
+    expect![[r#"
+        major: 1 change breaks code that builds requests
+        major  requests   shop / pay / PayRequest  sum rule changed: amount = items[].price -> items[].price + items[].fee  (spec/shop/pay.yaml:13)
+    "#]]
+    .assert_eq(&report.to_text());
+}

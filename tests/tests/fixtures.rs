@@ -275,9 +275,27 @@ fn sum_rules_are_exact_and_report_where_they_break() {
                 "packages[0].amount".into(),
                 Rule::Sum { of: "products[].quantity × price", sum: Some("0.9".into()), actual: "1.0".into() }
             ),
-            ("amount".into(), Rule::Sum { of: "packages[].amount", sum: Some("1.5".into()), actual: "2".into() }),
+            (
+                "amount".into(),
+                Rule::Sum { of: "packages[].amount + packages[].userFee", sum: Some("1.5".into()), actual: "2".into() }
+            ),
         ],
         "nested violations first, then the struct's own sums"
+    );
+    // Several terms: a package's optional fee adds to what the packages sum to.
+    let mut with_fee = package("0.5", &[(1, "0.5")]);
+    with_fee.user_fee = Some(d("0.25"));
+    let fees = OrderRequest::new(d("1.75"), vec![package("1.0", &[(3, "0.1"), (1, "0.7")]), with_fee.clone()]);
+    assert!(fees.validate().is_ok(), "{:?}", fees.validate());
+    let without = OrderRequest::new(d("1.5"), vec![package("1.0", &[(3, "0.1"), (1, "0.7")]), with_fee]);
+    assert_eq!(
+        rules_at(&without, "amount"),
+        vec![Rule::Sum {
+            of: "packages[].amount + packages[].userFee",
+            sum: Some("1.75".into()),
+            actual: "1.5".into()
+        }],
+        "the rule is named with every term"
     );
     let huge = OrderRequest::new(d("1"), vec![package("1", &[(i64::MAX, "2")])]);
     assert!(

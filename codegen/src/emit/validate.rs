@@ -21,35 +21,46 @@ pub fn impl_validate(name: &str, fields: &[Field], sums: &[SumRule]) -> TokenStr
     }
 }
 
-/// `Σ over[].of == equals`, computed exactly with checked decimal arithmetic.
+/// `equals == Σ over[].of + ...`, computed exactly with checked decimal arithmetic.
 fn sum_check(rule: &SumRule) -> TokenStream {
-    let over = field_ident(&rule.over.rust_name);
     let as_decimal = |value: TokenStream, ty: &TypeRef| match ty {
         TypeRef::Primitive(Primitive::Integer) => quote!(payspec_runtime::Decimal::from_i64(#value)),
         _ => value,
     };
-    let terms: Vec<TokenStream> = rule
-        .of
-        .iter()
-        .map(|f| {
+    let terms = rule.terms.iter().map(|term| {
+        let over = field_ident(&term.over.rust_name);
+        let value = |f: &Field| {
             let id = field_ident(&f.rust_name);
-            as_decimal(quote!(item.#id), &f.ty)
-        })
-        .collect();
-    let term = match terms.as_slice() {
-        [one] => quote!(Some(#one)),
-        [a, b] => quote!(#a.checked_mul(#b)),
-        _ => quote!(None),
-    };
-    let names: Vec<&str> = rule.of.iter().map(|f| f.wire_name.as_str()).collect();
-    let described = format!("{}[].{}", rule.over.wire_name, names.join(" × "));
+            match (f.required, &f.ty) {
+                (true, ty) => as_decimal(quote!(item.#id), ty),
+                // An optional term that is absent adds nothing.
+                (false, TypeRef::Primitive(Primitive::Integer)) => {
+                    quote!(item.#id.map_or(payspec_runtime::Decimal::ZERO, payspec_runtime::Decimal::from_i64))
+                }
+                (false, _) => quote!(item.#id.unwrap_or(payspec_runtime::Decimal::ZERO)),
+            }
+        };
+        let term = match term.of.as_slice() {
+            [one] => {
+                let one = value(one);
+                quote!(Some(#one))
+            }
+            [a, b] => {
+                let (a, b) = (value(a), value(b));
+                quote!(#a.checked_mul(#b))
+            }
+            _ => quote!(None),
+        };
+        quote! {
+            .and_then(|sum| self.#over.iter().try_fold(sum, |sum, item| #term.and_then(|term| sum.checked_add(term))))
+        }
+    });
+    let described = rule.describe();
     let equals = field_ident(&rule.equals.rust_name);
     let wire = &rule.equals.wire_name;
     let value = as_decimal(quote!(*value), &rule.equals.ty);
     let compare = quote! {
-        let sum = self.#over.iter().try_fold(payspec_runtime::Decimal::ZERO, |sum, item| {
-            #term.and_then(|term| sum.checked_add(term))
-        });
+        let sum = Some(payspec_runtime::Decimal::ZERO) #(#terms)*;
         out.sum(&at.field(#wire), #described, sum, #value);
     };
     if rule.equals.required {

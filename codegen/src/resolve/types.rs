@@ -95,8 +95,8 @@ impl ProviderResolver<'_> {
         out
     }
 
-    /// A sum rule: `over` names a list of structs here, `of` one or two required numbers of its
-    /// elements, `equals` a number here.
+    /// A sum rule: `equals` names a number here; each term's `over` a list of structs here and its
+    /// `of` one number of their elements (optional: absent counts as zero) or two required ones.
     fn sum_rule<'t>(
         &mut self,
         file: &str,
@@ -105,9 +105,41 @@ impl ProviderResolver<'_> {
         lowered: impl Fn(&Named) -> Option<&'t TypeDef>,
     ) -> Option<SumRule> {
         let numeric = |t: &TypeRef| matches!(t, TypeRef::Primitive(Primitive::Integer | Primitive::Decimal));
-        let (over_name, equals_name) = (rule.over.as_ref()?, rule.equals.as_ref()?);
         let field = |name: &Spanned<String>| fields.iter().find(|f| f.wire_name == name.value);
-        let over = field(over_name);
+        let mut terms = Vec::new();
+        let mut complete = !rule.terms.is_empty();
+        for term in &rule.terms {
+            match self.sum_term(file, term, fields, &lowered) {
+                Some(t) => terms.push(t),
+                None => complete = false,
+            }
+        }
+        let equals_name = rule.equals.as_ref()?;
+        let equals = field(equals_name).filter(|f| numeric(&f.ty));
+        if equals.is_none() {
+            let hint = did_you_mean(&equals_name.value, fields.iter().map(|f| f.wire_name.as_str()));
+            self.err(
+                file,
+                equals_name.pos,
+                format!("`equals: {}` must name an integer or decimal field of this struct{hint}", equals_name.value),
+            );
+        }
+        match equals {
+            Some(equals) if complete => Some(SumRule { terms, equals: equals.clone(), loc: loc(file, rule.pos) }),
+            _ => None,
+        }
+    }
+
+    fn sum_term<'t>(
+        &mut self,
+        file: &str,
+        term: &SumTermAst,
+        fields: &[Field],
+        lowered: &impl Fn(&Named) -> Option<&'t TypeDef>,
+    ) -> Option<SumTerm> {
+        let numeric = |t: &TypeRef| matches!(t, TypeRef::Primitive(Primitive::Integer | Primitive::Decimal));
+        let over_name = term.over.as_ref()?;
+        let over = fields.iter().find(|f| f.wire_name == over_name.value);
         let element_fields = over.and_then(|f| match &f.ty {
             TypeRef::List(inner) => match inner.as_ref() {
                 TypeRef::Named(n) if n.kind == NamedKind::Struct => match lowered(n).map(|t| &t.kind) {
@@ -130,37 +162,29 @@ impl ProviderResolver<'_> {
                 format!("`over: {}` must be a list of structs in this struct{hint}", over_name.value),
             );
         }
-        if !(1..=2).contains(&rule.of.len()) {
-            self.err(file, rule.pos, "`of` names one field, or two whose product is summed");
+        if !(1..=2).contains(&term.of.len()) {
+            self.err(file, term.pos, "`of` names one field, or two whose product is summed");
         }
+        let single = term.of.len() == 1;
         let mut of = Vec::new();
-        for name in rule.of.iter().filter(|_| element_fields.is_some()) {
+        for name in term.of.iter().filter(|_| element_fields.is_some()) {
             match element_fields.into_iter().flatten().find(|f| f.wire_name == name.value) {
-                Some(f) if f.required && numeric(&f.ty) => of.push(f.clone()),
+                Some(f) if numeric(&f.ty) && (f.required || single) => of.push(f.clone()),
                 _ => self.err(
                     file,
                     name.pos,
                     format!(
-                        "`of: {}` must name a required integer or decimal field of the elements of `{}`",
-                        name.value, over_name.value
+                        "`of: {}` must name {} integer or decimal field of the elements of `{}`",
+                        name.value,
+                        if single { "an" } else { "a required" },
+                        over_name.value
                     ),
                 ),
             }
         }
-        let equals = field(equals_name).filter(|f| numeric(&f.ty));
-        if equals.is_none() {
-            let hint = did_you_mean(&equals_name.value, fields.iter().map(|f| f.wire_name.as_str()));
-            self.err(
-                file,
-                equals_name.pos,
-                format!("`equals: {}` must name an integer or decimal field of this struct{hint}", equals_name.value),
-            );
-        }
-        let complete = element_fields.is_some() && of.len() == rule.of.len() && (1..=2).contains(&of.len());
-        match (over, equals) {
-            (Some(over), Some(equals)) if complete => {
-                Some(SumRule { over: over.clone(), of, equals: equals.clone(), loc: loc(file, rule.pos) })
-            }
+        let complete = element_fields.is_some() && of.len() == term.of.len() && (1..=2).contains(&of.len());
+        match over {
+            Some(over) if complete => Some(SumTerm { over: over.clone(), of }),
             _ => None,
         }
     }
