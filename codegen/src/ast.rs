@@ -50,6 +50,8 @@ pub struct OperationFile {
     pub idempotent: Option<bool>,
     pub path_params: Vec<FieldAst>,
     pub query: Vec<FieldAst>,
+    /// Rules across the query parameters.
+    pub query_constraints: Vec<ConstraintAst>,
     pub request: Option<Spanned<String>>,
     pub response: Option<Spanned<String>>,
     pub success_codes: Vec<SuccessCodeAst>,
@@ -102,6 +104,18 @@ pub struct TypeAst {
     pub body: TypeBody,
     /// Struct only: documented sum rules.
     pub sums: Vec<SumAst>,
+    /// Struct only: rules across fields.
+    pub constraints: Vec<ConstraintAst>,
+}
+
+/// A rule across fields: `at_least_one_of: [a, b]`, or `require: a, when: b, equals: VALUE`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConstraintAst {
+    pub pos: Pos,
+    pub at_least_one_of: Vec<Spanned<String>>,
+    pub require: Option<Spanned<String>>,
+    pub when: Option<Spanned<String>>,
+    pub equals: Option<Spanned<String>>,
 }
 
 /// `equals` is the sum of its terms; a rule of one term may write it inline (`over`, `of`).

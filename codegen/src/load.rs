@@ -32,6 +32,7 @@ pub const OPERATION_KEYS: &[&str] = &[
     "idempotent",
     "path_params",
     "query",
+    "query_constraints",
     "request",
     "response",
     "success_codes",
@@ -83,7 +84,8 @@ pub const PATH_PARAM_KEYS: &[&str] = &[
 pub const TYPE_KEYS: &[&str] = &["kind", "description"];
 pub const STRING_TYPE_KEYS: &[&str] = &["wire"];
 pub const ENUM_TYPE_KEYS: &[&str] = &["values"];
-pub const STRUCT_TYPE_KEYS: &[&str] = &["fields", "sums"];
+pub const STRUCT_TYPE_KEYS: &[&str] = &["fields", "sums", "constraints"];
+pub const CONSTRAINT_KEYS: &[&str] = &["at_least_one_of", "require", "when", "equals"];
 pub const SUM_KEYS: &[&str] = &["over", "of", "terms", "equals"];
 pub const SUM_TERM_KEYS: &[&str] = &["over", "of"];
 pub const ENUM_VALUE_KEYS: &[&str] = &["name", "description", "minor_units"];
@@ -158,6 +160,7 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
         idempotent: None,
         path_params: Vec::new(),
         query: Vec::new(),
+        query_constraints: Vec::new(),
         request: None,
         response: None,
         success_codes: Vec::new(),
@@ -179,6 +182,9 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
     }
     if let Some(n) = m.get("query") {
         out.query = r.fields(n, "`query`", &field_keys());
+    }
+    if let Some(n) = m.get("query_constraints") {
+        out.query_constraints = r.constraints(n, "`query`");
     }
     out.request = m.get("request").and_then(|n| r.string(n, "`request`"));
     out.response = m.get("response").and_then(|n| r.string(n, "`response`"));
@@ -485,7 +491,14 @@ impl Reader<'_> {
 
     fn type_def(&mut self, name: Spanned<String>, node: &Node) -> TypeAst {
         let what = format!("type `{}`", name.value);
-        let mut out = TypeAst { name, kind: None, description: None, body: TypeBody::Invalid, sums: Vec::new() };
+        let mut out = TypeAst {
+            name,
+            kind: None,
+            description: None,
+            body: TypeBody::Invalid,
+            sums: Vec::new(),
+            constraints: Vec::new(),
+        };
         // Read `kind` first: it decides which other keys are allowed.
         let Some(all) = self.map_quiet(node, &what) else { return out };
         out.kind = match all.get("kind") {
@@ -527,6 +540,44 @@ impl Reader<'_> {
         };
         if let Some(n) = m.get("sums") {
             out.sums = self.sums(n, &what);
+        }
+        if let Some(n) = m.get("constraints") {
+            out.constraints = self.constraints(n, &what);
+        }
+        out
+    }
+
+    fn constraints(&mut self, node: &Node, what: &str) -> Vec<ConstraintAst> {
+        let Value::Seq(items) = &node.value else {
+            self.err(node.pos, format!("the constraints of {what} must be a list, found {}", node.kind()));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let here = format!("a constraint of {what}");
+            let Some(m) = self.map(item, &here, CONSTRAINT_KEYS) else { continue };
+            let field = |r: &mut Self, key: &str| m.get(key).and_then(|n| r.string(n, &format!("`{key}` of {here}")));
+            let c = ConstraintAst {
+                pos: item.pos,
+                at_least_one_of: m
+                    .get("at_least_one_of")
+                    .map(|n| self.string_list(n, &format!("`at_least_one_of` of {here}")))
+                    .unwrap_or_default(),
+                require: field(self, "require"),
+                when: field(self, "when"),
+                equals: field(self, "equals"),
+            };
+            let one_of = m.get("at_least_one_of").is_some();
+            let when = c.require.is_some() || c.when.is_some() || c.equals.is_some();
+            let complete_when = c.require.is_some() && c.when.is_some() && c.equals.is_some();
+            if one_of == when || (when && !complete_when) {
+                self.err(
+                    item.pos,
+                    format!("{here} is either `at_least_one_of: [a, b]` or `require: a, when: b, equals: VALUE`"),
+                );
+                continue;
+            }
+            out.push(c);
         }
         out
     }

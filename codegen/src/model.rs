@@ -147,6 +147,8 @@ pub struct Operation {
     /// In path order.
     pub path_params: Vec<Field>,
     pub query: Vec<Field>,
+    /// Rules across the query parameters (indices into `query`).
+    pub query_constraints: Vec<Constraint>,
     pub request: Option<TypeRef>,
     pub response: Option<TypeRef>,
     /// Operation-specific non-error codes, added to the envelope's.
@@ -231,6 +233,8 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Struct only: sums the validator checks.
     pub sums: Vec<SumRule>,
+    /// Struct only: rules across its fields.
+    pub constraints: Vec<Constraint>,
     pub usage: Usage,
 }
 
@@ -242,6 +246,30 @@ pub struct Usage {
     pub operations: BTreeSet<String>,
     pub requests: bool,
     pub responses: bool,
+}
+
+/// A rule across the optional fields of one struct (or query); fields are indices into its fields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Constraint {
+    /// At least one of these (two or more) must be given.
+    AtLeastOne { fields: Vec<usize>, loc: Loc },
+    /// `field` must be given when `when` (an enum or string field) has the value `equals`.
+    RequiredWhen { field: usize, when: usize, equals: String, loc: Loc },
+}
+
+impl Constraint {
+    /// The rule in words, with wire names: `at least one of paymentId, paymentRequestId`.
+    pub fn describe(&self, fields: &[Field]) -> String {
+        match self {
+            Constraint::AtLeastOne { fields: any, .. } => {
+                let names: Vec<&str> = any.iter().map(|i| fields[*i].wire_name.as_str()).collect();
+                format!("at least one of {}", names.join(", "))
+            }
+            Constraint::RequiredWhen { field, when, equals, .. } => {
+                format!("{} required when {} is {equals}", fields[*field].wire_name, fields[*when].wire_name)
+            }
+        }
+    }
 }
 
 /// `equals` must be the sum of the terms (`amount == Σ packages[].amount + Σ packages[].userFee`).

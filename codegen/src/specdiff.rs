@@ -480,6 +480,15 @@ impl Differ {
             }
         }
         let query_usage = Usage { operations: ops.iter().cloned().collect(), requests: true, responses: false };
+        self.constraints(
+            p,
+            &ops,
+            "query",
+            (&o.query_constraints, &o.query),
+            (&n.query_constraints, &n.query),
+            &query_usage,
+            &n.loc,
+        );
         self.fields(p, &ops, "query", &o.query, &n.query, &query_usage, &query_usage, &n.loc);
 
         let oc: BTreeMap<String, &Code> = o.codes.iter().map(|c| (c.code.clone(), c)).collect();
@@ -642,6 +651,7 @@ impl Differ {
                         };
                         self.push(breaks.0, breaks.1, p, &ops, &t.name, change, &detail, &t.loc);
                     }
+                    self.constraints(p, &ops, &t.name, (&o.constraints, of), (&t.constraints, nf), used, &t.loc);
                     for (equals, terms) in old_sums.iter().filter(|(e, _)| !new_sums.contains_key(*e)) {
                         let detail = format!("{equals} = {terms}");
                         self.push(Bump::Patch, Side::Requests, p, &ops, &t.name, "sum rule removed", &detail, &t.loc);
@@ -737,6 +747,29 @@ impl Differ {
             if o.description != t.description {
                 self.push(Bump::Patch, Side::Docs, p, &ops, &t.name, "description changed", "type docs", &t.loc);
             }
+        }
+    }
+
+    /// Rules across fields: one added to what requests reach refuses calls that passed before.
+    #[allow(clippy::too_many_arguments)]
+    fn constraints(
+        &mut self,
+        p: &str,
+        ops: &[String],
+        owner: &str,
+        (old, old_fields): (&[Constraint], &[Field]),
+        (new, new_fields): (&[Constraint], &[Field]),
+        used: &Usage,
+        loc: &Loc,
+    ) {
+        let olds: BTreeSet<String> = old.iter().map(|c| c.describe(old_fields)).collect();
+        let news: BTreeSet<String> = new.iter().map(|c| c.describe(new_fields)).collect();
+        let breaks = if used.requests { (Bump::Major, Side::Requests) } else { (Bump::Patch, Side::Docs) };
+        for added in news.difference(&olds) {
+            self.push(breaks.0, breaks.1, p, ops, owner, "constraint added", added, loc);
+        }
+        for gone in olds.difference(&news) {
+            self.push(Bump::Patch, Side::Requests, p, ops, owner, "constraint removed", gone, loc);
         }
     }
 

@@ -555,3 +555,28 @@ fn result_status_belongs_to_the_alipay_plus_envelope() {
     );
     expected.assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &operation)]));
 }
+
+#[test]
+fn constraints_name_optional_fields_and_values_that_exist() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:19:33: `amount` is required anyway; a constraint applies to optional fields
+        spec/shop/pay.yaml:20:33: constraint names `cod`, which is not a field here (did you mean `code`?)
+        spec/shop/pay.yaml:21:9: `at_least_one_of` names two fields or more
+        spec/shop/pay.yaml:22:50: `equals: USD` is not a value of `currency` (JPY)
+        spec/shop/pay.yaml:23:32: `when: amount` must name an enum or string field here
+        spec/shop/pay.yaml:24:9: a constraint of type `PayRequest` is either `at_least_one_of: [a, b]` or `require: a, when: b, equals: VALUE`
+        6 problems found; nothing was written"#]];
+    let op = OPERATION.replace(
+        "      currency: { type: Currency, description: The currency. }\n",
+        "      currency: { type: Currency, description: The currency. }\n      \
+         code: { type: string, description: A code. }\n    \
+         constraints:\n      \
+         - at_least_one_of: [code, amount]\n      \
+         - at_least_one_of: [code, cod]\n      \
+         - at_least_one_of: [code]\n      \
+         - { require: code, when: currency, equals: USD }\n      \
+         - { require: code, when: amount, equals: \"1\" }\n      \
+         - { require: code, when: currency }\n",
+    );
+    check_op(&op, expected);
+}

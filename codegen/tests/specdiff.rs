@@ -466,3 +466,25 @@ fn a_sum_rule_that_gains_a_term_changes() {
     "#]]
     .assert_eq(&report.to_text());
 }
+
+#[test]
+fn a_constraint_on_a_request_breaks_callers() {
+    let with = PAY.replace(
+        "      note: { type: string, max_bytes: 100, description: A note. }\n",
+        "      note: { type: string, max_bytes: 100, description: A note. }\n      memo: { type: string, description: A memo. }\n    constraints:\n      - at_least_one_of: [note, memo]\n",
+    );
+    let without = PAY.replace(
+        "      note: { type: string, max_bytes: 100, description: A note. }\n",
+        "      note: { type: string, max_bytes: 100, description: A note. }\n      memo: { type: string, description: A memo. }\n",
+    );
+    expect![[r#"
+        major: 1 change breaks code that builds requests
+        major  requests   shop / pay / PayRequest  constraint added: at least one of note, memo  (spec/shop/pay.yaml:13)
+    "#]]
+    .assert_eq(&diff(&model(PROVIDER, &without), &model(PROVIDER, &with)).to_text());
+    expect![[r#"
+        patch: nothing breaks or is added; 1 change to limits or documentation
+        patch  requests   shop / pay / PayRequest  constraint removed: at least one of note, memo  (spec/shop/pay.yaml:13)
+    "#]]
+    .assert_eq(&diff(&model(PROVIDER, &with), &model(PROVIDER, &without)).to_text());
+}

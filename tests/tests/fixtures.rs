@@ -303,3 +303,51 @@ fn sum_rules_are_exact_and_report_where_they_break() {
         "overflow is reported"
     );
 }
+
+#[test]
+fn rules_across_fields_are_reported_with_paths() {
+    use constraints::token::{GrantType, Scope, TokenQuery, TokenRequest};
+    let mut request = TokenRequest::new(GrantType::AuthorizationCode);
+    request.payment_id = Some("p-1".into());
+    request.auth_code = Some("code".into());
+    assert!(request.validate().is_ok(), "{:?}", request.validate());
+
+    // Neither id, no authCode for AUTHORIZATION_CODE, no note for scope FULL: every rule, at its field.
+    let mut bad = TokenRequest::new(GrantType::AuthorizationCode);
+    bad.payment_id = Some(String::new()); // empty is not given
+    bad.scope = Some(Scope::Full);
+    let found: Vec<String> = violations(&bad).iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        [
+            "`paymentId` is missing: give at least one of paymentId, paymentRequestId",
+            "`authCode` is required when `grantType` is AUTHORIZATION_CODE",
+            "`note` is required when `scope` is FULL",
+        ]
+    );
+    // The other id alone satisfies the first rule; the other grant type asks for the other field.
+    let mut other = TokenRequest::new(GrantType::RefreshToken);
+    other.payment_request_id = Some("r-1".parse().unwrap());
+    assert_eq!(
+        violations(&other),
+        vec![Violation {
+            path: "refreshToken".into(),
+            rule: Rule::RequiredWhen { when: "grantType", equals: "REFRESH_TOKEN" }
+        }]
+    );
+    other.scope = Some(Scope::Basic);
+    other.refresh_token = Some("t".into());
+    assert!(other.validate().is_ok());
+
+    // Query parameters: at least one transactionId or orderId.
+    let mut query = TokenQuery::default();
+    assert_eq!(
+        violations(&query),
+        vec![Violation {
+            path: "transactionId".into(),
+            rule: Rule::AtLeastOne { fields: &["transactionId", "orderId"] }
+        }]
+    );
+    query.order_id = vec!["o-1".into()];
+    assert!(query.validate().is_ok());
+}

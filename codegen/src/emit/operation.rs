@@ -188,7 +188,7 @@ fn path_fn(op: &Operation) -> TokenStream {
 /// `{Op}Query`: the query parameters, their validation, and the exact query string.
 fn query_type(op: &Operation, name: &str) -> TokenStream {
     let def = struct_def(name, &format!("Query parameters of `{}`.", op.name), &op.query, Here::Operation);
-    let check = impl_validate(name, &op.query, &[]);
+    let check = impl_validate(name, &op.query, &[], &op.query_constraints);
     let pushes = op.query.iter().map(|f| {
         let id = field_ident(&f.rust_name);
         let wire = &f.wire_name;

@@ -6,10 +6,11 @@ use quote::quote;
 use super::types::{field_ident, ident, text_rules};
 use crate::model::*;
 
-pub fn impl_validate(name: &str, fields: &[Field], sums: &[SumRule]) -> TokenStream {
+pub fn impl_validate(name: &str, fields: &[Field], sums: &[SumRule], constraints: &[Constraint]) -> TokenStream {
     let name = ident(name);
     let mut checks: Vec<TokenStream> = fields.iter().filter_map(field_check).collect();
     checks.extend(fields.iter().filter_map(|f| minor_units_check(f, fields)));
+    checks.extend(constraints.iter().map(|c| constraint_check(c, fields)));
     checks.extend(sums.iter().map(sum_check));
     let (at, out) = if checks.is_empty() { (quote!(_at), quote!(_out)) } else { (quote!(at), quote!(out)) };
     quote! {
@@ -17,6 +18,45 @@ pub fn impl_validate(name: &str, fields: &[Field], sums: &[SumRule]) -> TokenStr
             fn validate_at(&self, #at: &payspec_runtime::validate::Path<'_>, #out: &mut payspec_runtime::validate::Violations) {
                 #(#checks)*
             }
+        }
+    }
+}
+
+/// Whether an optional field is given: present, and not an empty string or list.
+fn given(f: &Field) -> TokenStream {
+    let id = field_ident(&f.rust_name);
+    match &f.ty {
+        TypeRef::List(_) | TypeRef::Map(_) => quote!(!self.#id.is_empty()),
+        TypeRef::Primitive(Primitive::String) => quote!(self.#id.as_deref().is_some_and(|v| !v.is_empty())),
+        TypeRef::Named(n) if n.kind == NamedKind::String => {
+            quote!(self.#id.as_ref().is_some_and(|v| !v.as_str().is_empty()))
+        }
+        _ => quote!(self.#id.is_some()),
+    }
+}
+
+/// A rule across fields, reported at the path of the (first) field it asks for.
+fn constraint_check(c: &Constraint, fields: &[Field]) -> TokenStream {
+    match c {
+        Constraint::AtLeastOne { fields: any, .. } => {
+            let wire: Vec<&str> = any.iter().map(|i| fields[*i].wire_name.as_str()).collect();
+            let first = wire[0];
+            let given = any.iter().map(|i| given(&fields[*i]));
+            quote!(out.at_least_one(&at.field(#first), &[#(#wire),*], #(#given)||*);)
+        }
+        Constraint::RequiredWhen { field, when, equals, .. } => {
+            let (f, w) = (&fields[*field], &fields[*when]);
+            let wire = &f.wire_name;
+            let when_wire = &w.wire_name;
+            let when_id = field_ident(&w.rust_name);
+            let value = match (&w.ty, w.required) {
+                (TypeRef::Named(_), true) => quote!(self.#when_id.as_str() == #equals),
+                (TypeRef::Named(_), false) => quote!(self.#when_id.as_ref().is_some_and(|v| v.as_str() == #equals)),
+                (_, true) => quote!(self.#when_id == #equals),
+                (_, false) => quote!(self.#when_id.as_deref() == Some(#equals)),
+            };
+            let given = given(f);
+            quote!(out.required_when(&at.field(#wire), #when_wire, #equals, #value, #given);)
         }
     }
 }

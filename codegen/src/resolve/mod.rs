@@ -242,6 +242,7 @@ impl<'a> ProviderResolver<'a> {
             None => (Vec::new(), Vec::new()),
         };
         let query = self.fields(file, &op.query, &scope, FieldPlace::Query);
+        let query_constraints = self.constraints(file, &op.query_constraints, &query, &scope);
         let request = op.request.as_ref().and_then(|r| {
             let t = self.type_ref(file, r, &scope)?;
             if !matches!(&t, TypeRef::Named(n) if n.kind == NamedKind::Struct) {
@@ -313,6 +314,7 @@ impl<'a> ProviderResolver<'a> {
             idempotent: op.idempotent.unwrap_or(method == Some(Method::Get)),
             path_params,
             query,
+            query_constraints,
             request,
             response,
             success_codes,

@@ -52,6 +52,11 @@ impl ProviderResolver<'_> {
             if !t.sums.is_empty() && !matches!(t.body, TypeBody::Struct(_)) {
                 self.err(file, t.sums[0].pos, format!("`sums` applies to structs; `{}` is not one", name.value));
             }
+            if !t.constraints.is_empty() && !matches!(t.body, TypeBody::Struct(_)) {
+                let pos = t.constraints[0].pos;
+                self.err(file, pos, format!("`constraints` applies to structs; `{}` is not one", name.value));
+            }
+            let mut constraints = Vec::new();
             let kind = match &t.body {
                 TypeBody::Invalid => None,
                 TypeBody::String { limits, wire } => self.string_type(file, t, limits, wire.as_ref()),
@@ -60,7 +65,9 @@ impl ProviderResolver<'_> {
                     if fields.is_empty() {
                         self.err(file, name.pos, format!("struct `{}` has no fields", name.value));
                     }
-                    Some(TypeKind::Struct(self.fields(file, fields, scope, FieldPlace::Struct)))
+                    let fields = self.fields(file, fields, scope, FieldPlace::Struct);
+                    constraints = self.constraints(file, &t.constraints, &fields, scope);
+                    Some(TypeKind::Struct(fields))
                 }
             };
             if let Some(kind) = kind {
@@ -70,6 +77,7 @@ impl ProviderResolver<'_> {
                     loc: loc(file, name.pos),
                     kind,
                     sums: Vec::new(),
+                    constraints,
                     usage: Usage::default(),
                 });
             }
@@ -187,6 +195,88 @@ impl ProviderResolver<'_> {
             Some(over) if complete => Some(SumTerm { over: over.clone(), of }),
             _ => None,
         }
+    }
+
+    /// Rules across fields: each names optional fields of this struct (a required one is always
+    /// given), `when` an enum or string field and `equals` one of its values.
+    pub(super) fn constraints(
+        &mut self,
+        file: &str,
+        asts: &[ConstraintAst],
+        fields: &[Field],
+        scope: &TypeScope<'_>,
+    ) -> Vec<Constraint> {
+        let mut out = Vec::new();
+        for c in asts {
+            let before = self.diags.len();
+            let optional = |r: &mut Self, name: &Spanned<String>| {
+                let Some(i) = fields.iter().position(|f| f.wire_name == name.value) else {
+                    let hint = did_you_mean(&name.value, fields.iter().map(|f| f.wire_name.as_str()));
+                    r.err(
+                        file,
+                        name.pos,
+                        format!("constraint names `{}`, which is not a field here{hint}", name.value),
+                    );
+                    return None;
+                };
+                if fields[i].required {
+                    r.err(
+                        file,
+                        name.pos,
+                        format!("`{}` is required anyway; a constraint applies to optional fields", name.value),
+                    );
+                }
+                Some(i)
+            };
+            if let Some(field) = &c.require {
+                let (Some(when), Some(equals)) = (&c.when, &c.equals) else { continue };
+                let field = optional(self, field);
+                let when_at = fields.iter().position(|f| f.wire_name == when.value);
+                let values = match when_at.map(|i| &fields[i].ty) {
+                    Some(TypeRef::Named(n)) if n.kind == NamedKind::Enum => {
+                        scope.get(&n.name).map(|(_, s)| s.values.clone())
+                    }
+                    Some(TypeRef::Primitive(Primitive::String)) => None,
+                    _ => {
+                        self.err(
+                            file,
+                            when.pos,
+                            format!("`when: {}` must name an enum or string field here", when.value),
+                        );
+                        continue;
+                    }
+                };
+                if let Some(values) = values.filter(|v| !v.contains(&equals.value)) {
+                    self.err(
+                        file,
+                        equals.pos,
+                        format!(
+                            "`equals: {}` is not a value of `{}` ({})",
+                            equals.value,
+                            when.value,
+                            values.join(", ")
+                        ),
+                    );
+                }
+                if let (Some(field), Some(when_at), true) = (field, when_at, self.diags.len() == before) {
+                    out.push(Constraint::RequiredWhen {
+                        field,
+                        when: when_at,
+                        equals: equals.value.clone(),
+                        loc: loc(file, c.pos),
+                    });
+                }
+            } else {
+                if c.at_least_one_of.len() < 2 {
+                    self.err(file, c.pos, "`at_least_one_of` names two fields or more");
+                }
+                let any: Vec<usize> = c.at_least_one_of.iter().filter_map(|n| optional(self, n)).collect();
+                if self.diags.len() == before {
+                    out.push(Constraint::AtLeastOne { fields: any, loc: loc(file, c.pos) });
+                }
+            }
+        }
+        out
     }
 
     fn string_type(

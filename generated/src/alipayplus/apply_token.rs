@@ -133,6 +133,20 @@ impl payspec_runtime::Validate for ApplyTokenRequest {
             let value = &self.grant_type;
             out.known(&path, value);
         }
+        out.required_when(
+            &at.field("authCode"),
+            "grantType",
+            "AUTHORIZATION_CODE",
+            self.grant_type.as_str() == "AUTHORIZATION_CODE",
+            self.auth_code.as_deref().is_some_and(|v| !v.is_empty()),
+        );
+        out.required_when(
+            &at.field("refreshToken"),
+            "grantType",
+            "REFRESH_TOKEN",
+            self.grant_type.as_str() == "REFRESH_TOKEN",
+            self.refresh_token.as_deref().is_some_and(|v| !v.is_empty()),
+        );
     }
 }
 

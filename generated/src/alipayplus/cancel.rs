@@ -109,6 +109,12 @@ impl payspec_runtime::Validate for CancelRequest {
                 },
             );
         }
+        out.at_least_one(
+            &at.field("paymentId"),
+            &["paymentId", "paymentRequestId"],
+            self.payment_id.as_deref().is_some_and(|v| !v.is_empty())
+                || self.payment_request_id.as_deref().is_some_and(|v| !v.is_empty()),
+        );
     }
 }
 

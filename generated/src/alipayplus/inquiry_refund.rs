@@ -110,6 +110,12 @@ impl payspec_runtime::Validate for InquiryRefundRequest {
                 },
             );
         }
+        out.at_least_one(
+            &at.field("refundId"),
+            &["refundId", "refundRequestId"],
+            self.refund_id.as_deref().is_some_and(|v| !v.is_empty())
+                || self.refund_request_id.as_deref().is_some_and(|v| !v.is_empty()),
+        );
     }
 }
 
