@@ -488,3 +488,25 @@ fn a_constraint_on_a_request_breaks_callers() {
     "#]]
     .assert_eq(&diff(&model(PROVIDER, &with), &model(PROVIDER, &without)).to_text());
 }
+
+#[test]
+fn a_base_written_before_result_status_derives_it() {
+    use payspec_codegen::load_base_sources;
+    let old = WALLET_PAY
+        .replace("result_status: U, ", "")
+        .replace("  - { code: ACCEPT, name: Accepted, result_status: A, description: Accepted. }\n", "")
+        .replace("success_codes:\n", "")
+        .replace("codes:\n", "codes:\n  - { code: RISK_REJECT, description: Rejected. }\n");
+    let source = |pay: &str| ProviderSource {
+        folder: "shop".into(),
+        files: vec![("provider.yaml".into(), WALLET.into()), ("pay.yaml".into(), pay.into())],
+    };
+    // The current checker refuses it; as a base it loads, with F and U derived from the facts.
+    assert!(load_sources("spec", vec![source(&old)]).is_err());
+    let base = load_base_sources("spec", vec![source(&old)]).unwrap_or_else(|e| panic!("{e}"));
+    let new = old
+        .replace("RISK_REJECT, description", "RISK_REJECT, result_status: F, description")
+        .replace("PAYMENT_IN_PROCESS, outcome_unknown", "PAYMENT_IN_PROCESS, result_status: U, outcome_unknown");
+    let report = diff(&base, &model(WALLET, &new));
+    assert!(report.findings.is_empty(), "{}", report.to_text());
+}

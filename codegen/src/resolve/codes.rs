@@ -181,7 +181,11 @@ impl<'a> ProviderResolver<'a> {
         let http_status = self.http_status(file, c);
         let category = c.category.as_ref().and_then(|cat| self.category(file, cat));
         let flags = self.flags(file, c);
-        let result_status = self.error_status(file, c);
+        let written = self.error_status(file, c);
+        // A base written before `result_status` existed: the status its facts imply.
+        let derived = (self.base && self.has_result_status() && c.result_status.is_none())
+            .then(|| if c.outcome_unknown == Some(true) { ResultStatus::Unknown } else { ResultStatus::Failed });
+        let result_status = written.or(derived);
         let code = Code {
             code: code.value.clone(),
             variant: variant?,

@@ -24,6 +24,8 @@ use types::{FieldPlace, TypeScope, mark_usage};
 pub struct ProviderInput {
     pub provider: ProviderFile,
     pub operations: Vec<OperationFile>,
+    /// The base of a spec diff: keys made required since are derived when missing.
+    pub base: bool,
 }
 
 pub fn resolve(inputs: Vec<ProviderInput>, diags: &mut Diagnostics) -> Vec<Provider> {
@@ -45,7 +47,7 @@ pub fn resolve(inputs: Vec<ProviderInput>, diags: &mut Diagnostics) -> Vec<Provi
                 );
             }
         }
-        if let Some(p) = ProviderResolver::new(&input.provider, diags).run(&input) {
+        if let Some(p) = ProviderResolver::new(&input.provider, input.base, diags).run(&input) {
             providers.push(p);
         }
     }
@@ -62,6 +64,8 @@ struct ProviderResolver<'a> {
     codes: HashMap<&'a str, ProviderCode<'a>>,
     /// The envelope kind as written (`alipay_plus`), which decides whether codes carry a result status.
     envelope_kind: Option<&'a str>,
+    /// Derive keys the format made required later, for the base of a spec diff.
+    base: bool,
 }
 
 /// What every operation of a provider sees of it.
@@ -76,7 +80,7 @@ fn loc(file: &str, pos: Pos) -> Loc {
 }
 
 impl<'a> ProviderResolver<'a> {
-    fn new(p: &'a ProviderFile, diags: &'a mut Diagnostics) -> Self {
+    fn new(p: &'a ProviderFile, base: bool, diags: &'a mut Diagnostics) -> Self {
         ProviderResolver {
             file: &p.file,
             diags,
@@ -84,6 +88,7 @@ impl<'a> ProviderResolver<'a> {
             categories: Vec::new(),
             codes: HashMap::new(),
             envelope_kind: p.envelope.as_ref().and_then(|e| e.kind.as_ref()).map(|k| k.value.as_str()),
+            base,
         }
     }
 
