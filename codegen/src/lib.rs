@@ -9,8 +9,10 @@ pub mod emit;
 pub mod files;
 pub mod load;
 pub mod model;
+pub mod openapi;
 pub mod resolve;
 pub mod specdiff;
+pub mod upstream;
 pub mod workspace;
 pub mod yaml;
 

@@ -30,6 +30,7 @@ pub const OPERATION_KEYS: &[&str] = &[
     "path",
     "timeout_seconds",
     "idempotent",
+    "success_status",
     "path_params",
     "query",
     "query_constraints",
@@ -158,6 +159,7 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
         path: None,
         timeout_seconds: None,
         idempotent: None,
+        success_status: None,
         path_params: Vec::new(),
         query: Vec::new(),
         query_constraints: Vec::new(),
@@ -177,6 +179,7 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
     out.path = m.required(&mut r, "path").and_then(|n| r.string(n, "`path`"));
     out.timeout_seconds = m.get("timeout_seconds").and_then(|n| r.uint(n, "`timeout_seconds`"));
     out.idempotent = m.get("idempotent").and_then(|n| r.bool(n, "`idempotent`"));
+    out.success_status = m.get("success_status").and_then(|n| r.uint(n, "`success_status`"));
     if let Some(n) = m.get("path_params") {
         out.path_params = r.fields(n, "`path_params`", PATH_PARAM_KEYS);
     }

@@ -445,6 +445,19 @@ impl Differ {
                 &n.loc,
             );
         }
+        if o.success_status != n.success_status {
+            // The client takes any 2xx as success: the status is documentation (and the OpenAPI export).
+            self.push(
+                Bump::Patch,
+                Side::Docs,
+                p,
+                &ops,
+                "success_status",
+                "success status changed",
+                &format!("{} -> {}", o.success_status, n.success_status),
+                &n.loc,
+            );
+        }
         if o.timeout_seconds != n.timeout_seconds {
             let show = |t: Option<u64>| t.map_or("none".to_owned(), |t| format!("{t} s"));
             self.push(

@@ -580,3 +580,28 @@ fn constraints_name_optional_fields_and_values_that_exist() {
     );
     check_op(&op, expected);
 }
+
+#[test]
+fn type_nesting_is_bounded() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:15:23: type nests more than 8 `list<>`/`map<>` levels; no provider page needs that many
+        1 problem found; nothing was written"#]];
+    let nine = format!("{}string{}", "list<".repeat(5) + &"map<".repeat(4), ">".repeat(9));
+    check_op(&OPERATION.replace("amount: { type: integer,", &format!("amount: {{ type: \"{nine}\",")), expected);
+    // Ten thousand levels (a fuzzer's find): the same error, not a stack overflow.
+    let deep = format!("{}string{}", "list<".repeat(10_000), ">".repeat(10_000));
+    let out = check(&[
+        ("provider.yaml", PROVIDER),
+        ("pay.yaml", &OPERATION.replace("type: integer,", &format!("type: \"{deep}\","))),
+    ]);
+    assert!(out.contains("pay.yaml:15:") && out.contains("more than 8"), "{out}");
+}
+
+#[test]
+fn success_status_is_a_2xx_of_the_http_status_envelope() {
+    let line_pay = "source: test\nsummary: Other.\nmethod: GET\npath: /other\ncodes: [\"1104\"]\nsuccess_status: 201\n";
+    let expected = expect![[r#"
+        spec/shop/other.yaml:6:17: `success_status` applies only to the http_status envelope
+        1 problem found; nothing was written"#]];
+    expected.assert_eq(&check(&[("provider.yaml", PROVIDER), ("other.yaml", line_pay)]));
+}

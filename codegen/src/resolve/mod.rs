@@ -277,6 +277,21 @@ impl<'a> ProviderResolver<'a> {
             }
             Some(t)
         });
+        let http_status = matches!(shared.envelope, Some(Envelope::HttpStatus { .. }));
+        let success_status = match &op.success_status {
+            None => 200,
+            Some(s) if !http_status => {
+                self.err(file, s.pos, "`success_status` applies only to the http_status envelope");
+                200
+            }
+            Some(s) => match u16::try_from(s.value).ok().filter(|v| (200..300).contains(v)) {
+                Some(v) => v,
+                None => {
+                    self.err(file, s.pos, format!("success_status {} must be a 2xx status", s.value));
+                    200
+                }
+            },
+        };
         let alipay_plus = matches!(shared.envelope, Some(Envelope::AlipayPlus));
         if !op.success_codes.is_empty() && !line_pay && !alipay_plus {
             self.err(
@@ -317,6 +332,7 @@ impl<'a> ProviderResolver<'a> {
             path_segments,
             timeout_seconds: op.timeout_seconds.as_ref().map(|t| t.value),
             idempotent: op.idempotent.unwrap_or(method == Some(Method::Get)),
+            success_status,
             path_params,
             query,
             query_constraints,

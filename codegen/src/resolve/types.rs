@@ -35,6 +35,9 @@ impl TypeScope<'_> {
     }
 }
 
+/// How many `list<>`/`map<>` wrappers one type reference may have.
+const MAX_TYPE_NESTING: usize = 8;
+
 impl ProviderResolver<'_> {
     /// Lowers the type definitions of one file (the provider's when `scope.own` is `None`), then
     /// their sum rules, which name fields of other structs: those of `shared_types` and of these.
@@ -521,19 +524,48 @@ impl ProviderResolver<'_> {
         }
     }
 
-    /// A type reference: the one place `list<T>` and `map<T>` are read.
+    /// A type reference: the one place `list<T>` and `map<T>` are read. The wrappers are peeled in a
+    /// loop and bounded, so a hostile `list<list<...>>` costs neither stack nor quadratic copies.
     pub(super) fn type_ref(&mut self, file: &str, text: &Spanned<String>, scope: &TypeScope<'_>) -> Option<TypeRef> {
-        let t = text.value.trim();
-        for (prefix, wrap) in [("list<", TypeRef::List as fn(Box<TypeRef>) -> TypeRef), ("map<", TypeRef::Map)] {
-            if let Some(inner) = t.strip_prefix(prefix) {
-                let Some(inner) = inner.strip_suffix('>') else {
-                    self.err(file, text.pos, format!("type `{t}` is missing its closing `>`"));
-                    return None;
-                };
-                let inner = Spanned { value: inner.to_owned(), pos: text.pos };
-                return self.type_ref(file, &inner, scope).map(|i| wrap(Box::new(i)));
+        let mut t = text.value.trim();
+        let mut wrappers: Vec<fn(Box<TypeRef>) -> TypeRef> = Vec::new();
+        loop {
+            let wrap: fn(Box<TypeRef>) -> TypeRef = if let Some(inner) = t.strip_prefix("list<") {
+                t = inner;
+                TypeRef::List
+            } else if let Some(inner) = t.strip_prefix("map<") {
+                t = inner;
+                TypeRef::Map
+            } else {
+                break;
+            };
+            let Some(inner) = t.strip_suffix('>') else {
+                self.err(file, text.pos, format!("type `{}` is missing its closing `>`", text.value.trim()));
+                return None;
+            };
+            t = inner.trim();
+            wrappers.push(wrap);
+            if wrappers.len() > MAX_TYPE_NESTING {
+                self.err(
+                    file,
+                    text.pos,
+                    format!("type nests more than {MAX_TYPE_NESTING} `list<>`/`map<>` levels; no provider page needs that many"),
+                );
+                return None;
             }
         }
+        let inner = self.named_or_primitive(file, text, t, scope)?;
+        Some(wrappers.into_iter().rev().fold(inner, |inner, wrap| wrap(Box::new(inner))))
+    }
+
+    /// A primitive or a defined type's name, without wrappers.
+    fn named_or_primitive(
+        &mut self,
+        file: &str,
+        text: &Spanned<String>,
+        t: &str,
+        scope: &TypeScope<'_>,
+    ) -> Option<TypeRef> {
         if let Some((_, p)) = Primitive::ALL.iter().find(|(n, _)| *n == t) {
             return Some(TypeRef::Primitive(*p));
         }

@@ -50,7 +50,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::{Answer, Clock, iso8601};
+use super::{Answer, Clock, iso8601};
 
 /// The wallet's cashier page that pay's `redirectActionForm` sends the user to (with `?paymentId=`).
 pub const CASHIER_URL: &str = "https://wallet.example/cashier";
@@ -86,7 +86,7 @@ pub enum PaymentStatus {
 }
 
 impl PaymentStatus {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             PaymentStatus::Processing => "PROCESSING",
             PaymentStatus::Success => "SUCCESS",
@@ -161,6 +161,8 @@ pub struct Simulator {
     refunds: Vec<Refund>,
     /// Request ids whose next answer is lost (answered U after taking effect).
     lost: BTreeSet<String>,
+    /// A new request id starting with this has its first answer lost (for demos without controls).
+    pub lose_first_answer_prefix: Option<String>,
 }
 
 impl Default for Simulator {
@@ -175,6 +177,7 @@ impl Default for Simulator {
             captures: Vec::new(),
             refunds: Vec::new(),
             lost: BTreeSet::new(),
+            lose_first_answer_prefix: None,
         }
     }
 }
@@ -260,6 +263,40 @@ impl Simulator {
         self.lost.insert(request_id.to_owned());
     }
 
+    /// The user pays at the cashier: the payment is SUCCESS from now on.
+    pub fn approve(&mut self, payment_request_id: &str) -> Result<(), String> {
+        let now = self.clock.seconds;
+        let payment = self.processing(payment_request_id)?;
+        payment.status = PaymentStatus::Success;
+        payment.payment_time = Some(iso8601(now, 8));
+        Ok(())
+    }
+
+    /// The payment fails at the cashier: FAIL from now on.
+    pub fn decline(&mut self, payment_request_id: &str) -> Result<(), String> {
+        self.processing(payment_request_id)?.status = PaymentStatus::Fail;
+        Ok(())
+    }
+
+    fn processing(&mut self, payment_request_id: &str) -> Result<&mut Payment, String> {
+        let id = self.payment_request_ids.get(payment_request_id).ok_or(format!("no payment {payment_request_id}"))?;
+        match self.payments.get_mut(id) {
+            Some(p) if p.status == PaymentStatus::Processing => Ok(p),
+            Some(p) => Err(format!("payment {payment_request_id} is {}, not PROCESSING", p.status.as_str())),
+            None => Err(format!("no payment {payment_request_id}")),
+        }
+    }
+
+    /// Moves the logical clock forward.
+    pub fn advance(&mut self, seconds: u64) {
+        self.clock.seconds += seconds;
+    }
+
+    /// Logical now, in Unix seconds.
+    pub fn now(&self) -> u64 {
+        self.clock.seconds
+    }
+
     /// A payment by paymentId, for assertions.
     pub fn payment(&self, payment_id: &str) -> Option<&Payment> {
         self.payments.get(payment_id)
@@ -331,6 +368,9 @@ impl Simulator {
             Some(first) if first.request == request => first.answer.clone(),
             Some(_) => return failure("REPEAT_REQ_INCONSISTENT"),
             None => {
+                if self.lose_first_answer_prefix.as_deref().is_some_and(|p| id.starts_with(p)) {
+                    self.lost.insert(id.clone());
+                }
                 let answer = run(self, &request, now);
                 let (status, code) = result_code(&answer);
                 if status == "S" || status == "A" || (status == "F" && code != "PARAM_ILLEGAL") {
@@ -384,23 +424,6 @@ impl Simulator {
             })),
             PaymentStatus::Cancelled | PaymentStatus::Fail => failure("ORDER_STATUS_INVALID"),
         }
-    }
-
-    /// The user pays on the cashier page: the payment of `payment_request_id` becomes SUCCESS. Returns
-    /// whether there was such a payment waiting for the user.
-    pub fn approve(&mut self, payment_request_id: &str) -> bool {
-        let now = self.clock.tick();
-        let Some(payment) = self.payment_request_ids.get(payment_request_id).and_then(|id| self.payments.get_mut(id))
-        else {
-            return false;
-        };
-        if payment.status != PaymentStatus::Processing {
-            return false;
-        }
-        payment.status = PaymentStatus::Success;
-        payment.processing_left = 0;
-        payment.payment_time = Some(iso8601(now, 8));
-        true
     }
 
     /// The payment named by paymentId, or else by paymentRequestId.
@@ -583,12 +606,6 @@ fn answer_unknown() -> Answer {
     answer("U", "UNKNOWN_EXCEPTION", json!({}))
 }
 
-impl crate::Simulate for Simulator {
-    fn handle(&mut self, method: &str, path: &str, query: &str, body: &[u8]) -> crate::Answer {
-        Simulator::handle(self, method, path, query, body)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -635,14 +652,14 @@ mod tests {
         let payment = first["paymentId"].as_str().expect("paymentId").to_owned();
         assert_eq!(first["redirectActionForm"]["redirectionUrl"], format!("{CASHIER_URL}?paymentId={payment}"));
         assert_eq!(call(&mut sim, "/v2/payments/pay", body.clone()), first, "still waiting for the user");
-        assert!(sim.approve("pay-a") && !sim.approve("pay-a"), "approved once");
+        assert!(sim.approve("pay-a").is_ok() && sim.approve("pay-a").is_err(), "approved once");
         let after = call(&mut sim, "/v2/payments/pay", body.clone());
         assert_eq!(code(&after), ("S", "SUCCESS"));
         assert_eq!(after["paymentId"].as_str(), Some(payment.as_str()));
         assert!(after["paymentTime"].is_string());
         assert_eq!(call(&mut sim, "/v2/payments/pay", body), after, "S is final");
         assert_eq!(sim.payment(&payment).map(|p| p.status), Some(PaymentStatus::Success));
-        assert!(!sim.approve("no-such-request"));
+        assert!(sim.approve("no-such-request").is_err());
     }
 
     #[test]

@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::{Answer, Clock, query_pairs, segments};
+use super::{Answer, Clock, query_pairs, segments};
 
 /// The state of a charge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,6 +188,11 @@ impl Simulator {
             }
             Answer::json(400, &error)
         })
+    }
+
+    /// Moves the logical clock forward.
+    pub fn advance(&mut self, seconds: u64) {
+        self.clock.seconds += seconds;
     }
 
     /// A charge by id, for assertions.
@@ -402,12 +407,6 @@ fn charge_json(charge: &Charge) -> Value {
         }
     }
     value
-}
-
-impl crate::Simulate for Simulator {
-    fn handle(&mut self, method: &str, path: &str, query: &str, body: &[u8]) -> crate::Answer {
-        Simulator::handle(self, method, path, query, body)
-    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
-//! In-memory simulators of the three providers payspec covers, for flow tests and examples.
+//! The providers' state machines: what the spec cannot express, hand-written, one module per provider.
 //!
 //! Each simulator is a small state machine over plain structs: it remembers what was requested,
 //! authorized, captured and refunded, and answers each call the way the provider documents it,
 //! including the documented error code when a step is not allowed in the current state. There is no
-//! HTTP and no signing here: a test harness or a server (see `examples/src/bin/fake_provider.rs`)
-//! checks signatures and feeds the simulator the method, path, query and body it received.
+//! HTTP and no signing here: the server (`crate::server`) checks signatures, routes, applies faults,
+//! and passes every answer through the generated response type of its operation (`crate::conform`).
 //!
 //! - [`linepay::Simulator`]: LINE Pay Online API v3 (request, confirm, capture, void, refund,
 //!   payment details, check payment status, regKeys and pay preapproved).
@@ -20,12 +20,6 @@
 pub mod alipayplus;
 pub mod elepay;
 pub mod linepay;
-
-/// What every simulator does: answer one call from its method, path (without any wallet prefix),
-/// query string and body, updating its state.
-pub trait Simulate {
-    fn handle(&mut self, method: &str, path: &str, query: &str, body: &[u8]) -> Answer;
-}
 
 /// A simulator's answer to one call: the HTTP status and the JSON body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +67,7 @@ impl Clock {
 }
 
 /// `2024-05-01T00:00:01Z` from Unix seconds (proleptic Gregorian calendar, UTC).
-fn iso8601(seconds: u64, offset_hours: i64) -> String {
+pub(crate) fn iso8601(seconds: u64, offset_hours: i64) -> String {
     let local = seconds as i64 + offset_hours * 3600;
     let (days, rem) = (local.div_euclid(86_400), local.rem_euclid(86_400));
     // Howard Hinnant's civil_from_days.

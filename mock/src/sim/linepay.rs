@@ -12,8 +12,13 @@
 //! Captured ──refund (partial, any number)──> Captured with refunds, until nothing is left to refund
 //! ```
 //!
-//! The user's approval in the LINE app is not simulated: a requested payment counts as approved at
-//! once, so Check Payment Status answers `0110` and Confirm can be called right away. A PREAPPROVED
+//! The user's approval in the LINE app is a control of the test ([`Simulator::approve`],
+//! [`Simulator::cancel`]), or automatic with [`Simulator::auto_approve`]. Until then Check Payment
+//! Status answers `0000` (waiting) and Confirm `1169`; after approval `0110`; a payment the user
+//! cancelled, or left unapproved for 20 minutes (the notes), answers `0121` and Confirm `1180`.
+//! An authorization lapses 7 days after Confirm: Payment Details then shows `EXPIRED_AUTHORIZATION`
+//! and Capture answers `1179`. Time is a logical clock (one second per call; [`Simulator::advance`]
+//! moves it further). A PREAPPROVED
 //! request gets a regKey at Confirm (`RK` + 14 digits); Pay Preapproved creates a new payment from it
 //! until the regKey is expired.
 //!
@@ -47,7 +52,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Number, Value, json};
 
-use crate::{Answer, Clock, iso8601, query_pairs, segments};
+use super::{Answer, Clock, iso8601, query_pairs, segments};
 
 /// The first transaction id the simulator hands out; later ids count up from it.
 pub const FIRST_TRANSACTION_ID: u64 = 2_021_121_300_698_360_310;
@@ -100,11 +105,20 @@ impl Money {
     }
 }
 
+/// How long a requested payment waits for the user (the notes: 20 minutes).
+pub const APPROVAL_WINDOW_SECONDS: u64 = 20 * 60;
+/// How long an authorization holds in the simulator.
+pub const AUTHORIZATION_SECONDS: u64 = 7 * 86_400;
+
 /// Where a payment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaymentState {
-    /// Requested and (in this simulator) approved by the user; waiting for Confirm.
+    /// Requested; waiting for the user's approval (see [`Payment::approved`]) and then for Confirm.
     Requested,
+    /// The user cancelled it, or did not approve it in time: it is over.
+    Cancelled,
+    /// An authorization that lapsed before it was captured or voided.
+    Expired,
     /// Confirmed with capture false: authorized, waiting for Capture or Void.
     Authorized,
     /// Confirmed with capture true, or captured; refunds may follow.
@@ -138,6 +152,12 @@ pub struct Payment {
     pub capture: bool,
     pub preapproved: bool,
     pub state: PaymentState,
+    /// The user approved it in the LINE app.
+    pub approved: bool,
+    /// Logical time of the request.
+    pub requested_at: u64,
+    /// Logical time the authorization lapses (set at Confirm).
+    pub authorization_expires_at: u64,
     pub authorized: Money,
     pub captured: Money,
     pub refunds: Vec<Refund>,
@@ -167,6 +187,8 @@ pub struct RegKey {
 #[derive(Debug, Clone)]
 pub struct Simulator {
     clock: Clock,
+    /// Requested payments count as approved by the user at once.
+    pub auto_approve: bool,
     next_id: u64,
     next_reg_key: u64,
     payments: BTreeMap<u64, Payment>,
@@ -180,6 +202,7 @@ impl Default for Simulator {
     fn default() -> Self {
         Simulator {
             clock: Clock::default(),
+            auto_approve: false,
             next_id: FIRST_TRANSACTION_ID,
             next_reg_key: 1,
             payments: BTreeMap::new(),
@@ -252,6 +275,7 @@ impl Simulator {
     /// Answers one call. `path` starts with `/v3/`; `query` is the raw query string without `?`.
     pub fn handle(&mut self, method: &str, path: &str, query: &str, body: &[u8]) -> Answer {
         let now = self.clock.tick();
+        self.lapse(now);
         let segments = segments(path);
         let s: Vec<&str> = segments.iter().map(String::as_str).collect();
         let result = match (method, s.as_slice()) {
@@ -268,6 +292,69 @@ impl Simulator {
             _ => return Answer::not_found("LINE Pay", method, path),
         };
         result.unwrap_or_else(fail)
+    }
+
+    /// The user approves a requested payment in the LINE app. `Err` with the reason when there is no
+    /// such payment or it is not waiting for approval.
+    pub fn approve(&mut self, id: u64) -> Result<(), String> {
+        self.lapse(self.clock.seconds);
+        match self.payments.get_mut(&id) {
+            Some(p) if p.state == PaymentState::Requested && !p.approved => {
+                p.approved = true;
+                Ok(())
+            }
+            Some(p) => {
+                Err(format!("payment {id} is not waiting for approval ({:?}, approved: {})", p.state, p.approved))
+            }
+            None => Err(format!("no payment {id}")),
+        }
+    }
+
+    /// The user cancels a requested payment in the LINE app (before Confirm).
+    pub fn cancel(&mut self, id: u64) -> Result<(), String> {
+        self.lapse(self.clock.seconds);
+        match self.payments.get_mut(&id) {
+            Some(p) if p.state == PaymentState::Requested => {
+                p.state = PaymentState::Cancelled;
+                Ok(())
+            }
+            Some(p) => Err(format!("payment {id} cannot be cancelled by the user: it is {:?}", p.state)),
+            None => Err(format!("no payment {id}")),
+        }
+    }
+
+    /// LINE Pay expires a regKey on its side (the card was removed, say): it then answers 1193.
+    pub fn expire_reg_key_now(&mut self, key: &str) -> Result<(), String> {
+        match self.reg_keys.get_mut(key) {
+            Some(k) => {
+                k.expired = true;
+                Ok(())
+            }
+            None => Err(format!("no regKey {key}")),
+        }
+    }
+
+    /// Moves the logical clock forward: unapproved requests time out, authorizations lapse.
+    pub fn advance(&mut self, seconds: u64) {
+        self.clock.seconds += seconds;
+        self.lapse(self.clock.seconds);
+    }
+
+    /// Logical now, in Unix seconds.
+    pub fn now(&self) -> u64 {
+        self.clock.seconds
+    }
+
+    fn lapse(&mut self, now: u64) {
+        for p in self.payments.values_mut() {
+            match p.state {
+                PaymentState::Requested if now > p.requested_at + APPROVAL_WINDOW_SECONDS => {
+                    p.state = PaymentState::Cancelled;
+                }
+                PaymentState::Authorized if now > p.authorization_expires_at => p.state = PaymentState::Expired,
+                _ => {}
+            }
+        }
     }
 
     /// A payment by id, for assertions.
@@ -288,6 +375,7 @@ impl Simulator {
         let mut payment = self.new_payment(id, order_id, currency, Money::units(amount), "seeded payment", now);
         payment.capture = false;
         payment.state = PaymentState::Authorized;
+        payment.approved = true;
         payment.authorized = payment.amount;
         self.order_ids.insert(order_id.to_owned());
         self.payments.insert(id, payment);
@@ -316,13 +404,15 @@ impl Simulator {
             capture: true,
             preapproved: false,
             state: PaymentState::Requested,
+            approved: self.auto_approve,
+            requested_at: now,
+            authorization_expires_at: now + AUTHORIZATION_SECONDS,
             authorized: Money::default(),
             captured: Money::default(),
             refunds: Vec::new(),
             reg_key: None,
             date: iso8601(now, 0),
-            // Authorizations are held for a limited time; the simulator never lets them lapse.
-            authorization_expire_date: iso8601(now + 7 * 86_400, 0),
+            authorization_expire_date: iso8601(now + AUTHORIZATION_SECONDS, 0),
         }
     }
 
@@ -394,11 +484,13 @@ impl Simulator {
 
     /// GET /v3/payments/requests/{transactionId}/check
     fn check_payment_status(&mut self, id: &str) -> Result<Answer, &'static str> {
-        let code = match self.find(id)?.state {
-            // The simulated user approves at once.
-            PaymentState::Requested => "0110",
-            PaymentState::Authorized | PaymentState::Captured => "0123",
-            PaymentState::Voided => "0121",
+        let payment = self.find(id)?;
+        let code = match payment.state {
+            PaymentState::Requested if payment.approved => "0110",
+            // Waiting for the user: the provider's success code, with no info.
+            PaymentState::Requested => "0000",
+            PaymentState::Authorized | PaymentState::Captured | PaymentState::Expired => "0123",
+            PaymentState::Voided | PaymentState::Cancelled => "0121",
         };
         Ok(reply(code, None))
     }
@@ -409,8 +501,11 @@ impl Simulator {
         let currency = text(&request, "currency")?.to_owned();
         let amount = Money::parse(request.get("amount").ok_or("2101")?, &currency)?;
         let payment = self.find(id)?;
-        if payment.state != PaymentState::Requested {
-            return Err("1152");
+        match payment.state {
+            PaymentState::Requested if !payment.approved => return Err("1169"),
+            PaymentState::Requested => {}
+            PaymentState::Cancelled => return Err("1180"),
+            _ => return Err("1152"),
         }
         if amount != payment.amount || currency != payment.currency {
             return Err("1153");
@@ -423,6 +518,8 @@ impl Simulator {
         }
         payment.authorized = amount;
         payment.date = iso8601(now, 0);
+        payment.authorization_expires_at = now + AUTHORIZATION_SECONDS;
+        payment.authorization_expire_date = iso8601(now + AUTHORIZATION_SECONDS, 0);
         let (pid, preapproved) = (payment.id, payment.preapproved);
         let mut info = json!({
             "orderId": payment.order_id,
@@ -488,7 +585,9 @@ impl Simulator {
                 Ok(reply("0000", None))
             }
             PaymentState::Voided => Err("1165"),
-            PaymentState::Requested | PaymentState::Captured => Err("1155"),
+            PaymentState::Requested | PaymentState::Captured | PaymentState::Cancelled | PaymentState::Expired => {
+                Err("1155")
+            }
         }
     }
 
@@ -534,7 +633,7 @@ impl Simulator {
         let (transaction, order) = (fields != "ORDER", fields != "TRANSACTION");
         let mut found: Vec<Value> = Vec::new();
         let mut seen = BTreeSet::new();
-        let confirmed = |p: &&Payment| p.state != PaymentState::Requested;
+        let confirmed = |p: &&Payment| !matches!(p.state, PaymentState::Requested | PaymentState::Cancelled);
         for id in ids.iter().filter_map(|id| id.parse::<u64>().ok()) {
             if let Some(payment) = self.payments.get(&id).filter(confirmed) {
                 if seen.insert(id) {
@@ -589,6 +688,7 @@ impl Simulator {
         let id = self.new_id();
         let mut payment = self.new_payment(id, &order_id, &currency, amount, &product, now);
         payment.capture = capture;
+        payment.approved = true;
         payment.authorized = amount;
         payment.reg_key = Some(key.to_owned());
         if capture {
@@ -623,7 +723,8 @@ fn details(payment: &Payment, transaction: bool, order: bool) -> Value {
         let (status, paid) = match payment.state {
             PaymentState::Authorized => ("AUTHORIZATION", payment.authorized),
             PaymentState::Voided => ("VOIDED_AUTHORIZATION", payment.authorized),
-            PaymentState::Captured | PaymentState::Requested => ("CAPTURE", payment.captured),
+            PaymentState::Expired => ("EXPIRED_AUTHORIZATION", payment.authorized),
+            PaymentState::Captured | PaymentState::Requested | PaymentState::Cancelled => ("CAPTURE", payment.captured),
         };
         entry["transactionDate"] = payment.date.clone().into();
         entry["transactionType"] = "PAYMENT".into();
@@ -671,12 +772,6 @@ fn refund_details(payment: &Payment, refund: &Refund, transaction: bool) -> Valu
     entry
 }
 
-impl crate::Simulate for Simulator {
-    fn handle(&mut self, method: &str, path: &str, query: &str, body: &[u8]) -> crate::Answer {
-        Simulator::handle(self, method, path, query, body)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -698,7 +793,9 @@ mod tests {
         });
         let answer = post(sim, "/v3/payments/request", body);
         assert_eq!(code(&answer), "0000", "{}", answer.body);
-        answer.value()["info"]["transactionId"].as_u64().expect("a u64 id")
+        let id = answer.value()["info"]["transactionId"].as_u64().expect("a u64 id");
+        sim.approve(id).expect("the user approves");
+        id
     }
 
     fn authorized(sim: &mut Simulator, order: &str, amount: i64) -> u64 {
@@ -717,6 +814,50 @@ mod tests {
         let answer =
             post(&mut sim, &format!("/v3/payments/{first}/confirm"), json!({"amount": 100, "currency": "TWD"}));
         assert!(answer.body.contains(r#""transactionId":2021121300698360310"#), "{}", answer.body);
+    }
+
+    #[test]
+    fn confirm_waits_for_the_user_and_requests_time_out() {
+        let mut sim = Simulator::default();
+        let body = |order: &str| {
+            json!({
+                "amount": 100, "currency": "TWD", "orderId": order,
+                "packages": [{"id": "p1", "amount": 100, "products": [{"name": "Tea", "quantity": 1, "price": 100}]}],
+                "redirectUrls": {"confirmUrl": "https://example.com/ok", "cancelUrl": "https://example.com/no"},
+            })
+        };
+        let confirm = json!({"amount": 100, "currency": "TWD"});
+        let id = post(&mut sim, "/v3/payments/request", body("o-1")).value()["info"]["transactionId"].as_u64().unwrap();
+        let check =
+            |sim: &mut Simulator| code(&sim.handle("GET", &format!("/v3/payments/requests/{id}/check"), "", b""));
+        assert_eq!(check(&mut sim), "0000", "waiting for the user");
+        assert_eq!(code(&post(&mut sim, &format!("/v3/payments/{id}/confirm"), confirm.clone())), "1169");
+        sim.approve(id).unwrap();
+        assert_eq!(check(&mut sim), "0110");
+        assert!(sim.approve(id).is_err(), "approved once");
+
+        let late =
+            post(&mut sim, "/v3/payments/request", body("o-2")).value()["info"]["transactionId"].as_u64().unwrap();
+        sim.advance(APPROVAL_WINDOW_SECONDS);
+        assert_eq!(code(&post(&mut sim, &format!("/v3/payments/{late}/confirm"), confirm.clone())), "1180");
+        assert_eq!(sim.payment(late).map(|p| p.state), Some(PaymentState::Cancelled));
+        assert!(sim.approve(late).is_err(), "too late to approve");
+
+        let cancelled =
+            post(&mut sim, "/v3/payments/request", body("o-3")).value()["info"]["transactionId"].as_u64().unwrap();
+        sim.cancel(cancelled).unwrap();
+        assert_eq!(code(&post(&mut sim, &format!("/v3/payments/{cancelled}/confirm"), confirm)), "1180");
+    }
+
+    #[test]
+    fn authorizations_lapse_after_seven_days() {
+        let mut sim = Simulator::default();
+        let id = authorized(&mut sim, "o-1", 1000);
+        sim.advance(AUTHORIZATION_SECONDS + 1);
+        let capture = format!("/v3/payments/authorizations/{id}/capture");
+        assert_eq!(code(&post(&mut sim, &capture, json!({"amount": 1000, "currency": "TWD"}))), "1179");
+        let details = sim.handle("GET", "/v3/payments", &format!("transactionId={id}"), b"");
+        assert_eq!(details.value()["info"][0]["payStatus"], "EXPIRED_AUTHORIZATION");
     }
 
     #[test]
