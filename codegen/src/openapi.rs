@@ -16,8 +16,8 @@ use serde_json::{Map, Value, json};
 
 use crate::emit::GeneratedFile;
 use crate::model::{
-    Auth, Charset, Code, Envelope, Field, Limits, Model, Number, Numeral, Operation, Primitive, Provider, Scope,
-    TypeDef, TypeKind, TypeRef,
+    Auth, Charset, Code, Constraint, Envelope, Field, Limits, Model, Number, Numeral, Operation, Primitive, Provider,
+    Scope, TypeDef, TypeKind, TypeRef,
 };
 
 /// The OpenAPI version written.
@@ -190,6 +190,9 @@ fn operation(p: &Provider, op: &Operation, names: &SchemaNames) -> Value {
     for f in &op.query {
         parameters.push(parameter(f, "query", &op.name, names));
     }
+    if !op.query_constraints.is_empty() {
+        out.insert("x-payspec-queryConstraints".into(), constraints_extension(&op.query_constraints, &op.query));
+    }
     if matches!(p.auth, Auth::AlipayPlusRsa256) {
         parameters.push(json!({
             "name": "Request-Time", "in": "header", "required": true,
@@ -248,10 +251,29 @@ fn codes_extension(codes: &[Code]) -> Value {
             if let Some(cat) = &c.category {
                 v["category"] = cat.name.clone().into();
             }
+            if let Some(status) = c.result_status {
+                v["resultStatus"] = status.spec_name().into();
+            }
             if !c.classifications.is_empty() {
                 v["classifications"] = c.classifications.clone().into();
             }
             v
+        })
+        .collect::<Vec<_>>()
+        .into()
+}
+
+/// Rules across fields, in the spec's own words: `{atLeastOneOf}` or `{require, when, equals}`.
+fn constraints_extension(constraints: &[Constraint], fields: &[Field]) -> Value {
+    constraints
+        .iter()
+        .map(|c| match c {
+            Constraint::AtLeastOne { fields: any, .. } => {
+                json!({"atLeastOneOf": any.iter().map(|i| fields[*i].wire_name.clone()).collect::<Vec<_>>()})
+            }
+            Constraint::RequiredWhen { field, when, equals, .. } => {
+                json!({"require": fields[*field].wire_name, "when": fields[*when].wire_name, "equals": equals})
+            }
         })
         .collect::<Vec<_>>()
         .into()
@@ -306,10 +328,22 @@ fn responses(p: &Provider, op: &Operation, names: &SchemaNames) -> Value {
             };
             let mut ok = json_body(
                 body,
-                "Every answer: result.resultStatus S is success, F a final failure, U an unknown outcome. \
-                 Signed by the wallet (Signature, Client-Id and Response-Time headers).",
+                "Every answer: result.resultStatus S is success, A accepted (the merchant must continue; \
+                 x-payspec-successCodes), F a final failure, U an unknown outcome. Signed by the wallet \
+                 (Signature, Client-Id and Response-Time headers).",
             );
             ok["x-payspec-codes"] = codes;
+            if !op.success_codes.is_empty() {
+                ok["x-payspec-successCodes"] = op
+                    .success_codes
+                    .iter()
+                    .map(|s| {
+                        let status = s.result_status.map(|r| r.spec_name());
+                        json!({"code": s.code, "name": s.variant, "resultStatus": status, "description": s.description})
+                    })
+                    .collect::<Vec<_>>()
+                    .into();
+            }
             json!({"200": ok})
         }
         Envelope::HttpStatus { error_body, .. } => {
@@ -344,8 +378,8 @@ fn alipay_result() -> Value {
             "resultCode": {"type": "string", "description": "The result code (x-payspec-codes of each operation)."},
             "resultStatus": {
                 "type": "string",
-                "enum": ["S", "F", "U"],
-                "description": "S: success; F: final failure; U: unknown outcome (look it up, or resend with the same request id).",
+                "enum": ["S", "A", "F", "U"],
+                "description": "S: success; A: accepted, the merchant must continue (pay's cashier page); F: final failure; U: unknown outcome (look it up, or resend with the same request id).",
             },
             "resultMessage": {"type": "string", "description": "A text for people."},
         },
@@ -407,14 +441,23 @@ fn type_def(t: &TypeDef, op: Option<&str>, names: &SchemaNames) -> Value {
                     .sums
                     .iter()
                     .map(|r| {
-                        json!({
-                            "over": r.over.wire_name,
-                            "of": r.of.iter().map(|f| f.wire_name.clone()).collect::<Vec<_>>(),
-                            "equals": r.equals.wire_name,
-                        })
+                        let terms: Vec<Value> = r
+                            .terms
+                            .iter()
+                            .map(|t| {
+                                json!({
+                                    "over": t.over.wire_name,
+                                    "of": t.of.iter().map(|f| f.wire_name.clone()).collect::<Vec<_>>(),
+                                })
+                            })
+                            .collect();
+                        json!({"equals": r.equals.wire_name, "terms": terms})
                     })
                     .collect::<Vec<_>>()
                     .into();
+            }
+            if !t.constraints.is_empty() {
+                s["x-payspec-constraints"] = constraints_extension(&t.constraints, fields);
             }
             s
         }

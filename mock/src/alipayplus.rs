@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::server::{ControlError, Exchange, Reply, Service};
 use crate::sim::alipayplus::{Payment, Simulator};
-use crate::{Mock, NoPayload, Options, Provider, TEST_MERCHANT_PRIVATE_KEY, TEST_WALLET_PUBLIC_KEY, Typed, any_port};
+use crate::{Mock, Options, Provider, TEST_MERCHANT_PRIVATE_KEY, TEST_WALLET_PUBLIC_KEY, Typed, any_port};
 
 /// The wallet prefix the mock serves the API under.
 pub const PREFIX: &str = "/alipayplus";
@@ -37,8 +37,8 @@ crate::operations!(AlipayPlus, alipayplus {
     capture => CaptureError: Typed<payspec::alipayplus::capture::CaptureResponse>,
     inquiry_payment => InquiryPaymentError: Typed<payspec::alipayplus::inquiry_payment::InquiryPaymentResponse>,
     inquiry_refund => InquiryRefundError: Typed<payspec::alipayplus::inquiry_refund::InquiryRefundResponse>,
-    pay => PayError: NoPayload,
-    refund => RefundError: NoPayload,
+    pay => PayError: Typed<payspec::alipayplus::pay::PayResponse>,
+    refund => RefundError: Typed<payspec::alipayplus::refund::RefundResponse>,
 });
 
 /// An Alipay+ wallet simulator on 127.0.0.1. See [`crate::Mock`] for the controls every mock has.
@@ -139,7 +139,7 @@ impl Mock<AlipayPlus> {
     }
 }
 
-pub use crate::sim::alipayplus::{Capture, PaymentStatus, Refund};
+pub use crate::sim::alipayplus::{CASHIER_URL, Capture, PaymentStatus, Refund};
 
 pub(crate) struct AlipayPlusService {
     client_id: String,
@@ -219,7 +219,8 @@ impl Service for AlipayPlusService {
         let Value::Object(mut body) = answer.value() else { return Reply::json(answer.status, &answer.value()) };
         let Some(result) = body.remove("result") else { return Reply::json(answer.status, &Value::Object(body)) };
         let mut out = json!({"result": result});
-        if out["result"]["resultStatus"] == "S" {
+        // S and A carry the operation's answer (A: pay's ACCEPT with the cashier page).
+        if out["result"]["resultStatus"] == "S" || out["result"]["resultStatus"] == "A" {
             match conform(operation, Value::Object(body)) {
                 Ok(Value::Object(fields)) => {
                     if let Value::Object(o) = &mut out {

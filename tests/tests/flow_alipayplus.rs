@@ -1,7 +1,8 @@
-//! Alipay+ flows on the public API of payspec-mock (`AlipayPlusMock`, under its wallet prefix): pay ->
-//! inquiryPayment until SUCCESS -> capture in two parts -> refund -> inquiryRefund; a lost (`U`) answer
-//! retried with the same request id, by the `Retry` handler and by hand; and captures beyond the
-//! authorization. Every call the mock received, and the wallet signature on every answer, is checked
+//! Alipay+ flows on the public API of payspec-mock (`AlipayPlusMock`, under its wallet prefix): pay
+//! (accepted, `A`, with the cashier page) -> the user approves -> pay again with the same request id
+//! (`S`); pay -> inquiryPayment until SUCCESS -> capture in two parts -> refund -> inquiryRefund; a lost
+//! (`U`) answer retried with the same request id, by the `Retry` handler and by hand; and captures beyond
+//! the authorization. Every call the mock received, and the wallet signature on every answer, is checked
 //! again by the end-to-end harness with the `rsa` crate.
 
 mod support;
@@ -11,11 +12,12 @@ use std::time::Duration;
 use payspec::alipayplus::capture::{CaptureError, CaptureRequest, CaptureResponse};
 use payspec::alipayplus::inquiry_payment::{InquiryPaymentRequest, PaymentStatus};
 use payspec::alipayplus::inquiry_refund::{InquiryRefundRequest, RefundStatus};
-use payspec::alipayplus::pay::{PayError, PayRequest};
+use payspec::alipayplus::pay::{PayError, PayOutcome, PayRequest};
 use payspec::alipayplus::refund::{RefundError, RefundRequest};
 use payspec::alipayplus::{Amount, Client};
 use payspec::runtime::handlers::Retry;
 use payspec_mock::AlipayPlusMock;
+use payspec_mock::alipayplus::CASHIER_URL;
 use support::*;
 /// Every flow finishes well within this, or the test fails (the harness signs each answer with
 /// RSA, about 150 ms in a debug build).
@@ -49,9 +51,8 @@ fn capture_request(id: &str, payment_id: &str, value: &str, last: bool) -> Captu
 }
 
 fn refund_request(id: &str, payment_id: &str, value: &str) -> RefundRequest {
-    let mut request = RefundRequest::new(id.into());
+    let mut request = RefundRequest::new(id.into(), usd(value));
     request.payment_id = Some(payment_id.into());
-    request.refund_amount = Some(usd(value));
     request
 }
 
@@ -88,9 +89,12 @@ async fn pay_poll_capture_in_two_parts_refund_and_inquire() {
         let mock = start().await;
         let client = client(&mock);
 
-        // 1. pay; its answer is not transcribed (the client returns ()), so the paymentId comes from
+        // 1. pay: accepted (`A`), the user must go to the cashier page; the paymentId also comes from
         //    inquiryPayment by paymentRequestId.
-        client.pay(&PayRequest::new("mini-app-1".into(), "pay-flow-1".into(), usd("1000"))).await.expect("pay");
+        let (outcome, accepted) =
+            client.pay(&PayRequest::new("mini-app-1".into(), "pay-flow-1".into(), usd("1000"))).await.expect("pay");
+        assert_eq!(outcome, PayOutcome::Accepted);
+        assert!(accepted.redirect_action_form.is_some());
 
         // 2. Poll until the user has paid: PROCESSING first, then SUCCESS.
         let (seen, payment_id) = poll_until_settled(&client, "pay-flow-1").await;
@@ -110,8 +114,8 @@ async fn pay_poll_capture_in_two_parts_refund_and_inquire() {
         assert_eq!(amount_of(&second), Some(("USD", "400")));
         assert_ne!(first.capture_id, second.capture_id);
 
-        // 4. Refund part of it; refund's answer is not transcribed either: inquiryRefund tells.
-        client.refund(&refund_request("refund-flow-1", &payment_id, "300")).await.expect("refund");
+        // 4. Refund part of it: the answer carries the refundId; inquiryRefund tells its state.
+        let refunded = client.refund(&refund_request("refund-flow-1", &payment_id, "300")).await.expect("refund");
         let mut inquiry = InquiryRefundRequest::default();
         inquiry.refund_request_id = Some("refund-flow-1".into());
         let refund = client.inquiry_refund(&inquiry).await.expect("inquiryRefund");
@@ -119,6 +123,7 @@ async fn pay_poll_capture_in_two_parts_refund_and_inquire() {
         let amount = refund.refund_amount.as_ref().map(|a| (a.currency.as_str(), a.value.as_str()));
         assert_eq!(amount, Some(("USD", "300")));
         let refund_id = refund.refund_id.clone().expect("a refundId");
+        assert_eq!(refund_id, refunded.refund_id, "the refund's answer and inquiryRefund name the same refund");
         let mut by_refund_id = InquiryRefundRequest::default();
         by_refund_id.refund_id = Some(refund_id);
         let again = client.inquiry_refund(&by_refund_id).await.expect("inquiryRefund by refundId");
@@ -130,6 +135,40 @@ async fn pay_poll_capture_in_two_parts_refund_and_inquire() {
         for request in &mock.received() {
             assert!(request.path.starts_with("/alipayplus/v2/payments/"), "{}", request.path);
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn pay_is_accepted_with_the_cashier_page_then_succeeds_after_approval() {
+    bounded(BOUND, async {
+        let mock = start().await;
+        let client = client(&mock);
+        let request = PayRequest::new("mini-app-1".into(), "pay-cashier-1".into(), usd("2500"));
+
+        // A cashier payment: the wallet accepts the order (`A` ACCEPT) and names its cashier page. Money
+        // has not moved: the typed outcome says so, and the body carries where to send the user.
+        let (outcome, accepted) = client.pay(&request).await.expect("accepted");
+        assert_eq!(outcome, PayOutcome::Accepted);
+        assert_eq!(outcome.code(), "ACCEPT");
+        let payment_id = accepted.payment_id.clone().expect("a paymentId");
+        let form = accepted.redirect_action_form.expect("a redirectActionForm");
+        assert_eq!(form.method.as_deref(), Some("POST"));
+        assert_eq!(form.redirection_url, Some(format!("{CASHIER_URL}?paymentId={payment_id}")));
+        assert_eq!(accepted.payment_time, None, "nothing is paid yet");
+
+        // Until the user pays, the same request id is accepted again, with the same cashier page.
+        let (again, _) = client.pay(&request).await.expect("still accepted");
+        assert_eq!(again, PayOutcome::Accepted);
+
+        // The user pays on the cashier page; the same request id now answers S with the payment time.
+        mock.approve("pay-cashier-1").expect("the payment waits for the user");
+        let (outcome, paid) = client.pay(&request).await.expect("succeeded");
+        assert_eq!(outcome, PayOutcome::Succeeded);
+        assert_eq!(paid.payment_id.as_deref(), Some(payment_id.as_str()));
+        assert!(paid.payment_time.is_some());
+        assert_eq!(paid.redirect_action_form, None);
+        assert_eq!(assert_signed(&mock), 3);
     })
     .await;
 }
@@ -194,7 +233,7 @@ async fn the_same_request_id_returns_the_first_result_and_other_parameters_are_r
         assert!(!err.is_retryable() && !err.is_outcome_unknown());
         let err = client.capture(&capture_request("cap-same-1", "pay-same-1", "999", true)).await.unwrap_err();
         assert_eq!(err.provider_code(), Some(&CaptureError::RepeatReqInconsistent));
-        client.pay(&PayRequest::new("mini-app-1".into(), "pay-same-2".into(), usd("50"))).await.expect("pay");
+        client.pay(&PayRequest::new("mini-app-1".into(), "pay-same-2".into(), usd("50"))).await.expect("accepted");
         let err = client.pay(&PayRequest::new("mini-app-1".into(), "pay-same-2".into(), usd("51"))).await.unwrap_err();
         assert_eq!(err.provider_code(), Some(&PayError::RepeatReqInconsistent));
         assert_signed(&mock);

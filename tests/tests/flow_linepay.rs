@@ -173,7 +173,8 @@ async fn preapproved_regkey_pays_until_expired() {
         let charge =
             |order: &str| PayPreapprovedRequest::new("Monthly plan".into(), dec("980"), Currency::Twd, order.into());
         let paid = client.pay_preapproved(&reg_key, &charge("order-sub-2")).await.expect("pay preapproved");
-        let new_id = paid.transaction_id.expect("the new payment's id");
+        assert_eq!(paid.order_id, "order-sub-2");
+        let new_id = paid.transaction_id;
         assert_ne!(new_id, reserved.transaction_id);
         assert_eq!(new_id.as_str().len(), 19);
         client.check_reg_key(&reg_key, &CheckRegKeyQuery::default()).await.expect("the regKey still works");

@@ -99,6 +99,6 @@ fn exports_declare_openapi_3_1_and_the_envelopes() {
     assert_eq!(body["allOf"][1]["$ref"], "#/components/schemas/CaptureResponse");
     assert_eq!(
         alipay["components"]["schemas"]["Result"]["properties"]["resultStatus"]["enum"],
-        serde_json::json!(["S", "F", "U"])
+        serde_json::json!(["S", "A", "F", "U"])
     );
 }

@@ -9,13 +9,17 @@
 //! operation's fields. The life of a payment ([`PaymentStatus`]):
 //!
 //! ```text
-//! pay ──> PROCESSING ──(the user pays; see processing_inquiries)──> SUCCESS ──capture...──> captured
-//!             └──cancel──> CANCELLED                                    └──cancel (nothing captured)──> CANCELLED
+//! pay (A ACCEPT) ──> PROCESSING ──(the user pays on the cashier page)──> SUCCESS ──capture...──> captured
+//!                        └──cancel──> CANCELLED                               └──cancel (nothing captured)──> CANCELLED
 //! ```
 //!
-//! - The user paying on the cashier page is not simulated; instead the first
-//!   [`Simulator::processing_inquiries`] inquiryPayment calls of a new payment answer PROCESSING and
-//!   the next one finds it SUCCESS (the notes: poll every 5 s, up to 1 min).
+//! - pay answers `A` `ACCEPT` with the payment id and `redirectActionForm` naming the wallet's cashier
+//!   page ([`CASHIER_URL`]), as the v2 pay page's own example does (provider-notes.md, corrections).
+//!   Pay again with the same request id answers from the payment's state: `A` while the user has not
+//!   paid, `S` `SUCCESS` with `paymentTime` once approved.
+//! - The user paying on the cashier page is simulated by [`Simulator::approve`], or else by the first
+//!   [`Simulator::processing_inquiries`] inquiryPayment calls of a new payment answering PROCESSING and
+//!   the next one finding it SUCCESS (the notes: poll every 5 s, up to 1 min).
 //! - Every payment is treated as an authorization: money moves at capture, so only captured money can
 //!   be refunded. Captures may come in parts (`isLastCapture` false); the capture page says
 //!   `isLastCapture` defaults to true, and after the last capture the authorization is closed.
@@ -47,6 +51,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use super::{Answer, Clock, iso8601};
+
+/// The wallet's cashier page that pay's `redirectActionForm` sends the user to (with `?paymentId=`).
+pub const CASHIER_URL: &str = "https://wallet.example/cashier";
 
 /// A money amount in the smallest unit of its currency (`{"currency": "USD", "value": "100"}`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,6 +196,8 @@ fn message(code: &str) -> &'static str {
         "PARAM_ILLEGAL" => "Illegal parameters. For example, non-numeric input, invalid date.",
         "PROCESS_FAIL" => "A general business failure occurred.",
         "ORDER_NOT_EXIST" => "The order does not exist.",
+        "ACCEPT" => "accept",
+        "ORDER_STATUS_INVALID" => "The order status is invalid.",
         "REFUND_NOT_EXIST" => "The refund does not exist.",
         "REFUND_AMOUNT_EXCEED" => "The total refund amount exceeds the payment amount.",
         _ => "error",
@@ -348,6 +357,14 @@ impl Simulator {
         let Some(id) = text(&request, id_field).map(str::to_owned) else { return failure("PARAM_ILLEGAL") };
         let key = (operation, id.clone());
         let answer = match self.remembered.get(&key) {
+            // An `A` is not final: the same call answers from the payment's state now.
+            Some(first) if first.request == request && result_code(&first.answer).0 == "A" => {
+                let answer = self.pay_state(&id, now);
+                if result_code(&answer).0 != "A" {
+                    self.remembered.insert(key, Remembered { request, answer: answer.clone() });
+                }
+                answer
+            }
             Some(first) if first.request == request => first.answer.clone(),
             Some(_) => return failure("REPEAT_REQ_INCONSISTENT"),
             None => {
@@ -356,7 +373,7 @@ impl Simulator {
                 }
                 let answer = run(self, &request, now);
                 let (status, code) = result_code(&answer);
-                if status == "S" || (status == "F" && code != "PARAM_ILLEGAL") {
+                if status == "S" || status == "A" || (status == "F" && code != "PARAM_ILLEGAL") {
                     self.remembered.insert(key, Remembered { request, answer: answer.clone() });
                 }
                 answer
@@ -377,16 +394,36 @@ impl Simulator {
             return failure("PARAM_ILLEGAL");
         };
         let payment_id = self.new_id("2024050119074101");
-        let payment = self.new_payment(payment_id.clone(), request_id, amount.clone(), now);
-        let create_time = payment.create_time.clone();
+        let payment = self.new_payment(payment_id.clone(), request_id, amount, now);
         self.payment_request_ids.insert(request_id.to_owned(), payment_id.clone());
         self.payments.insert(payment_id.clone(), payment);
-        success(json!({
-            "paymentId": payment_id,
-            "paymentRequestId": request_id,
-            "paymentAmount": amount.to_json(),
-            "paymentCreateTime": create_time,
-        }))
+        self.pay_state(request_id, now)
+    }
+
+    /// pay's answer for a payment it created: `A` with the cashier page until the user pays, `S` once
+    /// paid, `F` `ORDER_STATUS_INVALID` once cancelled or failed.
+    fn pay_state(&self, request_id: &str, _now: u64) -> Answer {
+        let Some(payment) = self.payment_request_ids.get(request_id).and_then(|id| self.payments.get(id)) else {
+            return failure("PROCESS_FAIL");
+        };
+        match payment.status {
+            PaymentStatus::Processing => answer(
+                "A",
+                "ACCEPT",
+                json!({
+                    "paymentId": payment.payment_id,
+                    "redirectActionForm": {
+                        "method": "POST",
+                        "redirectionUrl": format!("{CASHIER_URL}?paymentId={}", payment.payment_id),
+                    },
+                }),
+            ),
+            PaymentStatus::Success => success(json!({
+                "paymentId": payment.payment_id,
+                "paymentTime": payment.payment_time,
+            })),
+            PaymentStatus::Cancelled | PaymentStatus::Fail => failure("ORDER_STATUS_INVALID"),
+        }
     }
 
     /// The payment named by paymentId, or else by paymentRequestId.
@@ -499,21 +536,21 @@ impl Simulator {
     /// POST /v2/payments/refund
     fn refund(&mut self, request: &Map<String, Value>, now: u64) -> Answer {
         let request_id = text(request, "refundRequestId").unwrap_or_default().to_owned();
-        let id = match text(request, "paymentId") {
-            Some(id) => id.to_owned(),
-            None => return failure("PARAM_ILLEGAL"),
+        // The payment by paymentId, or else by paymentRequestId (provider-notes.md, corrections: both are
+        // optional on the refund page).
+        let id = match self.lookup(request) {
+            Ok(id) => id,
+            Err(answer) => return answer,
         };
         let Some(payment) = self.payments.get_mut(&id) else { return failure("ORDER_NOT_EXIST") };
         if payment.status != PaymentStatus::Success {
             return failure("PROCESS_FAIL");
         }
         let left = payment.captured - payment.refunded;
-        let amount = match request.get("refundAmount") {
-            None | Some(Value::Null) => Amount { currency: payment.amount.currency.clone(), value: left },
-            Some(value) => match Amount::parse(value) {
-                Some(amount) if amount.currency == payment.amount.currency => amount,
-                _ => return failure("PARAM_ILLEGAL"),
-            },
+        // refundAmount is required (provider-notes.md, corrections).
+        let amount = match request.get("refundAmount").and_then(Amount::parse) {
+            Some(amount) if amount.currency == payment.amount.currency => amount,
+            _ => return failure("PARAM_ILLEGAL"),
         };
         if amount.value == 0 || amount.value > left {
             return failure("REFUND_AMOUNT_EXCEED");
@@ -591,7 +628,7 @@ mod tests {
             "/v2/payments/pay",
             json!({"appId": "app", "paymentRequestId": request_id, "paymentAmount": usd(value)}),
         );
-        assert_eq!(code(&pay), ("S", "SUCCESS"));
+        assert_eq!(code(&pay), ("A", "ACCEPT"));
         let inquire = |sim: &mut Simulator| {
             call(sim, "/v2/payments/inquiryPayment", json!({"paymentRequestId": request_id}))["paymentStatus"].clone()
         };
@@ -604,6 +641,25 @@ mod tests {
         let body =
             json!({"captureRequestId": id, "paymentId": payment, "captureAmount": usd(value), "isLastCapture": last});
         call(sim, "/v2/payments/capture", body)
+    }
+
+    #[test]
+    fn pay_is_accepted_with_a_cashier_page_then_succeeds_once_approved() {
+        let mut sim = Simulator::default();
+        let body = json!({"appId": "app", "paymentRequestId": "pay-a", "paymentAmount": usd(100)});
+        let first = call(&mut sim, "/v2/payments/pay", body.clone());
+        assert_eq!(code(&first), ("A", "ACCEPT"));
+        let payment = first["paymentId"].as_str().expect("paymentId").to_owned();
+        assert_eq!(first["redirectActionForm"]["redirectionUrl"], format!("{CASHIER_URL}?paymentId={payment}"));
+        assert_eq!(call(&mut sim, "/v2/payments/pay", body.clone()), first, "still waiting for the user");
+        assert!(sim.approve("pay-a").is_ok() && sim.approve("pay-a").is_err(), "approved once");
+        let after = call(&mut sim, "/v2/payments/pay", body.clone());
+        assert_eq!(code(&after), ("S", "SUCCESS"));
+        assert_eq!(after["paymentId"].as_str(), Some(payment.as_str()));
+        assert!(after["paymentTime"].is_string());
+        assert_eq!(call(&mut sim, "/v2/payments/pay", body), after, "S is final");
+        assert_eq!(sim.payment(&payment).map(|p| p.status), Some(PaymentStatus::Success));
+        assert!(sim.approve("no-such-request").is_err());
     }
 
     #[test]

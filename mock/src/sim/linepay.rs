@@ -697,7 +697,7 @@ impl Simulator {
         } else {
             payment.state = PaymentState::Authorized;
         }
-        let mut info = json!({"transactionId": id, "transactionDate": payment.date});
+        let mut info = json!({"orderId": order_id, "transactionId": id, "transactionDate": payment.date});
         if !capture {
             info["authorizationExpireDate"] = payment.authorization_expire_date.clone().into();
         }
