@@ -66,7 +66,7 @@ pub fn type_def(t: &TypeDef, here: Here) -> TokenStream {
         TypeKind::Struct(fields) => {
             let body = struct_def(&t.name, &t.description, fields, here);
             // Structs that requests reach are validated before sending.
-            let check = t.usage.requests.then(|| validate::impl_validate(&t.name, fields, &t.sums));
+            let check = t.usage.requests.then(|| validate::impl_validate(&t.name, fields, &t.sums, &t.constraints));
             quote!(#body #check)
         }
         TypeKind::Enum(values) => open_enum(&t.name, &t.description, values),

@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 pub use auth::{
     AlipayPlusCredentials, Credentials, ElepayAuthScheme, ElepayCredentials, LinePayCredentials, UnsignedResponses,
 };
-pub use envelope::Envelope;
+pub use envelope::{Envelope, ResultStatus};
 pub use error::{
     Error, ErrorKind, IncompleteReply, ProviderError, Recovery, TransportError, TransportErrorKind, UndecodableResponse,
 };
@@ -46,6 +46,7 @@ pub struct Operation {
     /// The provider's recommended minimum read timeout, if the spec gives one.
     pub timeout: Option<Duration>,
     pub idempotent: bool,
+    /// The operation's own codes that answer it: LINE Pay's beside `0000`, Alipay+'s with status S or A.
     pub extra_success_codes: &'static [&'static str],
     pub classify: fn(&str) -> CodeFacts,
 }
