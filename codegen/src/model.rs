@@ -144,6 +144,9 @@ pub struct Operation {
     pub timeout_seconds: Option<u64>,
     /// Repeating the call has no further effect: GET, or a provider request id (Alipay+).
     pub idempotent: bool,
+    /// The wire name of the required string field of the request that keys repeats: sending the call
+    /// again with the same value has no further effect. Implies `idempotent`.
+    pub idempotency_key: Option<String>,
     /// The HTTP status of a successful answer: 200, or the operation's `success_status` (a 2xx of the
     /// http_status envelope, such as elepay's 201 for a created object).
     pub success_status: u16,

@@ -445,6 +445,23 @@ impl Differ {
                 &n.loc,
             );
         }
+        if o.idempotency_key != n.idempotency_key {
+            // The key is documentation and a new value in `Operation`/`Call::idempotency_key`: adding
+            // one adds to what handlers can use (minor); removing one only stops documenting it (the
+            // field stays, `idempotent` is judged on its own), so it is a patch.
+            let show = |k: &Option<String>| k.clone().unwrap_or_else(|| "none".to_owned());
+            let bump = if n.idempotency_key.is_some() { Bump::Minor } else { Bump::Patch };
+            self.push(
+                bump,
+                Side::Callers,
+                p,
+                &ops,
+                "idempotency_key",
+                "idempotency key changed",
+                &format!("{} -> {}", show(&o.idempotency_key), show(&n.idempotency_key)),
+                &n.loc,
+            );
+        }
         if o.success_status != n.success_status {
             // The client takes any 2xx as success: the status is documentation (and the OpenAPI export).
             self.push(

@@ -605,3 +605,48 @@ fn success_status_is_a_2xx_of_the_http_status_envelope() {
         1 problem found; nothing was written"#]];
     expected.assert_eq(&check(&[("provider.yaml", PROVIDER), ("other.yaml", line_pay)]));
 }
+
+#[test]
+fn idempotency_key_names_a_required_string_of_the_request() {
+    let op = |key: &str, extra: &str| {
+        OPERATION
+            .replace("request: PayRequest\n", &format!("{extra}idempotency_key: {key}\nrequest: PayRequest\n"))
+            .replace(
+                "      currency: { type: Currency, description: The currency. }\n",
+                "      currency: { type: Currency, description: The currency. }\n      \
+                 requestId: { type: string, required: true, description: The request id. }\n      \
+                 note: { type: string, description: A note. }\n",
+            )
+    };
+    check_op(&op("requestId", ""), expect!["no problems"]);
+    check_op(
+        &op("requestID", ""),
+        expect![[r#"
+        spec/shop/pay.yaml:7:18: `idempotency_key`: `PayRequest` has no field `requestID` (did you mean `requestId`?)
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &op("amount", ""),
+        expect![[r#"
+        spec/shop/pay.yaml:7:18: `idempotency_key`: `PayRequest.amount` must be a required string, found integer
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &op("note", ""),
+        expect![[r#"
+        spec/shop/pay.yaml:7:18: `idempotency_key`: `PayRequest.note` must be a required string, found optional string
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &op("requestId", "idempotent: false\n"),
+        expect![[r#"
+        spec/shop/pay.yaml:8:18: `idempotency_key` makes the operation idempotent, but it says `idempotent: false`; remove one
+        1 problem found; nothing was written"#]],
+    );
+    let no_request =
+        "source: test\nsummary: Other.\nmethod: POST\npath: /other\ncodes: [\"1104\"]\nidempotency_key: id\n";
+    expect![[r#"
+        spec/shop/other.yaml:6:18: `idempotency_key` names a request field, but the operation has no `request`
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check(&[("provider.yaml", PROVIDER), ("other.yaml", no_request)]));
+}

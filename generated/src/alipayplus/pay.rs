@@ -11,6 +11,9 @@
 //!
 //! `POST /v2/payments/pay`
 //!
+//! `paymentRequestId` is the idempotency key: repeating the call with the same `paymentRequestId`
+//! is harmless, so a retry must keep its value.
+//!
 //! Transcribed from `https://miniprogram.alipay.com/docs/miniprogram/mpdev/v2_pay`,
 //! `https://miniprogram.alipay.com/docs-alipayconnect/miniprogram_alipayconnect/mpdev/v2_pay`,
 //! `https://miniprogram.alipay.com/docs-demo/miniprogram_demo/mpdev/v2_pay`,
@@ -98,6 +101,7 @@ pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::clien
     secret_path_params: &[],
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
+    idempotency_key: Some("paymentRequestId"),
     extra_success_codes: SUCCESS_CODES,
     classify: payspec_runtime::client::facts_of::<PayError>,
 };
