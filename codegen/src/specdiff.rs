@@ -908,7 +908,8 @@ impl Differ {
                 Numeral::Positive => ("positive_integer".to_owned(), 2),
             })
         };
-        let checks: [(&str, Shown, Shown, bool); 11] = [
+        let url = |v: bool| v.then(|| ("url".to_owned(), 1));
+        let checks: [(&str, Shown, Shown, bool); 12] = [
             ("max_bytes", count(o.max_bytes), count(n.max_bytes), true),
             ("max_chars", count(o.max_chars), count(n.max_chars), true),
             ("max_items", count(o.max_items), count(n.max_items), true),
@@ -920,6 +921,7 @@ impl Differ {
             ("exclusive_minimum", number(o.exclusive_minimum), number(n.exclusive_minimum), false),
             ("charset", charset(o.charset), charset(n.charset), true),
             ("format", numeral(o.numeral), numeral(n.numeral), false),
+            ("format", url(o.url), url(n.url), false),
         ];
         for (key, old, new, upper) in checks {
             if old == new {

@@ -451,7 +451,7 @@ fn amount_rules_are_checked_where_they_are_written() {
         spec/shop/pay.yaml:15:66: `minor_units_from` applies to decimals; `amount` is `integer`
         spec/shop/pay.yaml:16:50: `exclusive_minimum: 5` is not below `maximum: 5`; no value can satisfy both
         spec/shop/pay.yaml:17:47: `minor_units_from: currency` must name an enum field whose values give `minor_units`
-        spec/shop/pay.yaml:18:37: unknown format `positive_number` (did you mean `positive_integer`?); expected one of: positive_integer
+        spec/shop/pay.yaml:18:37: unknown format `positive_number` (did you mean `positive_integer`?); expected one of: positive_integer, url
         spec/shop/pay.yaml:18:73: `exclusive_minimum` applies to integers and decimals, not to strings
         6 problems found; nothing was written"#]];
     let operation = OPERATION
@@ -649,4 +649,37 @@ fn idempotency_key_names_a_required_string_of_the_request() {
         spec/shop/other.yaml:6:18: `idempotency_key` names a request field, but the operation has no `request`
         1 problem found; nothing was written"#]]
     .assert_eq(&check(&[("provider.yaml", PROVIDER), ("other.yaml", no_request)]));
+}
+
+#[test]
+fn url_format_is_for_strings_that_are_not_numbers() {
+    let field = |text: &str| {
+        OPERATION.replace(
+            "      currency: { type: Currency, description: The currency. }\n",
+            &format!("      currency: {{ type: Currency, description: The currency. }}\n      {text}\n"),
+        )
+    };
+    check_op(&field("back: { type: string, format: url, description: Back. }"), expect!["no problems"]);
+    check_op(
+        &field("back: { type: string, format: uri, description: Back. }"),
+        expect![[r#"
+        spec/shop/pay.yaml:17:37: unknown format `uri` (did you mean `url`?); expected one of: positive_integer, url
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &field("back: { type: integer, format: url, description: Back. }"),
+        expect![[r#"
+        spec/shop/pay.yaml:17:38: `format` applies to strings, not to numbers
+        1 problem found; nothing was written"#]],
+    );
+    let provider = PROVIDER.replace(
+        "types:\n",
+        "types:\n  Id:\n    kind: string\n    description: An id.\n    wire: number\n    charset: digits\n    \
+         max_chars: 19\n    format: url\n",
+    );
+    let op = field("back: { type: Id, description: Back. }");
+    expect![[r#"
+        spec/shop/provider.yaml:15:11: `wire: number` cannot carry a `format: url` string; remove one
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &op)]));
 }

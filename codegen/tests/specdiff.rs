@@ -537,3 +537,19 @@ fn an_idempotency_key_added_is_minor_and_removed_is_patch() {
         minor  callers    shop / pay / idempotent  retry safety changed: false -> true  (spec/shop/pay.yaml:1)
     "#]].assert_eq(&diff(&model(PROVIDER, &without), &model(PROVIDER, &implied)).to_text());
 }
+
+#[test]
+fn a_url_format_on_a_request_field_tightens_it() {
+    let url =
+        PAY.replace("note: { type: string, max_bytes: 100,", "note: { type: string, max_bytes: 100, format: url,");
+    expect![[r#"
+        major: 1 change breaks code that builds requests
+        major  requests   shop / pay / PayRequest.note  limit tightened: format none -> url  (spec/shop/pay.yaml:19)
+    "#]]
+    .assert_eq(&diff(&model(PROVIDER, PAY), &model(PROVIDER, &url)).to_text());
+    expect![[r#"
+        patch: nothing breaks or is added; 1 change to limits or documentation
+        patch  requests   shop / pay / PayRequest.note  limit loosened: format url -> none  (spec/shop/pay.yaml:19)
+    "#]]
+    .assert_eq(&diff(&model(PROVIDER, &url), &model(PROVIDER, PAY)).to_text());
+}

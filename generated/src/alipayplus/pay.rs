@@ -158,7 +158,7 @@ pub struct PayRequest {
     pub payment_expiry_time: Option<super::Datetime>,
     /// The merchant page the user is sent to after the payment.
     ///
-    /// At most 1024 characters.
+    /// At most 1024 characters; an absolute http or https URL.
     #[serde(
         rename = "paymentRedirectUrl",
         default,
@@ -167,7 +167,7 @@ pub struct PayRequest {
     pub payment_redirect_url: Option<String>,
     /// Where the wallet sends the payment result notification.
     ///
-    /// At most 1024 characters.
+    /// At most 1024 characters; an absolute http or https URL.
     #[serde(
         rename = "paymentNotifyUrl",
         default,
@@ -290,6 +290,7 @@ impl payspec_runtime::Validate for PayRequest {
                 value,
                 &payspec_runtime::validate::TextRules {
                     max_chars: Some(1024),
+                    url: true,
                     ..payspec_runtime::validate::TextRules::NONE
                 },
             );
@@ -301,6 +302,7 @@ impl payspec_runtime::Validate for PayRequest {
                 value,
                 &payspec_runtime::validate::TextRules {
                     max_chars: Some(1024),
+                    url: true,
                     ..payspec_runtime::validate::TextRules::NONE
                 },
             );
