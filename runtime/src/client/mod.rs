@@ -46,6 +46,9 @@ pub struct Operation {
     /// The provider's recommended minimum read timeout, if the spec gives one.
     pub timeout: Option<Duration>,
     pub idempotent: bool,
+    /// The wire name of the request field that keys repeats (Alipay+'s `captureRequestId`): sending
+    /// the call again with the same value has no further effect. `Some` implies `idempotent`.
+    pub idempotency_key: Option<&'static str>,
     /// The operation's own codes that answer it: LINE Pay's beside `0000`, Alipay+'s with status S or A.
     pub extra_success_codes: &'static [&'static str],
     pub classify: fn(&str) -> CodeFacts,
@@ -343,6 +346,7 @@ impl Client {
             body,
             timeout: self.timeout_for(op),
             idempotent: op.idempotent,
+            idempotency_key: op.idempotency_key,
             extra_success_codes: op.extra_success_codes,
             classify: op.classify,
         };
