@@ -158,7 +158,7 @@ pub struct PayRequest {
     pub payment_expiry_time: Option<super::Datetime>,
     /// The merchant page the user is sent to after the payment.
     ///
-    /// At most 1024 characters; an absolute http or https URL.
+    /// At most 1024 characters.
     #[serde(
         rename = "paymentRedirectUrl",
         default,
@@ -290,7 +290,6 @@ impl payspec_runtime::Validate for PayRequest {
                 value,
                 &payspec_runtime::validate::TextRules {
                     max_chars: Some(1024),
-                    url: true,
                     ..payspec_runtime::validate::TextRules::NONE
                 },
             );

@@ -399,7 +399,7 @@ impl payspec_runtime::Validate for RequestProduct {
 pub struct RedirectUrls {
     /// Where the user goes after approving the payment; the merchant then calls Confirm.
     ///
-    /// At most 500 bytes (UTF-8); an absolute http or https URL.
+    /// At most 500 bytes (UTF-8).
     #[serde(rename = "confirmUrl")]
     pub confirm_url: String,
     /// How LINE Pay uses `confirmUrl` once the user has approved.
@@ -409,7 +409,7 @@ pub struct RedirectUrls {
     pub confirm_url_type: Option<ConfirmUrlType>,
     /// Where the user goes after cancelling on the payment page.
     ///
-    /// At most 500 bytes (UTF-8); an absolute http or https URL.
+    /// At most 500 bytes (UTF-8).
     #[serde(rename = "cancelUrl")]
     pub cancel_url: String,
     /// The merchant app's Android package name, which LINE Pay checks when switching back to the app so
@@ -447,7 +447,6 @@ impl payspec_runtime::Validate for RedirectUrls {
                 &payspec_runtime::validate::TextRules {
                     required: true,
                     max_bytes: Some(500),
-                    url: true,
                     ..payspec_runtime::validate::TextRules::NONE
                 },
             );
@@ -465,7 +464,6 @@ impl payspec_runtime::Validate for RedirectUrls {
                 &payspec_runtime::validate::TextRules {
                     required: true,
                     max_bytes: Some(500),
-                    url: true,
                     ..payspec_runtime::validate::TextRules::NONE
                 },
             );
