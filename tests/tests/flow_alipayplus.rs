@@ -37,18 +37,18 @@ fn client(fake: &FakeServer) -> Client {
 }
 
 fn usd(value: &str) -> Amount {
-    Amount::new("USD".into(), value.into())
+    Amount::new("USD", value)
 }
 
 fn capture_request(id: &str, payment_id: &str, value: &str, last: bool) -> CaptureRequest {
-    let mut request = CaptureRequest::new(id.into(), payment_id.into());
+    let mut request = CaptureRequest::new(id, payment_id);
     request.capture_amount = Some(usd(value));
     request.is_last_capture = Some(last);
     request
 }
 
 fn refund_request(id: &str, payment_id: &str, value: &str) -> RefundRequest {
-    let mut request = RefundRequest::new(id.into());
+    let mut request = RefundRequest::new(id);
     request.payment_id = Some(payment_id.into());
     request.refund_amount = Some(usd(value));
     request
@@ -89,7 +89,7 @@ async fn pay_poll_capture_in_two_parts_refund_and_inquire() {
 
         // 1. pay; its answer is not transcribed (the client returns ()), so the paymentId comes from
         //    inquiryPayment by paymentRequestId.
-        client.pay(&PayRequest::new("mini-app-1".into(), "pay-flow-1".into(), usd("1000"))).await.expect("pay");
+        client.pay(&PayRequest::new("mini-app-1", "pay-flow-1", usd("1000"))).await.expect("pay");
 
         // 2. Poll until the user has paid: PROCESSING first, then SUCCESS.
         let (seen, payment_id) = poll_until_settled(&client, "pay-flow-1").await;
@@ -196,8 +196,8 @@ async fn the_same_request_id_returns_the_first_result_and_other_parameters_are_r
         assert!(!err.is_retryable() && !err.is_outcome_unknown());
         let err = client.capture(&capture_request("cap-same-1", "pay-same-1", "999", true)).await.unwrap_err();
         assert_eq!(err.provider_code(), Some(&CaptureError::RepeatReqInconsistent));
-        client.pay(&PayRequest::new("mini-app-1".into(), "pay-same-2".into(), usd("50"))).await.expect("pay");
-        let err = client.pay(&PayRequest::new("mini-app-1".into(), "pay-same-2".into(), usd("51"))).await.unwrap_err();
+        client.pay(&PayRequest::new("mini-app-1", "pay-same-2", usd("50"))).await.expect("pay");
+        let err = client.pay(&PayRequest::new("mini-app-1", "pay-same-2", usd("51"))).await.unwrap_err();
         assert_eq!(err.provider_code(), Some(&PayError::RepeatReqInconsistent));
         fake.requests().iter().for_each(support::Request::assert_authenticated);
     })

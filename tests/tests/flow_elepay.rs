@@ -27,7 +27,7 @@ async fn start() -> (FakeServer, Arc<Mutex<Simulator>>, Client) {
 }
 
 fn authorization(amount: i64, order_no: &str) -> ChargeRequest {
-    let mut request = ChargeRequest::new(amount, order_no.into(), PaymentMethod::parse("creditcard"));
+    let mut request = ChargeRequest::new(amount, order_no, PaymentMethod::parse("creditcard"));
     request.capture = Some(false);
     request
 }

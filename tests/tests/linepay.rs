@@ -82,7 +82,7 @@ fn pay_preapproved_expires_the_reg_key_for_the_v3_set() {
 }
 
 fn preapproved(product: &str, order: &str) -> PayPreapprovedRequest {
-    PayPreapprovedRequest::new(product.into(), Decimal::from_i64(100), Currency::Jpy, order.into())
+    PayPreapprovedRequest::new(product, Decimal::from_i64(100), Currency::Jpy, order)
 }
 
 fn rules(request: &impl Validate, path: &str) -> Vec<Rule> {
@@ -122,7 +122,7 @@ fn unknown_currency_is_refused_before_sending() {
 
 #[test]
 fn capture_request_serializes_amounts_exactly() {
-    let request = CaptureRequest::new("1000.50".parse().unwrap(), Currency::Twd);
+    let request = CaptureRequest::new("1000.50".parse::<Decimal>().unwrap(), Currency::Twd);
     assert_eq!(serde_json::to_string(&request).unwrap(), r#"{"amount":1000.5,"currency":"TWD"}"#);
     assert!(request.validate().is_ok());
     let whole = CaptureRequest::new(Decimal::from_i64(1000), Currency::Jpy);

@@ -41,7 +41,7 @@ async fn flow(client: &Client, value: u64, currency: &str) -> Result<(), String>
     let amount = |v: u64| Amount::new(currency.to_owned(), v.to_string());
     let payment_request_id = format!("pay-{run_id}");
 
-    let pay = PayRequest::new("mini-app-demo".into(), payment_request_id.clone(), amount(value));
+    let pay = PayRequest::new("mini-app-demo", payment_request_id.clone(), amount(value));
     step(
         "pay: POST /v2/payments/pay (its answer is not transcribed in the spec: the client returns nothing)",
         client.pay(&pay).await,

@@ -105,15 +105,15 @@ pub struct PayRequest {
 impl PayRequest {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(
-        app_id: String,
-        payment_request_id: String,
+        app_id: impl Into<String>,
+        payment_request_id: impl Into<String>,
         payment_amount: super::Amount,
     ) -> Self {
         Self {
-            app_id,
+            app_id: app_id.into(),
             product_code: Default::default(),
             sales_code: Default::default(),
-            payment_request_id,
+            payment_request_id: payment_request_id.into(),
             payment_amount,
             order: Default::default(),
             payment_method: Default::default(),
@@ -121,6 +121,55 @@ impl PayRequest {
             payment_expiry_time: Default::default(),
             payment_redirect_url: Default::default(),
         }
+    }
+
+    /// Sets `product_code`.
+    #[must_use]
+    pub fn with_product_code(mut self, value: ProductCode) -> Self {
+        self.product_code = Some(value);
+        self
+    }
+
+    /// Sets `sales_code`.
+    #[must_use]
+    pub fn with_sales_code(mut self, value: impl Into<String>) -> Self {
+        self.sales_code = Some(value.into());
+        self
+    }
+
+    /// Sets `order`.
+    #[must_use]
+    pub fn with_order(mut self, value: Order) -> Self {
+        self.order = Some(value);
+        self
+    }
+
+    /// Sets `payment_method`.
+    #[must_use]
+    pub fn with_payment_method(mut self, value: serde_json::Value) -> Self {
+        self.payment_method = Some(value);
+        self
+    }
+
+    /// Sets `payment_factor`.
+    #[must_use]
+    pub fn with_payment_factor(mut self, value: serde_json::Value) -> Self {
+        self.payment_factor = Some(value);
+        self
+    }
+
+    /// Sets `payment_expiry_time`.
+    #[must_use]
+    pub fn with_payment_expiry_time(mut self, value: super::Datetime) -> Self {
+        self.payment_expiry_time = Some(value);
+        self
+    }
+
+    /// Sets `payment_redirect_url`.
+    #[must_use]
+    pub fn with_payment_redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.payment_redirect_url = Some(value.into());
+        self
     }
 }
 
@@ -304,6 +353,43 @@ pub struct Order {
     pub merchant: Option<Merchant>,
 }
 
+impl Order {
+    /// Sets `reference_order_id`.
+    #[must_use]
+    pub fn with_reference_order_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_order_id = Some(value.into());
+        self
+    }
+
+    /// Sets `order_description`.
+    #[must_use]
+    pub fn with_order_description(mut self, value: impl Into<String>) -> Self {
+        self.order_description = Some(value.into());
+        self
+    }
+
+    /// Sets `order_amount`.
+    #[must_use]
+    pub fn with_order_amount(mut self, value: super::Amount) -> Self {
+        self.order_amount = Some(value);
+        self
+    }
+
+    /// Sets `order_create_time`.
+    #[must_use]
+    pub fn with_order_create_time(mut self, value: super::Datetime) -> Self {
+        self.order_create_time = Some(value);
+        self
+    }
+
+    /// Sets `merchant`.
+    #[must_use]
+    pub fn with_merchant(mut self, value: Merchant) -> Self {
+        self.merchant = Some(value);
+        self
+    }
+}
+
 impl payspec_runtime::Validate for Order {
     fn validate_at(
         &self,
@@ -352,6 +438,43 @@ pub struct Merchant {
         skip_serializing_if = "Option::is_none"
     )]
     pub merchant_address: Option<serde_json::Value>,
+}
+
+impl Merchant {
+    /// Sets `reference_merchant_id`.
+    #[must_use]
+    pub fn with_reference_merchant_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_merchant_id = Some(value.into());
+        self
+    }
+
+    /// Sets `merchant_mcc`.
+    #[must_use]
+    pub fn with_merchant_mcc(mut self, value: impl Into<String>) -> Self {
+        self.merchant_mcc = Some(value.into());
+        self
+    }
+
+    /// Sets `merchant_name`.
+    #[must_use]
+    pub fn with_merchant_name(mut self, value: impl Into<String>) -> Self {
+        self.merchant_name = Some(value.into());
+        self
+    }
+
+    /// Sets `merchant_display_name`.
+    #[must_use]
+    pub fn with_merchant_display_name(mut self, value: impl Into<String>) -> Self {
+        self.merchant_display_name = Some(value.into());
+        self
+    }
+
+    /// Sets `merchant_address`.
+    #[must_use]
+    pub fn with_merchant_address(mut self, value: serde_json::Value) -> Self {
+        self.merchant_address = Some(value);
+        self
+    }
 }
 
 impl payspec_runtime::Validate for Merchant {

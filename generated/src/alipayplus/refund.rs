@@ -69,13 +69,34 @@ pub struct RefundRequest {
 
 impl RefundRequest {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(refund_request_id: String) -> Self {
+    pub fn new(refund_request_id: impl Into<String>) -> Self {
         Self {
-            refund_request_id,
+            refund_request_id: refund_request_id.into(),
             payment_id: Default::default(),
             refund_amount: Default::default(),
             refund_reason: Default::default(),
         }
+    }
+
+    /// Sets `payment_id`.
+    #[must_use]
+    pub fn with_payment_id(mut self, value: impl Into<String>) -> Self {
+        self.payment_id = Some(value.into());
+        self
+    }
+
+    /// Sets `refund_amount`.
+    #[must_use]
+    pub fn with_refund_amount(mut self, value: super::Amount) -> Self {
+        self.refund_amount = Some(value);
+        self
+    }
+
+    /// Sets `refund_reason`.
+    #[must_use]
+    pub fn with_refund_reason(mut self, value: impl Into<String>) -> Self {
+        self.refund_reason = Some(value.into());
+        self
     }
 }
 

@@ -59,8 +59,14 @@ pub struct ConfirmRequest {
 
 impl ConfirmRequest {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(amount: payspec_runtime::Decimal, currency: super::Currency) -> Self {
-        Self { amount, currency }
+    pub fn new(
+        amount: impl Into<payspec_runtime::Decimal>,
+        currency: super::Currency,
+    ) -> Self {
+        Self {
+            amount: amount.into(),
+            currency,
+        }
     }
 }
 
@@ -113,16 +119,16 @@ pub struct ConfirmInfo {
 impl ConfirmInfo {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(
-        order_id: String,
+        order_id: impl Into<String>,
         transaction_id: super::TransactionId,
-        pay_info: Vec<super::PayInfo>,
+        pay_info: impl Into<Vec<super::PayInfo>>,
     ) -> Self {
         Self {
-            order_id,
+            order_id: order_id.into(),
             transaction_id,
             authorization_expire_date: Default::default(),
             reg_key: Default::default(),
-            pay_info,
+            pay_info: pay_info.into(),
             packages: Default::default(),
             shipping: Default::default(),
         }
@@ -144,10 +150,13 @@ pub struct ConfirmPackage {
 
 impl ConfirmPackage {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(id: String, amount: payspec_runtime::Decimal) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        amount: impl Into<payspec_runtime::Decimal>,
+    ) -> Self {
         Self {
-            id,
-            amount,
+            id: id.into(),
+            amount: amount.into(),
             user_fee_amount: Default::default(),
         }
     }
