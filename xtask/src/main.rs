@@ -66,11 +66,18 @@ fn codegen(mode: Mode) -> ExitCode {
         }
     };
     let mut failed = false;
+    let verb = match mode {
+        Mode::Write => "regenerating",
+        Mode::Check => "checking",
+    };
+    println!("codegen: {verb} {} output folder(s) from their specs", jobs.len());
     for job in &jobs {
         let shown = job.out_dir.strip_prefix(&root).unwrap_or(&job.out_dir).display().to_string();
+        let started = std::time::Instant::now();
+        let took = || format!("{:.1} s", started.elapsed().as_secs_f64());
         match workspace::run(job, mode) {
-            Ok(0) => println!("{shown}: up to date"),
-            Ok(n) => println!("{shown}: {n} file(s) written"),
+            Ok(0) => println!("{shown}: up to date ({}, from {})", took(), job.display),
+            Ok(n) => println!("{shown}: {n} file(s) written ({}, from {})", took(), job.display),
             Err(e) => {
                 eprintln!("error: {shown}:\n{e}");
                 failed = true;
