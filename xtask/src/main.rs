@@ -3,7 +3,9 @@
 //! - `cargo xtask codegen` regenerates `generated/` (and the snapshot fixtures) from the specs.
 //! - `cargo xtask codegen --check` changes nothing and fails, with a diff, when any output is stale.
 //! - `cargo xtask spec-diff` reports what a spec change means for the crate's users.
+//! - `cargo xtask package-check` packages the published crates and builds a fresh project on them.
 
+mod package_check;
 mod spec_diff;
 
 use std::path::{Path, PathBuf};
@@ -11,7 +13,7 @@ use std::process::ExitCode;
 
 use payspec_codegen::workspace::{self, Mode};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask spec-diff [--base GIT-REF] [--format markdown|json|text] [--fail-on breaking]";
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask spec-diff [--base GIT-REF] [--format markdown|json|text] [--fail-on breaking]\n       cargo xtask package-check";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,6 +22,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(Mode::Write),
         ["codegen", "--check"] => codegen(Mode::Check),
         ["spec-diff", rest @ ..] => spec_diff(rest),
+        ["package-check"] => report(package_check::package_check(&root(), payspec_codegen::emit::VERSION)),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -48,6 +51,16 @@ fn spec_diff(args: &[&str]) -> ExitCode {
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn report(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -153,7 +153,7 @@ fn spaced(code: &str) -> String {
 
 /// The crate's version, and the version of `payspec-runtime` it needs: the workspace's, which the
 /// generator shares.
-const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 fn manifest(model: &Model) -> String {
     let names: Vec<&str> = model.providers.iter().map(|p| p.name.as_str()).collect();
@@ -171,6 +171,7 @@ license.workspace = true
 keywords.workspace = true
 categories.workspace = true
 readme = \"README.md\"
+documentation = \"https://docs.rs/payspec\"
 
 [features]
 default = [{default}]
