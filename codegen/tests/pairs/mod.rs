@@ -1,0 +1,142 @@
+//! The before/after spec pairs of the spec-diff tests (`codegen/tests/specdiff.rs`), one place for
+//! both that test and `cargo xtask semver-agreement`, which builds the generated crate on each side
+//! and asks cargo-semver-checks whether it agrees with spec-diff's verdict.
+
+#![allow(dead_code)]
+
+/// One provider folder, `shop`: file name and text.
+pub type Files = Vec<(&'static str, String)>;
+
+/// A spec change: the `shop` folder before and after.
+pub struct Pair {
+    pub name: &'static str,
+    pub before: Files,
+    pub after: Files,
+}
+
+pub const PROVIDER: &str = r#"provider: shop
+title: Shop
+source: test
+base_urls: { production: https://shop.example }
+auth: line_pay_hmac_sha256
+envelope: { kind: line_pay, success_codes: ["0000"] }
+codes:
+  "1104": { name: MerchantNotFound, description: No such merchant. }
+types:
+  Currency:
+    kind: enum
+    description: A currency.
+    values: { JPY: Yen., USD: Dollar. }
+"#;
+
+pub const PAY: &str = r#"source: test
+summary: Pay.
+method: POST
+path: /pay/{orderId}
+path_params:
+  orderId: { type: string, description: The order. }
+request: PayRequest
+response: PayInfo
+codes:
+  - "1104"
+  - { code: "1184", name: AmountTooLarge, description: Too large. }
+types:
+  PayRequest:
+    kind: struct
+    description: A payment.
+    fields:
+      amount: { type: integer, required: true, description: The amount. }
+      currency: { type: Currency, required: true, description: The currency. }
+      note: { type: string, max_bytes: 100, description: A note. }
+  PayInfo:
+    kind: struct
+    description: The result.
+    fields:
+      id: { type: string, required: true, max_chars: 20, description: The id. }
+      status: { type: Status, description: The status. }
+  Status:
+    kind: enum
+    description: A status.
+    values: { DONE: Done. }
+"#;
+
+/// A second operation, for the pairs that add or remove one.
+pub const REFUND: &str = "source: test\nsummary: Refund.\nmethod: POST\npath: /refund\ncodes: [\"1104\"]\n";
+
+fn files(provider: &str, pay: &str) -> Files {
+    vec![("provider.yaml", provider.to_owned()), ("pay.yaml", pay.to_owned())]
+}
+
+fn with_refund(mut files: Files) -> Files {
+    files.push(("refund.yaml", REFUND.to_owned()));
+    files
+}
+
+/// A change to `pay.yaml` only.
+fn pay_change(name: &'static str, from: &str, to: &str) -> Pair {
+    assert!(PAY.contains(from), "{name}: {from:?} is not in PAY");
+    Pair { name, before: files(PROVIDER, PAY), after: files(PROVIDER, &PAY.replace(from, to)) }
+}
+
+/// A change to `provider.yaml` only.
+fn provider_change(name: &'static str, from: &str, to: &str) -> Pair {
+    assert!(PROVIDER.contains(from), "{name}: {from:?} is not in PROVIDER");
+    Pair { name, before: files(PROVIDER, PAY), after: files(&PROVIDER.replace(from, to), PAY) }
+}
+
+const NOTE: &str = "      note: { type: string, max_bytes: 100, description: A note. }\n";
+
+/// Every pair, in the order of the tests.
+pub fn pairs() -> Vec<Pair> {
+    let review = PAY
+        .replace("max_bytes: 100", "max_bytes: 50")
+        .replace("  - { code: \"1184\", name: AmountTooLarge, description: Too large. }\n", "")
+        .replace(
+            "      note: { type: string, max_bytes: 50, description: A note. }\n",
+            "      note: { type: string, max_bytes: 50, description: A note. }\n      memo: { type: string, description: A memo. }\n",
+        );
+    vec![
+        pay_change("unchanged (whitespace)", "summary: Pay.", "summary:   Pay."),
+        Pair { name: "review scenario", before: files(PROVIDER, PAY), after: files(PROVIDER, &review) },
+        pay_change("request limit loosened", "max_bytes: 100", "max_bytes: 200"),
+        pay_change("request limit added", "max_bytes: 100", "max_bytes: 100, max_chars: 10"),
+        pay_change("response limit tightened", "max_chars: 20", "max_chars: 10"),
+        pay_change(
+            "optional field made required",
+            "note: { type: string, max_bytes: 100, description: A note. }",
+            "note: { type: string, required: true, max_bytes: 100, description: A note. }",
+        ),
+        pay_change("field type changed", "amount: { type: integer,", "amount: { type: decimal,"),
+        pay_change("optional field removed", NOTE, ""),
+        pay_change(
+            "required field added",
+            NOTE,
+            &format!("{NOTE}      tip: {{ type: integer, required: true, description: A tip. }}\n"),
+        ),
+        provider_change(
+            "request enum value added",
+            "values: { JPY: Yen., USD: Dollar. }",
+            "values: { JPY: Yen., USD: Dollar., THB: Baht. }",
+        ),
+        provider_change("request enum value removed", "values: { JPY: Yen., USD: Dollar. }", "values: { JPY: Yen. }"),
+        pay_change("response enum value added", "values: { DONE: Done. }", "values: { DONE: Done., FAILED: Failed. }"),
+        pay_change(
+            "code added",
+            "  - \"1104\"\n",
+            "  - \"1104\"\n  - { code: \"1301\", name: Locked, description: Locked. }\n",
+        ),
+        pay_change("code reclassified", "  - \"1104\"\n", "  - { code: \"1104\", retryable: true }\n"),
+        pay_change("code description changed", "description: Too large. }", "description: The amount is too large. }"),
+        pay_change("path changed", "path: /pay/{orderId}", "path: /v2/pay/{orderId}"),
+        pay_change("method changed", "method: POST", "method: PUT"),
+        provider_change("auth scheme changed", "auth: line_pay_hmac_sha256", "auth: elepay_secret_key"),
+        provider_change("base URL changed", "https://shop.example", "https://api.shop.example"),
+        Pair { name: "operation added", before: files(PROVIDER, PAY), after: with_refund(files(PROVIDER, PAY)) },
+        Pair { name: "operation removed", before: with_refund(files(PROVIDER, PAY)), after: files(PROVIDER, PAY) },
+    ]
+}
+
+/// The pair called `name`.
+pub fn pair(name: &str) -> Pair {
+    pairs().into_iter().find(|p| p.name == name).unwrap_or_else(|| panic!("no pair named {name:?}"))
+}
