@@ -188,3 +188,96 @@ fn payment_details_decodes_the_page_example() {
 fn pay_preapproved_path_encodes_the_reg_key() {
     assert_eq!(pay_preapproved::path("RK/1 2"), "/v3/payments/preapprovedPay/RK%2F1%202/payment");
 }
+
+#[test]
+fn requests_build_from_literals_and_setters_as_field_assignments_would() {
+    use payspec::linepay::request::{
+        PayType, PaymentOptions, PaymentRequest, RedirectUrls, RequestOptions, RequestPackage, RequestProduct,
+    };
+    let chained = PaymentRequest::new(
+        1000,
+        Currency::Twd,
+        "order-1",
+        [RequestPackage::new("shop-1", 1000, [RequestProduct::new("Coffee beans", 2, 500)]).with_user_fee(100)],
+        RedirectUrls::new("https://shop.example/confirm", "https://shop.example/cancel"),
+    )
+    .with_options(
+        RequestOptions::default()
+            .with_payment(PaymentOptions::default().with_capture(false).with_pay_type(PayType::Normal)),
+    );
+
+    let product = RequestProduct::new(String::from("Coffee beans"), 2, Decimal::from_i64(500));
+    let mut package = RequestPackage::new(String::from("shop-1"), Decimal::from_i64(1000), vec![product]);
+    package.user_fee = Some(Decimal::from_i64(100));
+    let urls =
+        RedirectUrls::new(String::from("https://shop.example/confirm"), String::from("https://shop.example/cancel"));
+    let mut assigned =
+        PaymentRequest::new(Decimal::from_i64(1000), Currency::Twd, "order-1".to_owned(), vec![package], urls);
+    let mut payment = PaymentOptions::default();
+    payment.capture = Some(false);
+    payment.pay_type = Some(PayType::Normal);
+    let mut options = RequestOptions::default();
+    options.payment = Some(payment);
+    assigned.options = Some(options);
+
+    assert_eq!(chained, assigned);
+    assert!(chained.validate().is_ok());
+    let json = serde_json::to_value(&chained).unwrap();
+    assert_eq!(json["packages"][0]["userFee"], 100);
+    assert_eq!(json["options"]["payment"], serde_json::json!({"capture": false, "payType": "NORMAL"}));
+    // A setter of a list replaces it; an absent option stays absent on the wire.
+    let products = RequestPackage::new("p", 0, [RequestProduct::new("a", 1, 0)]).with_name("Shop");
+    assert_eq!(products.name.as_deref(), Some("Shop"));
+    assert!(serde_json::to_value(RequestOptions::default()).unwrap().as_object().unwrap().is_empty());
+}
+
+#[test]
+fn every_operation_error_converts_into_the_provider_error_whole() {
+    use std::error::Error as _;
+
+    use payspec::linepay;
+    use payspec::runtime::client::{Error, ErrorKind, ProviderError};
+
+    fn provider_error<C: payspec::runtime::ErrorCode>(operation: &'static str, code: &str) -> Error<C> {
+        let kind = ErrorKind::Provider(ProviderError {
+            code: C::from_code(code),
+            message: Some("from the provider".into()),
+            http_status: 200,
+            retryable: C::from_code(code).is_retryable(),
+            outcome_unknown: C::from_code(code).is_outcome_unknown(),
+            body: "{}".into(),
+        });
+        Error::new(operation, false, kind)
+    }
+    // `?` converts each operation's error into the one flow error.
+    fn flow(fail_at: &str) -> Result<(), linepay::Error> {
+        if fail_at == "capture" {
+            Err(provider_error::<CaptureError>(payspec::linepay::capture::NAME, "1198"))?;
+        }
+        Err(provider_error::<PayPreapprovedError>(pay_preapproved::NAME, "1282"))?;
+        Ok(())
+    }
+
+    let err = flow("capture").unwrap_err();
+    assert!(matches!(&err, linepay::Error::Capture(e) if e.provider_code() == Some(&CaptureError::from_code("1198"))));
+    assert_eq!(err.operation(), "capture");
+    assert_eq!(err.code(), Some("1198"));
+    assert_eq!(err.description(), CaptureError::from_code("1198").description());
+    assert!(err.is_outcome_unknown() && !err.is_safe_to_retry());
+    assert!(!err.expires_reg_key());
+    let linepay::Error::Capture(inner) = &err else { unreachable!() };
+    assert_eq!(err.to_string(), inner.to_string(), "Display is the operation error's");
+    let source = err.source().expect("the typed cause");
+    assert!(source.downcast_ref::<ProviderError<CaptureError>>().is_some());
+
+    let err = flow("pay_preapproved").unwrap_err();
+    assert_eq!(err.operation(), "pay_preapproved");
+    assert!(err.expires_reg_key(), "1282 expires the regKey: the classification survives the conversion");
+    assert!(!err.is_outcome_unknown());
+
+    let validation: Error<CaptureError> =
+        Error::new("capture", false, ErrorKind::Validation(payspec::runtime::ValidationError { violations: vec![] }));
+    let err = linepay::Error::from(validation);
+    assert_eq!(err.code(), None);
+    assert!(!err.authorization_cancelled(), "no code, no classification");
+}

@@ -36,13 +36,14 @@ pub fn provider_error(p: &Provider) -> TokenStream {
         #[doc = #title]
         ///
         /// Each operation's error converts into it, so a flow of several calls can use `?` into one
-        /// type; the variant keeps the operation's error whole, with its typed code and layer.
+        /// type; the variant keeps the operation's error whole, with its typed code and layer
+        /// (boxed, so that a `Result` carrying it stays small).
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error {
             #(
                 #[doc = #variant_docs]
-                #variants(payspec_runtime::client::Error<#modules::#errors>),
+                #variants(Box<payspec_runtime::client::Error<#modules::#errors>>),
             )*
         }
 
@@ -50,7 +51,7 @@ pub fn provider_error(p: &Provider) -> TokenStream {
             /// The operation's error, as what every operation's error says.
             pub fn as_call_error(&self) -> &dyn payspec_runtime::client::CallError {
                 match self {
-                    #( Self::#variants(e) => e, )*
+                    #( Self::#variants(e) => e.as_ref(), )*
                 }
             }
 
@@ -118,7 +119,7 @@ pub fn provider_error(p: &Provider) -> TokenStream {
         #(
             impl From<payspec_runtime::client::Error<#modules::#errors>> for Error {
                 fn from(error: payspec_runtime::client::Error<#modules::#errors>) -> Self {
-                    Self::#variants(error)
+                    Self::#variants(Box::new(error))
                 }
             }
         )*

@@ -36,37 +36,42 @@ pub use types::*;
 /// The error of any Alipay+ wallet OpenAPI v2 (mini-program platform) operation.
 ///
 /// Each operation's error converts into it, so a flow of several calls can use `?` into one
-/// type; the variant keeps the operation's error whole, with its typed code and layer.
+/// type; the variant keeps the operation's error whole, with its typed code and layer
+/// (boxed, so that a `Result` carrying it stays small).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// `apply_token` failed.
-    ApplyToken(payspec_runtime::client::Error<apply_token::ApplyTokenError>),
+    ApplyToken(Box<payspec_runtime::client::Error<apply_token::ApplyTokenError>>),
     /// `cancel` failed.
-    Cancel(payspec_runtime::client::Error<cancel::CancelError>),
+    Cancel(Box<payspec_runtime::client::Error<cancel::CancelError>>),
     /// `capture` failed.
-    Capture(payspec_runtime::client::Error<capture::CaptureError>),
+    Capture(Box<payspec_runtime::client::Error<capture::CaptureError>>),
     /// `inquiry_payment` failed.
-    InquiryPayment(payspec_runtime::client::Error<inquiry_payment::InquiryPaymentError>),
+    InquiryPayment(
+        Box<payspec_runtime::client::Error<inquiry_payment::InquiryPaymentError>>,
+    ),
     /// `inquiry_refund` failed.
-    InquiryRefund(payspec_runtime::client::Error<inquiry_refund::InquiryRefundError>),
+    InquiryRefund(
+        Box<payspec_runtime::client::Error<inquiry_refund::InquiryRefundError>>,
+    ),
     /// `pay` failed.
-    Pay(payspec_runtime::client::Error<pay::PayError>),
+    Pay(Box<payspec_runtime::client::Error<pay::PayError>>),
     /// `refund` failed.
-    Refund(payspec_runtime::client::Error<refund::RefundError>),
+    Refund(Box<payspec_runtime::client::Error<refund::RefundError>>),
 }
 
 impl Error {
     /// The operation's error, as what every operation's error says.
     pub fn as_call_error(&self) -> &dyn payspec_runtime::client::CallError {
         match self {
-            Self::ApplyToken(e) => e,
-            Self::Cancel(e) => e,
-            Self::Capture(e) => e,
-            Self::InquiryPayment(e) => e,
-            Self::InquiryRefund(e) => e,
-            Self::Pay(e) => e,
-            Self::Refund(e) => e,
+            Self::ApplyToken(e) => e.as_ref(),
+            Self::Cancel(e) => e.as_ref(),
+            Self::Capture(e) => e.as_ref(),
+            Self::InquiryPayment(e) => e.as_ref(),
+            Self::InquiryRefund(e) => e.as_ref(),
+            Self::Pay(e) => e.as_ref(),
+            Self::Refund(e) => e.as_ref(),
         }
     }
 
@@ -158,19 +163,19 @@ impl From<payspec_runtime::client::Error<apply_token::ApplyTokenError>> for Erro
     fn from(
         error: payspec_runtime::client::Error<apply_token::ApplyTokenError>,
     ) -> Self {
-        Self::ApplyToken(error)
+        Self::ApplyToken(Box::new(error))
     }
 }
 
 impl From<payspec_runtime::client::Error<cancel::CancelError>> for Error {
     fn from(error: payspec_runtime::client::Error<cancel::CancelError>) -> Self {
-        Self::Cancel(error)
+        Self::Cancel(Box::new(error))
     }
 }
 
 impl From<payspec_runtime::client::Error<capture::CaptureError>> for Error {
     fn from(error: payspec_runtime::client::Error<capture::CaptureError>) -> Self {
-        Self::Capture(error)
+        Self::Capture(Box::new(error))
     }
 }
 
@@ -179,7 +184,7 @@ for Error {
     fn from(
         error: payspec_runtime::client::Error<inquiry_payment::InquiryPaymentError>,
     ) -> Self {
-        Self::InquiryPayment(error)
+        Self::InquiryPayment(Box::new(error))
     }
 }
 
@@ -187,18 +192,18 @@ impl From<payspec_runtime::client::Error<inquiry_refund::InquiryRefundError>> fo
     fn from(
         error: payspec_runtime::client::Error<inquiry_refund::InquiryRefundError>,
     ) -> Self {
-        Self::InquiryRefund(error)
+        Self::InquiryRefund(Box::new(error))
     }
 }
 
 impl From<payspec_runtime::client::Error<pay::PayError>> for Error {
     fn from(error: payspec_runtime::client::Error<pay::PayError>) -> Self {
-        Self::Pay(error)
+        Self::Pay(Box::new(error))
     }
 }
 
 impl From<payspec_runtime::client::Error<refund::RefundError>> for Error {
     fn from(error: payspec_runtime::client::Error<refund::RefundError>) -> Self {
-        Self::Refund(error)
+        Self::Refund(Box::new(error))
     }
 }

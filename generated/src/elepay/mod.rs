@@ -85,45 +85,56 @@ pub enum ErrorCategory {
 /// The error of any elepay API (OpenAPI 1.2.5) operation.
 ///
 /// Each operation's error converts into it, so a flow of several calls can use `?` into one
-/// type; the variant keeps the operation's error whole, with its typed code and layer.
+/// type; the variant keeps the operation's error whole, with its typed code and layer
+/// (boxed, so that a `Result` carrying it stays small).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// `capture_charge` failed.
-    CaptureCharge(payspec_runtime::client::Error<capture_charge::CaptureChargeError>),
+    CaptureCharge(
+        Box<payspec_runtime::client::Error<capture_charge::CaptureChargeError>>,
+    ),
     /// `create_charge` failed.
-    CreateCharge(payspec_runtime::client::Error<create_charge::CreateChargeError>),
+    CreateCharge(Box<payspec_runtime::client::Error<create_charge::CreateChargeError>>),
     /// `create_refund` failed.
-    CreateRefund(payspec_runtime::client::Error<create_refund::CreateRefundError>),
+    CreateRefund(Box<payspec_runtime::client::Error<create_refund::CreateRefundError>>),
     /// `list_charges` failed.
-    ListCharges(payspec_runtime::client::Error<list_charges::ListChargesError>),
+    ListCharges(Box<payspec_runtime::client::Error<list_charges::ListChargesError>>),
     /// `list_refunds` failed.
-    ListRefunds(payspec_runtime::client::Error<list_refunds::ListRefundsError>),
+    ListRefunds(Box<payspec_runtime::client::Error<list_refunds::ListRefundsError>>),
     /// `retrieve_charge` failed.
-    RetrieveCharge(payspec_runtime::client::Error<retrieve_charge::RetrieveChargeError>),
+    RetrieveCharge(
+        Box<payspec_runtime::client::Error<retrieve_charge::RetrieveChargeError>>,
+    ),
     /// `retrieve_charge_status` failed.
     RetrieveChargeStatus(
-        payspec_runtime::client::Error<retrieve_charge_status::RetrieveChargeStatusError>,
+        Box<
+            payspec_runtime::client::Error<
+                retrieve_charge_status::RetrieveChargeStatusError,
+            >,
+        >,
     ),
     /// `retrieve_refund` failed.
-    RetrieveRefund(payspec_runtime::client::Error<retrieve_refund::RetrieveRefundError>),
+    RetrieveRefund(
+        Box<payspec_runtime::client::Error<retrieve_refund::RetrieveRefundError>>,
+    ),
     /// `revoke_charge` failed.
-    RevokeCharge(payspec_runtime::client::Error<revoke_charge::RevokeChargeError>),
+    RevokeCharge(Box<payspec_runtime::client::Error<revoke_charge::RevokeChargeError>>),
 }
 
 impl Error {
     /// The operation's error, as what every operation's error says.
     pub fn as_call_error(&self) -> &dyn payspec_runtime::client::CallError {
         match self {
-            Self::CaptureCharge(e) => e,
-            Self::CreateCharge(e) => e,
-            Self::CreateRefund(e) => e,
-            Self::ListCharges(e) => e,
-            Self::ListRefunds(e) => e,
-            Self::RetrieveCharge(e) => e,
-            Self::RetrieveChargeStatus(e) => e,
-            Self::RetrieveRefund(e) => e,
-            Self::RevokeCharge(e) => e,
+            Self::CaptureCharge(e) => e.as_ref(),
+            Self::CreateCharge(e) => e.as_ref(),
+            Self::CreateRefund(e) => e.as_ref(),
+            Self::ListCharges(e) => e.as_ref(),
+            Self::ListRefunds(e) => e.as_ref(),
+            Self::RetrieveCharge(e) => e.as_ref(),
+            Self::RetrieveChargeStatus(e) => e.as_ref(),
+            Self::RetrieveRefund(e) => e.as_ref(),
+            Self::RevokeCharge(e) => e.as_ref(),
         }
     }
 
@@ -190,7 +201,7 @@ impl From<payspec_runtime::client::Error<capture_charge::CaptureChargeError>> fo
     fn from(
         error: payspec_runtime::client::Error<capture_charge::CaptureChargeError>,
     ) -> Self {
-        Self::CaptureCharge(error)
+        Self::CaptureCharge(Box::new(error))
     }
 }
 
@@ -198,7 +209,7 @@ impl From<payspec_runtime::client::Error<create_charge::CreateChargeError>> for 
     fn from(
         error: payspec_runtime::client::Error<create_charge::CreateChargeError>,
     ) -> Self {
-        Self::CreateCharge(error)
+        Self::CreateCharge(Box::new(error))
     }
 }
 
@@ -206,7 +217,7 @@ impl From<payspec_runtime::client::Error<create_refund::CreateRefundError>> for 
     fn from(
         error: payspec_runtime::client::Error<create_refund::CreateRefundError>,
     ) -> Self {
-        Self::CreateRefund(error)
+        Self::CreateRefund(Box::new(error))
     }
 }
 
@@ -214,7 +225,7 @@ impl From<payspec_runtime::client::Error<list_charges::ListChargesError>> for Er
     fn from(
         error: payspec_runtime::client::Error<list_charges::ListChargesError>,
     ) -> Self {
-        Self::ListCharges(error)
+        Self::ListCharges(Box::new(error))
     }
 }
 
@@ -222,7 +233,7 @@ impl From<payspec_runtime::client::Error<list_refunds::ListRefundsError>> for Er
     fn from(
         error: payspec_runtime::client::Error<list_refunds::ListRefundsError>,
     ) -> Self {
-        Self::ListRefunds(error)
+        Self::ListRefunds(Box::new(error))
     }
 }
 
@@ -231,7 +242,7 @@ for Error {
     fn from(
         error: payspec_runtime::client::Error<retrieve_charge::RetrieveChargeError>,
     ) -> Self {
-        Self::RetrieveCharge(error)
+        Self::RetrieveCharge(Box::new(error))
     }
 }
 
@@ -243,7 +254,7 @@ impl From<
             retrieve_charge_status::RetrieveChargeStatusError,
         >,
     ) -> Self {
-        Self::RetrieveChargeStatus(error)
+        Self::RetrieveChargeStatus(Box::new(error))
     }
 }
 
@@ -252,7 +263,7 @@ for Error {
     fn from(
         error: payspec_runtime::client::Error<retrieve_refund::RetrieveRefundError>,
     ) -> Self {
-        Self::RetrieveRefund(error)
+        Self::RetrieveRefund(Box::new(error))
     }
 }
 
@@ -260,6 +271,6 @@ impl From<payspec_runtime::client::Error<revoke_charge::RevokeChargeError>> for 
     fn from(
         error: payspec_runtime::client::Error<revoke_charge::RevokeChargeError>,
     ) -> Self {
-        Self::RevokeCharge(error)
+        Self::RevokeCharge(Box::new(error))
     }
 }

@@ -84,48 +84,55 @@ pub const SUCCESS_CODES: &[&str] = &["0000"];
 /// The error of any LINE Pay Online API v3 operation.
 ///
 /// Each operation's error converts into it, so a flow of several calls can use `?` into one
-/// type; the variant keeps the operation's error whole, with its typed code and layer.
+/// type; the variant keeps the operation's error whole, with its typed code and layer
+/// (boxed, so that a `Result` carrying it stays small).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// `capture` failed.
-    Capture(payspec_runtime::client::Error<capture::CaptureError>),
+    Capture(Box<payspec_runtime::client::Error<capture::CaptureError>>),
     /// `check_payment_status` failed.
     CheckPaymentStatus(
-        payspec_runtime::client::Error<check_payment_status::CheckPaymentStatusError>,
+        Box<
+            payspec_runtime::client::Error<check_payment_status::CheckPaymentStatusError>,
+        >,
     ),
     /// `check_reg_key` failed.
-    CheckRegKey(payspec_runtime::client::Error<check_reg_key::CheckRegKeyError>),
+    CheckRegKey(Box<payspec_runtime::client::Error<check_reg_key::CheckRegKeyError>>),
     /// `confirm` failed.
-    Confirm(payspec_runtime::client::Error<confirm::ConfirmError>),
+    Confirm(Box<payspec_runtime::client::Error<confirm::ConfirmError>>),
     /// `expire_reg_key` failed.
-    ExpireRegKey(payspec_runtime::client::Error<expire_reg_key::ExpireRegKeyError>),
+    ExpireRegKey(Box<payspec_runtime::client::Error<expire_reg_key::ExpireRegKeyError>>),
     /// `pay_preapproved` failed.
-    PayPreapproved(payspec_runtime::client::Error<pay_preapproved::PayPreapprovedError>),
+    PayPreapproved(
+        Box<payspec_runtime::client::Error<pay_preapproved::PayPreapprovedError>>,
+    ),
     /// `payment_details` failed.
-    PaymentDetails(payspec_runtime::client::Error<payment_details::PaymentDetailsError>),
+    PaymentDetails(
+        Box<payspec_runtime::client::Error<payment_details::PaymentDetailsError>>,
+    ),
     /// `refund` failed.
-    Refund(payspec_runtime::client::Error<refund::RefundError>),
+    Refund(Box<payspec_runtime::client::Error<refund::RefundError>>),
     /// `request` failed.
-    Request(payspec_runtime::client::Error<request::RequestError>),
+    Request(Box<payspec_runtime::client::Error<request::RequestError>>),
     /// `void` failed.
-    Void(payspec_runtime::client::Error<void::VoidError>),
+    Void(Box<payspec_runtime::client::Error<void::VoidError>>),
 }
 
 impl Error {
     /// The operation's error, as what every operation's error says.
     pub fn as_call_error(&self) -> &dyn payspec_runtime::client::CallError {
         match self {
-            Self::Capture(e) => e,
-            Self::CheckPaymentStatus(e) => e,
-            Self::CheckRegKey(e) => e,
-            Self::Confirm(e) => e,
-            Self::ExpireRegKey(e) => e,
-            Self::PayPreapproved(e) => e,
-            Self::PaymentDetails(e) => e,
-            Self::Refund(e) => e,
-            Self::Request(e) => e,
-            Self::Void(e) => e,
+            Self::Capture(e) => e.as_ref(),
+            Self::CheckPaymentStatus(e) => e.as_ref(),
+            Self::CheckRegKey(e) => e.as_ref(),
+            Self::Confirm(e) => e.as_ref(),
+            Self::ExpireRegKey(e) => e.as_ref(),
+            Self::PayPreapproved(e) => e.as_ref(),
+            Self::PaymentDetails(e) => e.as_ref(),
+            Self::Refund(e) => e.as_ref(),
+            Self::Request(e) => e.as_ref(),
+            Self::Void(e) => e.as_ref(),
         }
     }
 
@@ -252,7 +259,7 @@ impl std::error::Error for Error {
 
 impl From<payspec_runtime::client::Error<capture::CaptureError>> for Error {
     fn from(error: payspec_runtime::client::Error<capture::CaptureError>) -> Self {
-        Self::Capture(error)
+        Self::Capture(Box::new(error))
     }
 }
 
@@ -263,7 +270,7 @@ for Error {
             check_payment_status::CheckPaymentStatusError,
         >,
     ) -> Self {
-        Self::CheckPaymentStatus(error)
+        Self::CheckPaymentStatus(Box::new(error))
     }
 }
 
@@ -271,13 +278,13 @@ impl From<payspec_runtime::client::Error<check_reg_key::CheckRegKeyError>> for E
     fn from(
         error: payspec_runtime::client::Error<check_reg_key::CheckRegKeyError>,
     ) -> Self {
-        Self::CheckRegKey(error)
+        Self::CheckRegKey(Box::new(error))
     }
 }
 
 impl From<payspec_runtime::client::Error<confirm::ConfirmError>> for Error {
     fn from(error: payspec_runtime::client::Error<confirm::ConfirmError>) -> Self {
-        Self::Confirm(error)
+        Self::Confirm(Box::new(error))
     }
 }
 
@@ -285,7 +292,7 @@ impl From<payspec_runtime::client::Error<expire_reg_key::ExpireRegKeyError>> for
     fn from(
         error: payspec_runtime::client::Error<expire_reg_key::ExpireRegKeyError>,
     ) -> Self {
-        Self::ExpireRegKey(error)
+        Self::ExpireRegKey(Box::new(error))
     }
 }
 
@@ -294,7 +301,7 @@ for Error {
     fn from(
         error: payspec_runtime::client::Error<pay_preapproved::PayPreapprovedError>,
     ) -> Self {
-        Self::PayPreapproved(error)
+        Self::PayPreapproved(Box::new(error))
     }
 }
 
@@ -303,24 +310,24 @@ for Error {
     fn from(
         error: payspec_runtime::client::Error<payment_details::PaymentDetailsError>,
     ) -> Self {
-        Self::PaymentDetails(error)
+        Self::PaymentDetails(Box::new(error))
     }
 }
 
 impl From<payspec_runtime::client::Error<refund::RefundError>> for Error {
     fn from(error: payspec_runtime::client::Error<refund::RefundError>) -> Self {
-        Self::Refund(error)
+        Self::Refund(Box::new(error))
     }
 }
 
 impl From<payspec_runtime::client::Error<request::RequestError>> for Error {
     fn from(error: payspec_runtime::client::Error<request::RequestError>) -> Self {
-        Self::Request(error)
+        Self::Request(Box::new(error))
     }
 }
 
 impl From<payspec_runtime::client::Error<void::VoidError>> for Error {
     fn from(error: payspec_runtime::client::Error<void::VoidError>) -> Self {
-        Self::Void(error)
+        Self::Void(Box::new(error))
     }
 }
