@@ -126,6 +126,8 @@ pub struct EnumValueAst {
     pub value: Spanned<String>,
     pub name: Option<Spanned<String>>,
     pub description: Option<String>,
+    /// A currency's fractional digits (ISO 4217 minor units): `JPY` 0, `USD` 2.
+    pub minor_units: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -137,6 +139,10 @@ pub struct FieldAst {
     pub description: Option<String>,
     pub deprecated: Option<String>,
     pub limits: LimitsAst,
+    /// A decimal amount whose fractional digits are limited by the currency in this sibling field.
+    pub minor_units_from: Option<Spanned<String>>,
+    /// A path parameter that is a bearer credential (a LINE Pay regKey): never logged.
+    pub secret: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -148,6 +154,9 @@ pub struct LimitsAst {
     pub charset: Option<Spanned<String>>,
     pub minimum: Option<Spanned<String>>,
     pub maximum: Option<Spanned<String>>,
+    pub exclusive_minimum: Option<Spanned<String>>,
+    /// A string's form beyond its characters: `positive_integer`.
+    pub format: Option<Spanned<String>>,
     pub min_items: Option<Spanned<u64>>,
     pub max_items: Option<Spanned<u64>>,
 }

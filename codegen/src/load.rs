@@ -41,19 +41,42 @@ pub const OPERATION_KEYS: &[&str] = &[
 /// Fixed code keys; any other boolean key is a provider classification.
 pub const CODE_KEYS: &[&str] =
     &["code", "name", "description", "retryable", "outcome_unknown", "common", "http_status", "category"];
-pub const LIMIT_KEYS: &[&str] =
-    &["max_bytes", "min_bytes", "max_chars", "min_chars", "charset", "minimum", "maximum", "min_items", "max_items"];
-pub const STRING_LIMIT_KEYS: &[&str] = &["max_bytes", "min_bytes", "max_chars", "min_chars", "charset"];
-pub const FIELD_KEYS: &[&str] = &["type", "required", "default", "description", "deprecated"];
+pub const LIMIT_KEYS: &[&str] = &[
+    "max_bytes",
+    "min_bytes",
+    "max_chars",
+    "min_chars",
+    "charset",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusive_minimum",
+    "min_items",
+    "max_items",
+];
+pub const STRING_LIMIT_KEYS: &[&str] = &["max_bytes", "min_bytes", "max_chars", "min_chars", "charset", "format"];
+pub const FIELD_KEYS: &[&str] = &["type", "required", "default", "description", "deprecated", "minor_units_from"];
 /// Path parameters are always required and take string or number limits only.
-pub const PATH_PARAM_KEYS: &[&str] =
-    &["type", "description", "max_bytes", "min_bytes", "max_chars", "min_chars", "charset", "minimum", "maximum"];
+pub const PATH_PARAM_KEYS: &[&str] = &[
+    "type",
+    "description",
+    "secret",
+    "max_bytes",
+    "min_bytes",
+    "max_chars",
+    "min_chars",
+    "charset",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusive_minimum",
+];
 pub const TYPE_KEYS: &[&str] = &["kind", "description"];
 pub const STRING_TYPE_KEYS: &[&str] = &["wire"];
 pub const ENUM_TYPE_KEYS: &[&str] = &["values"];
 pub const STRUCT_TYPE_KEYS: &[&str] = &["fields", "sums"];
 pub const SUM_KEYS: &[&str] = &["over", "of", "equals"];
-pub const ENUM_VALUE_KEYS: &[&str] = &["name", "description"];
+pub const ENUM_VALUE_KEYS: &[&str] = &["name", "description", "minor_units"];
 pub const SUCCESS_CODE_KEYS: &[&str] = &["code", "name", "description"];
 
 /// Reads one YAML file's text; `None` after a syntax error (already reported).
@@ -532,10 +555,12 @@ impl Reader<'_> {
         let mut out = Vec::new();
         for (value, desc) in &m.items {
             let here = format!("enum value `{}` of {what}", value.value);
-            let mut entry = EnumValueAst { value: value.clone(), name: None, description: None };
+            let mut entry = EnumValueAst { value: value.clone(), name: None, description: None, minor_units: None };
             if let Value::Map(_) = desc.value {
                 if let Some(e) = self.map(desc, &here, ENUM_VALUE_KEYS) {
                     entry.name = e.get("name").and_then(|n| self.string(n, &format!("`name` of {here}")));
+                    entry.minor_units =
+                        e.get("minor_units").and_then(|n| self.uint(n, &format!("`minor_units` of {here}")));
                     entry.description =
                         e.required(self, "description").and_then(|n| self.text(n, &format!("`description` of {here}")));
                 }
@@ -566,6 +591,13 @@ impl Reader<'_> {
                     .and_then(|n| self.text(n, &format!("`description` of {here}"))),
                 deprecated: f.get("deprecated").and_then(|n| self.text(n, &format!("`deprecated` of {here}"))),
                 limits: self.limits(&f, &here),
+                minor_units_from: f
+                    .get("minor_units_from")
+                    .and_then(|n| self.string(n, &format!("`minor_units_from` of {here}"))),
+                secret: f.get("secret").and_then(|n| {
+                    let value = self.bool(n, &format!("`secret` of {here}"))?;
+                    Some(Spanned { value, pos: n.pos })
+                }),
             });
         }
         out
@@ -583,6 +615,10 @@ impl Reader<'_> {
             charset: m.get("charset").and_then(|n| self.string(n, &format!("`charset` of {what}"))),
             minimum: m.get("minimum").and_then(|n| self.decimal(n, &format!("`minimum` of {what}"))),
             maximum: m.get("maximum").and_then(|n| self.decimal(n, &format!("`maximum` of {what}"))),
+            exclusive_minimum: m
+                .get("exclusive_minimum")
+                .and_then(|n| self.decimal(n, &format!("`exclusive_minimum` of {what}"))),
+            format: m.get("format").and_then(|n| self.string(n, &format!("`format` of {what}"))),
         }
     }
 }

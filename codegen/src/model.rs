@@ -234,6 +234,8 @@ pub struct EnumValue {
     pub value: String,
     pub variant: String,
     pub description: String,
+    /// A currency's fractional digits, when the spec gives them.
+    pub minor_units: Option<u32>,
     pub loc: Loc,
 }
 
@@ -248,6 +250,11 @@ pub struct Field {
     pub description: Option<String>,
     pub deprecated: Option<String>,
     pub limits: Limits,
+    /// A decimal amount limited to the minor units of the currency in the sibling field at this
+    /// index of the same struct (an enum whose values give `minor_units`).
+    pub minor_units_from: Option<usize>,
+    /// A path parameter that is a credential: redacted wherever the path is logged.
+    pub secret: bool,
     pub loc: Loc,
 }
 
@@ -354,8 +361,24 @@ pub struct Limits {
     pub charset: Option<Charset>,
     pub minimum: Option<Number>,
     pub maximum: Option<Number>,
+    pub exclusive_minimum: Option<Number>,
+    pub numeral: Option<Numeral>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
+}
+
+/// An integer written as text (a string's `format`, or implied by `wire: number`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numeral {
+    /// Digits without a leading zero: what a JSON number can spell.
+    Canonical,
+    /// `format: positive_integer`: canonical and above zero.
+    Positive,
+}
+
+impl Numeral {
+    /// The `format` values; `Canonical` has none of its own (`wire: number` implies it).
+    pub const FORMATS: &[(&str, Numeral)] = &[("positive_integer", Numeral::Positive)];
 }
 
 /// An exact bound, `mantissa × 10^-scale`: what the runtime's `Decimal` holds. Parsed once by the
@@ -392,6 +415,7 @@ impl Limits {
             || self.max_chars.is_some()
             || self.min_chars.is_some()
             || self.charset.is_some()
+            || self.numeral.is_some()
     }
 }
 

@@ -402,6 +402,12 @@ impl Differ {
                 &n.loc,
             );
         }
+        for (was, is) in o.path_params.iter().zip(&n.path_params).filter(|(a, b)| a.wire_name == b.wire_name) {
+            if was.secret != is.secret {
+                let detail = format!("{}: secret {} -> {}", is.wire_name, was.secret, is.secret);
+                self.push(Bump::Patch, Side::Docs, p, &ops, "path parameters", "secret flag changed", &detail, &n.loc);
+            }
+        }
         let params =
             |op: &Operation| op.path_params.iter().map(|f| (f.wire_name.clone(), f.ty.to_string())).collect::<Vec<_>>();
         if params(o) != params(n) {
@@ -620,6 +626,23 @@ impl Differ {
                             );
                         }
                     }
+                    for (value, e) in &n_values {
+                        let Some(o) = o_values.get(value).filter(|o| o.minor_units != e.minor_units) else { continue };
+                        let show = |u: Option<u32>| u.map_or_else(|| "none".into(), |u| u.to_string());
+                        // Fewer fractional digits (or a first limit) refuses amounts that passed before.
+                        let tightened = match (o.minor_units, e.minor_units) {
+                            (Some(a), Some(b)) => b < a,
+                            (None, Some(_)) => true,
+                            _ => false,
+                        };
+                        let (bump, change) = match (tightened, used.requests) {
+                            (true, true) => (Bump::Major, "limit tightened"),
+                            (true, false) => (Bump::Patch, "limit tightened"),
+                            (false, _) => (Bump::Patch, "limit loosened"),
+                        };
+                        let detail = format!("minor_units {} -> {}", show(o.minor_units), show(e.minor_units));
+                        self.push(bump, side, p, &ops, &format!("{} = {value}", t.name), change, &detail, &e.loc);
+                    }
                     for (value, e) in n_values.iter().filter(|(k, _)| !o_values.contains_key(*k)) {
                         self.push(
                             Bump::Minor,
@@ -726,6 +749,18 @@ impl Differ {
                 self.push(Bump::Major, side, p, ops, &item, "required flag changed", detail, &f.loc);
             }
             self.limits(p, ops, &item, &o.limits, &f.limits, used, &f.loc, false);
+            let currency = |f: &Field, fields: &[Field]| f.minor_units_from.map(|i| fields[i].wire_name.clone());
+            let (was, is) = (currency(o, old), currency(f, new));
+            if was != is {
+                let show = |c: &Option<String>| c.clone().unwrap_or_else(|| "none".into());
+                let detail = format!("minor_units_from {} -> {}", show(&was), show(&is));
+                let (bump, change) = match (&was, used.requests) {
+                    (None, true) => (Bump::Major, "limit tightened"),
+                    (None, false) => (Bump::Patch, "limit tightened"),
+                    (Some(_), _) => (Bump::Patch, "limit loosened"),
+                };
+                self.push(bump, side, p, ops, &item, change, &detail, &f.loc);
+            }
             if o.default != f.default {
                 let show = |d: &Option<String>| d.clone().unwrap_or_else(|| "none".into());
                 self.push(
@@ -764,7 +799,14 @@ impl Differ {
         let count = |v: Option<u64>| v.map(|v| (v.to_string(), i128::from(v)));
         let number = |v: Option<Number>| v.map(|v| (v.to_string(), v.exact()));
         let charset = |v: Option<Charset>| v.map(|c| (c.spec_name().to_owned(), 0));
-        let checks: [(&str, Shown, Shown, bool); 9] = [
+        // Canonical < Positive: a format compares by strictness.
+        let numeral = |v: Option<Numeral>| {
+            v.map(|n| match n {
+                Numeral::Canonical => ("integer without leading zeros".to_owned(), 1),
+                Numeral::Positive => ("positive_integer".to_owned(), 2),
+            })
+        };
+        let checks: [(&str, Shown, Shown, bool); 11] = [
             ("max_bytes", count(o.max_bytes), count(n.max_bytes), true),
             ("max_chars", count(o.max_chars), count(n.max_chars), true),
             ("max_items", count(o.max_items), count(n.max_items), true),
@@ -773,7 +815,9 @@ impl Differ {
             ("min_chars", count(o.min_chars), count(n.min_chars), false),
             ("min_items", count(o.min_items), count(n.min_items), false),
             ("minimum", number(o.minimum), number(n.minimum), false),
+            ("exclusive_minimum", number(o.exclusive_minimum), number(n.exclusive_minimum), false),
             ("charset", charset(o.charset), charset(n.charset), true),
+            ("format", numeral(o.numeral), numeral(n.numeral), false),
         ];
         for (key, old, new, upper) in checks {
             if old == new {

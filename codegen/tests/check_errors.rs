@@ -68,7 +68,7 @@ fn the_base_specs_are_valid() {
 #[test]
 fn unknown_key_with_suggestion() {
     let expected = expect![[r#"
-        spec/shop/pay.yaml:15:48: unknown key `maxbytes` in field `amount` (did you mean `max_bytes`?); expected one of: type, required, default, description, deprecated, max_bytes, min_bytes, max_chars, min_chars, charset, minimum, maximum, min_items, max_items
+        spec/shop/pay.yaml:15:48: unknown key `maxbytes` in field `amount` (did you mean `max_bytes`?); expected one of: type, required, default, description, deprecated, minor_units_from, max_bytes, min_bytes, max_chars, min_chars, charset, format, minimum, maximum, exclusive_minimum, min_items, max_items
         1 problem found; nothing was written"#]];
     check_op(
         &OPERATION.replace(
@@ -427,4 +427,53 @@ fn types_named_like_the_provider_error_or_credentials() {
     let provider = PROVIDER.replace("  Currency:", "  Error:");
     let op = OPERATION.replace("type: Currency", "type: Error");
     expected.assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &op)]));
+}
+
+#[test]
+fn amount_rules_are_checked_where_they_are_written() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:6:37: `secret` path parameter `orderId` must be a plain string
+        spec/shop/pay.yaml:15:66: `minor_units_from` applies to decimals; `amount` is `integer`
+        spec/shop/pay.yaml:16:50: `exclusive_minimum: 5` is not below `maximum: 5`; no value can satisfy both
+        spec/shop/pay.yaml:17:47: `minor_units_from: currency` must name an enum field whose values give `minor_units`
+        spec/shop/pay.yaml:18:37: unknown format `positive_number` (did you mean `positive_integer`?); expected one of: positive_integer
+        spec/shop/pay.yaml:18:73: `exclusive_minimum` applies to integers and decimals, not to strings
+        6 problems found; nothing was written"#]];
+    let operation = OPERATION
+        .replace(
+            "amount: { type: integer, required: true, description: The amount. }",
+            "amount: { type: integer, required: true, minor_units_from: currency, description: The amount. }\n      \
+             price: { type: decimal, exclusive_minimum: 5, maximum: 5, minor_units_from: code, description: A price. }\n      \
+             fee: { type: decimal, minor_units_from: currency, description: A fee. }\n      \
+             code: { type: string, format: positive_number, exclusive_minimum: 0, description: A code. }",
+        )
+        .replace("orderId: { type: string, description: The order. }", "orderId: { type: integer, secret: true, description: The order. }");
+    check_op(&operation, expected);
+}
+
+#[test]
+fn minor_units_must_fit_an_amount() {
+    let expected = expect![[r#"
+        spec/shop/provider.yaml:15:54: `minor_units: 19` is more than the 18 fractional digits an amount holds
+        1 problem found; nothing was written"#]];
+    check_provider(
+        &PROVIDER.replace("values: { JPY: Yen. }", "values: { JPY: { description: Yen., minor_units: 19 } }"),
+        expected,
+    );
+}
+
+#[test]
+fn type_nesting_is_bounded() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:15:23: type nests more than 8 `list<>`/`map<>` levels; no provider page needs that many
+        1 problem found; nothing was written"#]];
+    let nine = format!("{}string{}", "list<".repeat(5) + &"map<".repeat(4), ">".repeat(9));
+    check_op(&OPERATION.replace("amount: { type: integer,", &format!("amount: {{ type: \"{nine}\",")), expected);
+    // Ten thousand levels (a fuzzer's find): the same error, not a stack overflow.
+    let deep = format!("{}string{}", "list<".repeat(10_000), ">".repeat(10_000));
+    let out = check(&[
+        ("provider.yaml", PROVIDER),
+        ("pay.yaml", &OPERATION.replace("type: integer,", &format!("type: \"{deep}\","))),
+    ]);
+    assert!(out.contains("pay.yaml:15:") && out.contains("more than 8"), "{out}");
 }

@@ -269,3 +269,29 @@ fn operations_added_and_removed() {
     "#]]
     .assert_eq(&diff(&model(&removed.before), &model(&removed.after)).to_text());
 }
+
+#[test]
+fn amount_rules_and_secret_parameters() {
+    let added = pair("amount rules added");
+    let unchanged = diff(&model(&added.before), &model(&added.before));
+    assert!(unchanged.findings.is_empty());
+    let report = diff(&model(&added.before), &model(&added.after));
+    expect![[r#"
+        major: 4 changes break code that builds requests
+        major  requests   shop / pay / Currency = JPY  limit tightened: minor_units 2 -> 0  (spec/shop/provider.yaml:13)
+        major  requests   shop / pay / PayRequest.amount  limit tightened: exclusive_minimum none -> 0  (spec/shop/pay.yaml:17)
+        major  requests   shop / pay / PayRequest.amount  limit tightened: minor_units_from none -> currency  (spec/shop/pay.yaml:17)
+        major  requests   shop / pay / PayRequest.note  limit tightened: format none -> positive_integer  (spec/shop/pay.yaml:19)
+        patch  docs       shop / pay / path parameters  secret flag changed: orderId: secret false -> true  (spec/shop/pay.yaml:1)
+    "#]].assert_eq(&report.to_text());
+    let removed = pair("amount rules removed");
+    let back = diff(&model(&removed.before), &model(&removed.after));
+    expect![[r#"
+        patch: nothing breaks or is added; 5 changes to limits or documentation
+        patch  requests   shop / pay / Currency = JPY  limit loosened: minor_units 0 -> 2  (spec/shop/provider.yaml:13)
+        patch  requests   shop / pay / PayRequest.amount  limit loosened: exclusive_minimum 0 -> none  (spec/shop/pay.yaml:17)
+        patch  requests   shop / pay / PayRequest.amount  limit loosened: minor_units_from currency -> none  (spec/shop/pay.yaml:17)
+        patch  requests   shop / pay / PayRequest.note  limit loosened: format positive_integer -> none  (spec/shop/pay.yaml:19)
+        patch  docs       shop / pay / path parameters  secret flag changed: orderId: secret true -> false  (spec/shop/pay.yaml:1)
+    "#]].assert_eq(&back.to_text());
+}

@@ -118,6 +118,11 @@ impl Decimal {
         self.mantissa < 0
     }
 
+    /// The number of fractional digits the value needs (`1.50` needs 1, `100` none).
+    pub fn fraction_digits(self) -> u32 {
+        self.normalized().1
+    }
+
     /// Whether the value has no fractional part.
     pub fn is_integer(self) -> bool {
         self.mantissa % 10_i64.pow(self.scale) == 0

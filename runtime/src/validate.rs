@@ -154,6 +154,28 @@ pub enum Rule {
         /// What the value has.
         actual: String,
     },
+    /// Not above the exclusive minimum (an amount that must be positive is zero or less).
+    ExclusiveMinimum {
+        /// The limit the spec states.
+        limit: String,
+        /// What the value has.
+        actual: String,
+    },
+    /// More fractional digits than the currency has minor units (JPY has none).
+    MinorUnits {
+        /// The currency, as sent.
+        currency: String,
+        /// The fractional digits the currency allows.
+        allowed: u32,
+        /// The amount as sent.
+        actual: String,
+    },
+    /// Not an integer as the provider writes it: digits with no leading zero (and above zero when
+    /// it must be positive).
+    Numeral {
+        /// What the value must look like.
+        expected: Numeral,
+    },
     /// Above the inclusive maximum.
     Maximum {
         /// The limit the spec states.
@@ -215,6 +237,19 @@ impl fmt::Display for Rule {
                 write!(f, "has {found:?} at character {index}; only {} allowed", expected.describe())
             }
             Rule::Minimum { limit, actual } => write!(f, "is {actual}; the minimum is {limit}"),
+            Rule::ExclusiveMinimum { limit, actual } => write!(f, "is {actual}; it must be greater than {limit}"),
+            Rule::MinorUnits { currency, allowed: 0, actual } => {
+                write!(f, "is {actual}; {currency} amounts have no fractional part")
+            }
+            Rule::MinorUnits { currency, allowed, actual } => {
+                write!(f, "is {actual}; {currency} amounts have at most {allowed} fractional digits")
+            }
+            Rule::Numeral { expected: Numeral::Canonical } => {
+                f.write_str("must be an integer written as digits without a leading zero")
+            }
+            Rule::Numeral { expected: Numeral::Positive } => {
+                f.write_str("must be a positive integer written as digits without a leading zero")
+            }
             Rule::Maximum { limit, actual } => write!(f, "is {actual}; the maximum is {limit}"),
             Rule::MaxItems { limit, actual } => write!(f, "has {actual} items; at most {limit} allowed"),
             Rule::MinItems { limit, actual } => write!(f, "has {actual} items; at least {limit} required"),
@@ -269,6 +304,26 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// An integer written as text: the form a JSON number (or a provider's amount string) requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numeral {
+    /// Digits with no leading zero (`0` itself is allowed): an id a JSON number can spell exactly.
+    Canonical,
+    /// Canonical and above zero: an Alipay+ amount in minor units.
+    Positive,
+}
+
+impl Numeral {
+    fn allows(self, value: &str) -> bool {
+        let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+        let canonical = digits && (value == "0" || !value.starts_with('0'));
+        match self {
+            Numeral::Canonical => canonical,
+            Numeral::Positive => canonical && value != "0",
+        }
+    }
+}
+
 /// Limits on one string, as the spec states them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextRules {
@@ -284,6 +339,8 @@ pub struct TextRules {
     pub max_chars: Option<usize>,
     /// Only characters of this set.
     pub charset: Option<Charset>,
+    /// Digits written as the provider writes an integer.
+    pub numeral: Option<Numeral>,
 }
 
 impl TextRules {
@@ -295,6 +352,7 @@ impl TextRules {
         min_chars: None,
         max_chars: None,
         charset: None,
+        numeral: None,
     };
 
     /// Calls `report` for every rule `value` breaks.
@@ -324,6 +382,9 @@ impl TextRules {
             if let Some((index, found)) = value.chars().enumerate().find(|(_, c)| !expected.allows(*c)) {
                 report(Rule::Charset { expected, found, index });
             }
+        }
+        if let Some(expected) = self.numeral.filter(|n| !n.allows(value) && !reported_empty) {
+            report(Rule::Numeral { expected });
         }
     }
 }
@@ -371,6 +432,21 @@ impl Violations {
         }
         if let Some(limit) = max.filter(|m| value > m) {
             self.push(at, Rule::Maximum { limit: limit.to_string(), actual: value.to_string() });
+        }
+    }
+
+    /// A number that must be greater than `limit` (`None`: no limit).
+    pub fn above<T: PartialOrd + fmt::Display>(&mut self, at: &Path<'_>, value: &T, limit: Option<T>) {
+        if let Some(limit) = limit.filter(|l| value <= l) {
+            self.push(at, Rule::ExclusiveMinimum { limit: limit.to_string(), actual: value.to_string() });
+        }
+    }
+
+    /// An amount against its currency's minor units (`units` is `None` for a currency the spec
+    /// gives none: nothing is checked).
+    pub fn minor_units(&mut self, at: &Path<'_>, value: &crate::Decimal, currency: &str, units: Option<u32>) {
+        if let Some(allowed) = units.filter(|u| value.fraction_digits() > *u) {
+            self.push(at, Rule::MinorUnits { currency: currency.to_owned(), allowed, actual: value.to_string() });
         }
     }
 
@@ -424,6 +500,49 @@ mod tests {
         let mut found = Vec::new();
         rules.check("日本語", |r| found.push(r));
         assert_eq!(found, vec![Rule::MaxBytes { limit: 6, actual: 9 }, Rule::MaxChars { limit: 2, actual: 3 }]);
+    }
+
+    #[test]
+    fn numerals_have_no_leading_zero() {
+        let check = |numeral, value: &str| {
+            let mut found = Vec::new();
+            TextRules { numeral: Some(numeral), ..TextRules::NONE }.check(value, |r| found.push(r));
+            found.is_empty()
+        };
+        for (value, canonical, positive) in [
+            ("2021121300698360310", true, true),
+            ("0", true, false),
+            ("007", false, false),
+            ("", false, false),
+            ("1e3", false, false),
+            ("10", true, true),
+        ] {
+            assert_eq!(check(Numeral::Canonical, value), canonical, "{value:?}");
+            assert_eq!(check(Numeral::Positive, value), positive, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn amounts_are_checked_against_exclusive_minimum_and_minor_units() {
+        let d = |s: &str| s.parse::<crate::Decimal>().unwrap();
+        let mut v = Violations::default();
+        v.above(&Path::Root.field("amount"), &d("0"), Some(d("0")));
+        v.above(&Path::Root.field("ok"), &d("0.01"), Some(d("0")));
+        v.minor_units(&Path::Root.field("amount"), &d("100.5"), "JPY", Some(0));
+        v.minor_units(&Path::Root.field("ok"), &d("100.50"), "USD", Some(2));
+        v.minor_units(&Path::Root.field("ok"), &d("100.00"), "JPY", Some(0));
+        v.minor_units(&Path::Root.field("amount"), &d("1.001"), "USD", Some(2));
+        v.minor_units(&Path::Root.field("ok"), &d("1.001"), "XXX", None);
+        let err = v.into_result().unwrap_err();
+        let texts: Vec<String> = err.violations.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            texts,
+            [
+                "`amount` is 0; it must be greater than 0",
+                "`amount` is 100.5; JPY amounts have no fractional part",
+                "`amount` is 1.001; USD amounts have at most 2 fractional digits",
+            ]
+        );
     }
 
     #[test]

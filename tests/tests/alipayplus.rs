@@ -4,7 +4,7 @@
 use payspec::alipayplus::Amount;
 use payspec::alipayplus::capture::{CaptureError, CaptureRequest, CaptureResponse};
 use payspec::runtime::Validate;
-use payspec::runtime::validate::{Charset, Rule};
+use payspec::runtime::validate::{Charset, Numeral, Rule};
 
 /// The page's API-specific codes (SUCCESS aside) and the notes' common codes, read off the sources.
 const PAGE: &str = "AUTH_CANCELLED AUTH_EXPIRED AUTH_NOT_FOUND CAPTURE_IN_PROCESS INVALID_TOKEN CURRENCY_NOT_SUPPORT \
@@ -67,8 +67,16 @@ fn amounts_are_checked_inside_the_nested_struct() {
     );
     assert_eq!(
         rules(&request, "captureAmount.value"),
-        vec![Rule::Charset { expected: Charset::Digits, found: '.', index: 2 }]
+        vec![
+            Rule::Charset { expected: Charset::Digits, found: '.', index: 2 },
+            Rule::Numeral { expected: Numeral::Positive }
+        ]
     );
+    // "A positive integer in the smallest currency unit": neither zero nor a leading zero.
+    for not_positive in ["0", "0100"] {
+        request.capture_amount = Some(Amount::new("USD", not_positive));
+        assert_eq!(rules(&request, "captureAmount.value"), vec![Rule::Numeral { expected: Numeral::Positive }]);
+    }
     request.capture_amount = Some(Amount::new("USD", "1".repeat(17)));
     assert_eq!(rules(&request, "captureAmount.value"), vec![Rule::MaxChars { limit: 16, actual: 17 }]);
     request.capture_amount = Some(Amount::new("USD", "5000"));

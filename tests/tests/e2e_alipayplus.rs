@@ -12,7 +12,7 @@ use payspec::alipayplus::capture::{self, CaptureError, CaptureRequest};
 use payspec::alipayplus::{Amount, Client};
 use payspec::runtime::client::{AlipayPlusCredentials, Config, TransportErrorKind, UnsignedResponses};
 use payspec::runtime::signing::alipay_plus::{PrivateKey, PublicKey};
-use payspec::runtime::validate::{Charset, Rule};
+use payspec::runtime::validate::{Charset, Numeral, Rule};
 use support::*;
 
 const PREFIX: &str = "/api/open";
@@ -319,6 +319,7 @@ async fn requests_over_the_documented_limits_are_refused_before_sending() {
             ("captureRequestId".into(), Rule::MaxChars { limit: 64, actual: 65 }),
             ("captureAmount.currency".into(), Rule::Charset { expected: Charset::UpperAlpha, found: 'u', index: 0 }),
             ("captureAmount.value".into(), Rule::Charset { expected: Charset::Digits, found: '.', index: 1 }),
+            ("captureAmount.value".into(), Rule::Numeral { expected: Numeral::Positive }),
         ]
     );
     assert!(!err.is_outcome_unknown());

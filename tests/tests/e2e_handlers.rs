@@ -651,6 +651,22 @@ async fn tracing_records_operation_status_code_and_latency_without_secrets() {
 }
 
 #[tokio::test]
+async fn tracing_records_a_reg_key_path_without_the_key() {
+    use tracing_subscriber::layer::SubscriberExt;
+    const REG_KEY: &str = "RK9A7F3C2B1D0E8F6A";
+    let layer = CaptureLayer::default();
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer.clone()));
+    let fake = FakeServer::queue(Provider::linepay(), vec![linepay::error("1193", "Expired.")]).await;
+    let client = linepay(linepay_config(&fake.url()).handler(Tracing));
+    client.pay_preapproved(REG_KEY, &preapproved()).await.unwrap_err();
+    assert_eq!(fake.single_request().path, format!("/v3/payments/preapprovedPay/{REG_KEY}/payment"));
+    let fields = layer.fields.lock().unwrap().clone();
+    let spans = call_spans(&fields);
+    assert_eq!(spans[0].get("path").map(String::as_str), Some("/v3/payments/preapprovedPay/{regKey}/payment"));
+    assert_no_secret_in(&fields, &[REG_KEY]);
+}
+
+#[tokio::test]
 async fn tracing_records_a_timeout_with_its_latency() {
     use tracing_subscriber::layer::SubscriberExt;
     let layer = CaptureLayer::default();

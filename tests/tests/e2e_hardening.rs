@@ -11,9 +11,10 @@ use payspec::alipayplus::capture::CaptureRequest as AlipayCaptureRequest;
 use payspec::linepay::capture::{CaptureError, CaptureRequest};
 use payspec::linepay::pay_preapproved::PayPreapprovedRequest;
 use payspec::linepay::{Currency, TransactionId};
-use payspec::runtime::Decimal;
 use payspec::runtime::client::{Config, ElepayCredentials, ErrorKind, HttpClient, TransportErrorKind};
 use payspec::runtime::handlers::Retry;
+use payspec::runtime::validate::{Numeral, Rule};
+use payspec::runtime::{Decimal, Validate};
 use support::*;
 
 const TX: &str = "2021121300698360310";
@@ -215,11 +216,34 @@ async fn amounts_are_sent_and_read_with_every_digit() {
 #[test]
 fn ids_are_never_empty_and_never_lose_a_leading_zero() {
     assert!(TransactionId::new("").is_err(), "an empty id has fewer than 19 digits");
-    let padded = TransactionId::new("0021121300698360310");
-    if let Ok(id) = padded {
-        // A JSON number cannot spell it: writing it must fail, not send 21121300698360310.
-        assert!(serde_json::to_string(&id).is_err());
+    // A JSON number cannot spell a leading zero: it would be sent as 21121300698360310.
+    let err = TransactionId::new("0021121300698360310").unwrap_err();
+    assert_eq!(err.rules, [Rule::Numeral { expected: Numeral::Canonical }]);
+    assert!(serde_json::from_str::<TransactionId>("\"0021121300698360310\"").is_err(), "nor decoded");
+    let id: TransactionId = serde_json::from_str("2021121300698360310").expect("a real id");
+    assert_eq!(serde_json::to_string(&id).expect("written"), "2021121300698360310");
+}
+
+#[tokio::test]
+async fn amounts_the_provider_must_refuse_are_stopped_before_signing() {
+    let fake = FakeServer::queue(Provider::linepay(), vec![]).await;
+    let client = linepay(linepay_config(&fake.url()));
+    let cases = [
+        ("0", Currency::Twd, Rule::ExclusiveMinimum { limit: "0".into(), actual: "0".into() }),
+        ("-5", Currency::Twd, Rule::ExclusiveMinimum { limit: "0".into(), actual: "-5".into() }),
+        ("100.5", Currency::Jpy, Rule::MinorUnits { currency: "JPY".into(), allowed: 0, actual: "100.5".into() }),
+        ("1.001", Currency::Usd, Rule::MinorUnits { currency: "USD".into(), allowed: 2, actual: "1.001".into() }),
+    ];
+    for (amount, currency, rule) in cases {
+        let request = CaptureRequest::new(amount.parse::<Decimal>().expect("amount"), currency.clone());
+        let err = client.capture(&tx(), &request).await.unwrap_err();
+        let violations = &validation(&err).violations;
+        assert_eq!(violations.len(), 1, "{amount} {currency}: {violations:?}");
+        assert_eq!((violations[0].path.as_str(), &violations[0].rule), ("amount", &rule));
     }
+    // Trailing zeros are not digits an amount needs: JPY 100.00 is 100.
+    assert!(CaptureRequest::new("100.00".parse::<Decimal>().expect("amount"), Currency::Jpy).validate().is_ok());
+    assert_eq!(fake.count(), 0, "nothing was signed or sent");
 }
 
 #[tokio::test]

@@ -135,12 +135,13 @@ fn path_and_query_parameters_are_encoded_exactly() {
 
     let mut query = LookupQuery::default();
     assert_eq!(query.to_query_string(), "");
-    query.order_key = vec![key.clone(), "0000000000000000001".parse().unwrap()];
+    query.order_key = vec![key.clone(), "1000000000000000001".parse().unwrap()];
+    assert!("0000000000000000001".parse::<OrderKey>().is_err(), "a JSON number cannot spell a leading zero");
     query.view = Some(View::Short);
     query.limit = Some(50);
     assert_eq!(
         query.to_query_string(),
-        "orderKey=2021121300698360310&orderKey=0000000000000000001&view=SHORT&limit=50"
+        "orderKey=2021121300698360310&orderKey=1000000000000000001&view=SHORT&limit=50"
     );
     assert!(query.validate().is_ok());
     query.order_key = vec![key.clone(); 4];

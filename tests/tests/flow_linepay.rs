@@ -257,8 +257,9 @@ async fn recovery_does_not_take_an_earlier_refund_of_the_same_amount_for_this_on
             Response::json(answer.status, answer.body)
         })
         .await;
-        // A short lookup window: the lost refund never shows, and the default 30 s exceeds BOUND.
-        let recovery = LinePayRecovery::default().lookup_window(Duration::from_secs(2));
+        let recovery = LinePayRecovery::default()
+            .lookup_window(Duration::from_millis(300))
+            .lookup_backoff(Duration::from_millis(20), Duration::from_millis(80));
         let config = linepay_config(&fake.url()).handler(recovery);
         let client = Client::new(config).expect("client");
         let id = authorization(&client, "order-recovery-1", 1000).await;
@@ -276,7 +277,10 @@ async fn recovery_does_not_take_an_earlier_refund_of_the_same_amount_for_this_on
                 "a refund that did not happen was reported as done, with the earlier refund's id {} (first: {})",
                 info.refund_transaction_id, first.refund_transaction_id
             ),
-            Err(err) => assert_eq!(err.provider_code(), Some(&RefundError::DuplicateRequest)),
+            Err(err) => {
+                assert_eq!(err.provider_code(), Some(&RefundError::DuplicateRequest));
+                assert!(err.is_outcome_unknown(), "1198 is never taken as \"not applied\"");
+            }
         }
     })
     .await;

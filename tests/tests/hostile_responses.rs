@@ -19,6 +19,8 @@ fn call() -> Call {
         operation: "capture",
         method: Method::POST,
         path: "/capture".into(),
+        path_template: "/capture",
+        secret_path_params: &[],
         query: String::new(),
         body: None,
         timeout: Duration::from_secs(1),

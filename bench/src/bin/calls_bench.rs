@@ -65,6 +65,8 @@ fn details_call() -> Call {
         operation: "payment_details",
         method: Method::GET,
         path: "/v3/payments".into(),
+        path_template: "/v3/payments",
+        secret_path_params: &[],
         query: String::new(),
         body: None,
         timeout: Duration::from_secs(20),

@@ -99,11 +99,19 @@ pub fn limits(l: &Limits) -> Option<String> {
             }
         ));
     }
+    match l.numeral {
+        Some(crate::model::Numeral::Canonical) => parts.push("an integer without leading zeros".to_owned()),
+        Some(crate::model::Numeral::Positive) => parts.push("a positive integer without leading zeros".to_owned()),
+        None => {}
+    }
     match (&l.minimum, &l.maximum) {
         (Some(a), Some(b)) => parts.push(format!("from {a} to {b}")),
         (Some(a), None) => parts.push(format!("at least {a}")),
         (None, Some(b)) => parts.push(format!("at most {b}")),
         (None, None) => {}
+    }
+    if let Some(a) = &l.exclusive_minimum {
+        parts.push(format!("more than {a}"));
     }
     parts.extend(range(l.min_items, l.max_items, "items"));
     if parts.is_empty() {

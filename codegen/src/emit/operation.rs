@@ -41,6 +41,7 @@ pub fn operation_module(provider: &Provider, op: &Operation) -> TokenStream {
     };
     let extra_success = if success_codes.is_some() { quote!(SUCCESS_CODES) } else { quote!(&[]) };
     let idempotent = op.idempotent;
+    let secret_params: Vec<&str> = op.path_params.iter().filter(|p| p.secret).map(|p| p.wire_name.as_str()).collect();
     let method_const = format_ident!("{}", method);
     let error_name = ident(&op.error_type);
     let outcome = op.outcome_type.as_ref().map(|name| outcome_enum(op, name));
@@ -74,6 +75,8 @@ pub fn operation_module(provider: &Provider, op: &Operation) -> TokenStream {
         pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::client::Operation {
             name: NAME,
             method: payspec_runtime::client::Method::#method_const,
+            path_template: PATH_TEMPLATE,
+            secret_path_params: &[#(#secret_params),*],
             timeout: TIMEOUT,
             idempotent: IDEMPOTENT,
             extra_success_codes: #extra_success,

@@ -76,10 +76,16 @@ pub fn type_def(t: &TypeDef, here: Here) -> TokenStream {
     }
 }
 
-/// Field rustdoc: the description, then limits, default and deprecation.
-pub fn field_docs(f: &Field) -> TokenStream {
+/// Field rustdoc: the description, then limits, default and deprecation. `fields`: the struct's.
+fn field_docs(f: &Field, fields: &[Field]) -> TokenStream {
     let mut paragraphs: Vec<String> = f.description.iter().cloned().collect();
     paragraphs.extend(docs::limits(&f.limits));
+    if let Some(currency) = f.minor_units_from.map(|i| &fields[i]) {
+        paragraphs.push(format!(
+            "No more fractional digits than the minor units of the currency in `{}`.",
+            currency.rust_name
+        ));
+    }
     if let Some(d) = &f.default {
         paragraphs.push(format!("The provider assumes `{d}` when this is omitted."));
     }
@@ -159,7 +165,7 @@ pub fn struct_def(name: &str, description: &str, fields: &[Field], here: Here, s
         Setters::None => Vec::new(),
     };
     let defs = fields.iter().map(|f| {
-        let docs = field_docs(f);
+        let docs = field_docs(f, fields);
         let serde = serde_attr(f);
         let id = field_ident(&f.rust_name);
         let ty = field_type(f, here);
@@ -220,6 +226,25 @@ pub fn open_enum(name: &str, description: &str, values: &[EnumValue]) -> TokenSt
     let variants: Vec<Ident> = values.iter().map(|v| ident(&v.variant)).collect();
     let wire: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
     let value_docs = values.iter().map(|v| docs::outer(&[format!("`{}`: {}", v.value, v.description)]));
+    let minor_units = values.iter().any(|v| v.minor_units.is_some()).then(|| {
+        let units = values.iter().map(|v| match v.minor_units {
+            Some(n) => {
+                let n = Literal::u32_unsuffixed(n);
+                quote!(Some(#n))
+            }
+            None => quote!(None),
+        });
+        quote! {
+            /// The currency's fractional digits (its minor units), when the spec gives them: an
+            /// amount in this currency may have no more.
+            pub fn minor_units(&self) -> Option<u32> {
+                match self {
+                    #( Self::#variants => #units, )*
+                    Self::Unknown(_) => None,
+                }
+            }
+        }
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -246,6 +271,8 @@ pub fn open_enum(name: &str, description: &str, values: &[EnumValue]) -> TokenSt
                     other => Self::Unknown(payspec_runtime::UnknownValue::new_unchecked(other)),
                 }
             }
+
+            #minor_units
         }
 
         impl payspec_runtime::OpenEnum for #name {
@@ -317,6 +344,13 @@ pub fn text_rules(limits: &Limits, required: bool) -> Option<TokenStream> {
             Charset::UpperAlpha => "UpperAlpha",
         });
         parts.push(quote!(charset: Some(payspec_runtime::validate::Charset::#variant)));
+    }
+    if let Some(n) = limits.numeral {
+        let variant = ident(match n {
+            Numeral::Canonical => "Canonical",
+            Numeral::Positive => "Positive",
+        });
+        parts.push(quote!(numeral: Some(payspec_runtime::validate::Numeral::#variant)));
     }
     Some(quote! {
         payspec_runtime::validate::TextRules { #(#parts,)* ..payspec_runtime::validate::TextRules::NONE }

@@ -9,6 +9,7 @@ use crate::model::*;
 pub fn impl_validate(name: &str, fields: &[Field], sums: &[SumRule]) -> TokenStream {
     let name = ident(name);
     let mut checks: Vec<TokenStream> = fields.iter().filter_map(field_check).collect();
+    checks.extend(fields.iter().filter_map(|f| minor_units_check(f, fields)));
     checks.extend(sums.iter().map(sum_check));
     let (at, out) = if checks.is_empty() { (quote!(_at), quote!(_out)) } else { (quote!(at), quote!(out)) };
     quote! {
@@ -58,12 +59,27 @@ fn sum_check(rule: &SumRule) -> TokenStream {
     }
 }
 
+/// An amount's fractional digits against the minor units of the currency in its sibling field.
+fn minor_units_check(f: &Field, fields: &[Field]) -> Option<TokenStream> {
+    let currency = &fields[f.minor_units_from?];
+    let (amount, currency_id) = (field_ident(&f.rust_name), field_ident(&currency.rust_name));
+    let wire = &f.wire_name;
+    let check = quote!(out.minor_units(&at.field(#wire), amount, currency.as_str(), currency.minor_units()););
+    let pattern = |name: TokenStream, required: bool| if required { name } else { quote!(Some(#name)) };
+    Some(if f.required && currency.required {
+        quote!({ let (amount, currency) = (&self.#amount, &self.#currency_id); #check })
+    } else {
+        let (a, c) = (pattern(quote!(amount), f.required), pattern(quote!(currency), currency.required));
+        quote!(if let (#a, #c) = (&self.#amount, &self.#currency_id) { #check })
+    })
+}
+
 /// Whether a value of this type has anything to check.
 fn has_checks(ty: &TypeRef, limits: &Limits, required: bool) -> bool {
     match ty {
         TypeRef::Primitive(Primitive::String) => required || limits.has_text_rules(),
         TypeRef::Primitive(Primitive::Integer | Primitive::Decimal) => {
-            limits.minimum.is_some() || limits.maximum.is_some()
+            limits.minimum.is_some() || limits.maximum.is_some() || limits.exclusive_minimum.is_some()
         }
         TypeRef::Named(n) => matches!(n.kind, NamedKind::Enum | NamedKind::Struct),
         TypeRef::List(_) | TypeRef::Map(_) => {
@@ -121,8 +137,15 @@ fn value_check(ty: &TypeRef, limits: &Limits, required: bool, value: &TokenStrea
                     quote!(payspec_runtime::Decimal::new(#mantissa, #scale))
                 }
             };
-            let (min, max) = (bound(&limits.minimum), bound(&limits.maximum));
-            quote!(out.range(&#path, #value, #min, #max);)
+            let range = (limits.minimum.is_some() || limits.maximum.is_some()).then(|| {
+                let (min, max) = (bound(&limits.minimum), bound(&limits.maximum));
+                quote!(out.range(&#path, #value, #min, #max);)
+            });
+            let above = limits.exclusive_minimum.is_some().then(|| {
+                let limit = bound(&limits.exclusive_minimum);
+                quote!(out.above(&#path, #value, #limit);)
+            });
+            quote!(#range #above)
         }
         TypeRef::Named(n) if n.kind == NamedKind::Enum => {
             let text = limits.has_text_rules().then(|| {

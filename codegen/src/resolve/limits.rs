@@ -24,6 +24,9 @@ impl ProviderResolver<'_> {
         if let (Some(c), false) = (&l.charset, text_ok) {
             self.err(file, c.pos, format!("`charset` applies to strings, not to {}", target.describe()));
         }
+        if let (Some(c), false) = (&l.format, text_ok) {
+            self.err(file, c.pos, format!("`format` applies to strings, not to {}", target.describe()));
+        }
         let mut bound = |key: &str, v: &Option<Spanned<String>>| {
             let v = v.as_ref()?;
             let LimitTarget::Number { integer } = element else {
@@ -44,6 +47,7 @@ impl ProviderResolver<'_> {
             Some(n)
         };
         let (minimum, maximum) = (bound("minimum", &l.minimum), bound("maximum", &l.maximum));
+        let exclusive_minimum = bound("exclusive_minimum", &l.exclusive_minimum);
         if !matches!(target, LimitTarget::Container(_)) {
             for (key, v) in [("min_items", &l.min_items), ("max_items", &l.max_items)] {
                 if let Some(v) = v {
@@ -81,7 +85,27 @@ impl ProviderResolver<'_> {
                 self.err(file, lo.pos, format!("`minimum: {}` is larger than `maximum: {}`", lo.value, hi.value));
             }
         }
+        if let (Some(lo), Some(a), Some(hi), Some(b)) = (&l.exclusive_minimum, exclusive_minimum, &l.maximum, maximum) {
+            if a.exact() >= b.exact() {
+                self.err(
+                    file,
+                    lo.pos,
+                    format!(
+                        "`exclusive_minimum: {}` is not below `maximum: {}`; no value can satisfy both",
+                        lo.value, hi.value
+                    ),
+                );
+            }
+        }
+        if let (Some(lo), Some(_)) = (&l.minimum, &l.exclusive_minimum) {
+            self.err(
+                file,
+                lo.pos,
+                "`minimum` and `exclusive_minimum` together; keep the one the page states".to_owned(),
+            );
+        }
         let charset = l.charset.as_ref().and_then(|c| self.one_of(file, c, "charset", Charset::ALL));
+        let numeral = l.format.as_ref().and_then(|c| self.one_of(file, c, "format", Numeral::FORMATS));
         if self.diags.len() > before {
             return None;
         }
@@ -94,6 +118,8 @@ impl ProviderResolver<'_> {
             charset,
             minimum,
             maximum,
+            exclusive_minimum,
+            numeral,
             min_items: v(&l.min_items),
             max_items: v(&l.max_items),
         })

@@ -151,6 +151,8 @@ pub(super) struct TypeSymbol {
     pub kind: Option<NamedKind>,
     /// Enum only: the wire values, which a field's `default` must be one of.
     pub values: Vec<String>,
+    /// Enum only: some value gives its `minor_units` (a currency enum).
+    pub minor_units: bool,
 }
 
 /// The generated names of one operation.
@@ -178,12 +180,14 @@ pub(super) struct Symbols {
 
 fn type_symbols(types: &[TypeAst]) -> HashMap<String, TypeSymbol> {
     let symbol = |t: &TypeAst| match &t.body {
-        TypeBody::Invalid => TypeSymbol { kind: None, values: Vec::new() },
-        TypeBody::String { .. } => TypeSymbol { kind: Some(NamedKind::String), values: Vec::new() },
-        TypeBody::Struct(_) => TypeSymbol { kind: Some(NamedKind::Struct), values: Vec::new() },
-        TypeBody::Enum(values) => {
-            TypeSymbol { kind: Some(NamedKind::Enum), values: values.iter().map(|v| v.value.value.clone()).collect() }
-        }
+        TypeBody::Invalid => TypeSymbol { kind: None, values: Vec::new(), minor_units: false },
+        TypeBody::String { .. } => TypeSymbol { kind: Some(NamedKind::String), values: Vec::new(), minor_units: false },
+        TypeBody::Struct(_) => TypeSymbol { kind: Some(NamedKind::Struct), values: Vec::new(), minor_units: false },
+        TypeBody::Enum(values) => TypeSymbol {
+            kind: Some(NamedKind::Enum),
+            values: values.iter().map(|v| v.value.value.clone()).collect(),
+            minor_units: values.iter().any(|v| v.minor_units.is_some()),
+        },
     };
     types.iter().map(|t| (t.name.value.clone(), symbol(t))).collect()
 }

@@ -24,7 +24,19 @@ impl TypeScope<'_> {
             None => self.shared.get(name).map(|symbol| (Scope::Provider, symbol)),
         }
     }
+
+    /// Whether the enum `name` (defined in `scope`) gives minor units for its values.
+    fn enum_has_minor_units(&self, name: &str, scope: Scope) -> bool {
+        let table = match scope {
+            Scope::Operation => self.own,
+            Scope::Provider => Some(self.shared),
+        };
+        table.and_then(|t| t.get(name)).is_some_and(|symbol| symbol.minor_units)
+    }
 }
+
+/// How many `list<>`/`map<>` wrappers one type reference may have.
+const MAX_TYPE_NESTING: usize = 8;
 
 impl ProviderResolver<'_> {
     /// Lowers the type definitions of one file (the provider's when `scope.own` is `None`), then
@@ -163,11 +175,13 @@ impl ProviderResolver<'_> {
         limits: &LimitsAst,
         wire: Option<&Spanned<String>>,
     ) -> Option<TypeKind> {
-        let limits = self.limits(file, limits, &LimitTarget::Text)?;
+        let mut limits = self.limits(file, limits, &LimitTarget::Text)?;
         let wire_number = match wire {
             None => false,
             Some(w) if w.value == "string" => false,
             Some(w) if w.value == "number" => {
+                // A JSON number cannot spell a leading zero: such an id would be sent as another number.
+                limits.numeral.get_or_insert(Numeral::Canonical);
                 let fits = limits.charset == Some(Charset::Digits)
                     && limits.max_chars.or(limits.max_bytes).is_some_and(|m| m <= 19);
                 if !fits {
@@ -224,10 +238,22 @@ impl ProviderResolver<'_> {
                     ),
                 );
             }
+            let minor_units = v.minor_units.as_ref().and_then(|m| match u32::try_from(m.value) {
+                Ok(units) if units <= 18 => Some(units),
+                _ => {
+                    self.err(
+                        file,
+                        m.pos,
+                        format!("`minor_units: {}` is more than the 18 fractional digits an amount holds", m.value),
+                    );
+                    None
+                }
+            });
             out.push(EnumValue {
                 value: v.value.value.clone(),
                 variant,
                 description: v.description.clone().unwrap_or_default(),
+                minor_units,
                 loc: loc(file, v.value.pos),
             });
         }
@@ -281,6 +307,11 @@ impl ProviderResolver<'_> {
             if let Some(d) = &f.default {
                 self.default_fits(file, d, &ty, scope);
             }
+            if let Some(s) =
+                f.secret.as_ref().filter(|s| s.value && !matches!(ty, TypeRef::Primitive(Primitive::String)))
+            {
+                self.err(file, s.pos, format!("`secret` path parameter `{}` must be a plain string", name.value));
+            }
             out.push(Field {
                 wire_name: name.value.clone(),
                 rust_name,
@@ -290,10 +321,50 @@ impl ProviderResolver<'_> {
                 description: f.description.clone(),
                 deprecated: f.deprecated.clone(),
                 limits,
+                minor_units_from: None,
+                secret: f.secret.as_ref().is_some_and(|s| s.value),
                 loc: loc(file, name.pos),
             });
         }
+        self.minor_units_links(file, fields, &mut out, scope);
         out
+    }
+
+    /// Links each `minor_units_from` to its sibling: a decimal field, and a currency field whose enum
+    /// gives minor units.
+    fn minor_units_links(&mut self, file: &str, asts: &[FieldAst], fields: &mut [Field], scope: &TypeScope<'_>) {
+        for ast in asts {
+            let Some(from) = &ast.minor_units_from else { continue };
+            let Some(at) = fields.iter().position(|f| f.wire_name == ast.name.value) else { continue };
+            if fields[at].ty != TypeRef::Primitive(Primitive::Decimal) {
+                self.err(
+                    file,
+                    from.pos,
+                    format!("`minor_units_from` applies to decimals; `{}` is `{}`", ast.name.value, fields[at].ty),
+                );
+                continue;
+            }
+            let Some(sibling) = fields.iter().position(|f| f.wire_name == from.value) else {
+                self.err(file, from.pos, format!("`minor_units_from: {}` names no field of this struct", from.value));
+                continue;
+            };
+            let gives_units = match &fields[sibling].ty {
+                TypeRef::Named(n) if n.kind == NamedKind::Enum => scope.enum_has_minor_units(&n.name, n.scope),
+                _ => false,
+            };
+            if !gives_units {
+                self.err(
+                    file,
+                    from.pos,
+                    format!(
+                        "`minor_units_from: {}` must name an enum field whose values give `minor_units`",
+                        from.value
+                    ),
+                );
+                continue;
+            }
+            fields[at].minor_units_from = Some(sibling);
+        }
     }
 
     fn field_type_fits(&mut self, file: &str, f: &FieldAst, ty: &TypeRef, place: FieldPlace) -> bool {
@@ -339,19 +410,48 @@ impl ProviderResolver<'_> {
         }
     }
 
-    /// A type reference: the one place `list<T>` and `map<T>` are read.
+    /// A type reference: the one place `list<T>` and `map<T>` are read. The wrappers are peeled in a
+    /// loop and bounded, so a hostile `list<list<...>>` costs neither stack nor quadratic copies.
     pub(super) fn type_ref(&mut self, file: &str, text: &Spanned<String>, scope: &TypeScope<'_>) -> Option<TypeRef> {
-        let t = text.value.trim();
-        for (prefix, wrap) in [("list<", TypeRef::List as fn(Box<TypeRef>) -> TypeRef), ("map<", TypeRef::Map)] {
-            if let Some(inner) = t.strip_prefix(prefix) {
-                let Some(inner) = inner.strip_suffix('>') else {
-                    self.err(file, text.pos, format!("type `{t}` is missing its closing `>`"));
-                    return None;
-                };
-                let inner = Spanned { value: inner.to_owned(), pos: text.pos };
-                return self.type_ref(file, &inner, scope).map(|i| wrap(Box::new(i)));
+        let mut t = text.value.trim();
+        let mut wrappers: Vec<fn(Box<TypeRef>) -> TypeRef> = Vec::new();
+        loop {
+            let wrap: fn(Box<TypeRef>) -> TypeRef = if let Some(inner) = t.strip_prefix("list<") {
+                t = inner;
+                TypeRef::List
+            } else if let Some(inner) = t.strip_prefix("map<") {
+                t = inner;
+                TypeRef::Map
+            } else {
+                break;
+            };
+            let Some(inner) = t.strip_suffix('>') else {
+                self.err(file, text.pos, format!("type `{}` is missing its closing `>`", text.value.trim()));
+                return None;
+            };
+            t = inner.trim();
+            wrappers.push(wrap);
+            if wrappers.len() > MAX_TYPE_NESTING {
+                self.err(
+                    file,
+                    text.pos,
+                    format!("type nests more than {MAX_TYPE_NESTING} `list<>`/`map<>` levels; no provider page needs that many"),
+                );
+                return None;
             }
         }
+        let inner = self.named_or_primitive(file, text, t, scope)?;
+        Some(wrappers.into_iter().rev().fold(inner, |inner, wrap| wrap(Box::new(inner))))
+    }
+
+    /// A primitive or a defined type's name, without wrappers.
+    fn named_or_primitive(
+        &mut self,
+        file: &str,
+        text: &Spanned<String>,
+        t: &str,
+        scope: &TypeScope<'_>,
+    ) -> Option<TypeRef> {
         if let Some((_, p)) = Primitive::ALL.iter().find(|(n, _)| *n == t) {
             return Some(TypeRef::Primitive(*p));
         }

@@ -133,7 +133,38 @@ pub fn pairs() -> Vec<Pair> {
         provider_change("base URL changed", "https://shop.example", "https://api.shop.example"),
         Pair { name: "operation added", before: files(PROVIDER, PAY), after: with_refund(files(PROVIDER, PAY)) },
         Pair { name: "operation removed", before: with_refund(files(PROVIDER, PAY)), after: files(PROVIDER, PAY) },
+        amount_rules(true),
+        amount_rules(false),
     ]
+}
+
+/// Amount rules (an exclusive minimum, currency minor units, a positive-integer format) and a secret
+/// path parameter, added (`stricter`) or removed, on a spec whose amount is a decimal.
+fn amount_rules(stricter: bool) -> Pair {
+    let pay = PAY
+        .replace(
+            "amount: { type: integer, required: true, description: The amount. }",
+            "amount: { type: decimal, required: true, description: The amount. }",
+        )
+        .replace(
+            "note: { type: string, max_bytes: 100, description: A note. }",
+            "note: { type: string, description: A note. }",
+        );
+    let provider = PROVIDER.replace(
+        "values: { JPY: Yen., USD: Dollar. }",
+        "values: { JPY: { description: Yen., minor_units: 2 }, USD: { description: Dollar., minor_units: 2 } }",
+    );
+    let strict_provider = provider.replace("Yen., minor_units: 2", "Yen., minor_units: 0");
+    let strict_pay = pay
+        .replace("The amount. }", "The amount., exclusive_minimum: 0, minor_units_from: currency }")
+        .replace("note: { type: string, description", "note: { type: string, format: positive_integer, description")
+        .replace("orderId: { type: string, description", "orderId: { type: string, secret: true, description");
+    let (loose, strict) = (files(&provider, &pay), files(&strict_provider, &strict_pay));
+    if stricter {
+        Pair { name: "amount rules added", before: loose, after: strict }
+    } else {
+        Pair { name: "amount rules removed", before: strict, after: loose }
+    }
 }
 
 /// The pair called `name`.

@@ -33,6 +33,8 @@ pub const IDEMPOTENT: bool = true;
 pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::client::Operation {
     name: NAME,
     method: payspec_runtime::client::Method::POST,
+    path_template: PATH_TEMPLATE,
+    secret_path_params: &[],
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
     extra_success_codes: &[],

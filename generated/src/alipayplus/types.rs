@@ -13,7 +13,7 @@ pub struct Amount {
     /// A positive integer in the smallest unit of the currency, written as a string; for example 100 is
     /// 1.00 USD and 1 is 1 JPY.
     ///
-    /// At most 16 characters; only ASCII digits.
+    /// At most 16 characters; only ASCII digits; a positive integer without leading zeros.
     pub value: String,
 }
 
@@ -58,6 +58,7 @@ impl payspec_runtime::Validate for Amount {
                     required: true,
                     max_chars: Some(16),
                     charset: Some(payspec_runtime::validate::Charset::Digits),
+                    numeral: Some(payspec_runtime::validate::Numeral::Positive),
                     ..payspec_runtime::validate::TextRules::NONE
                 },
             );

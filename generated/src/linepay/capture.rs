@@ -31,6 +31,8 @@ pub const IDEMPOTENT: bool = false;
 pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::client::Operation {
     name: NAME,
     method: payspec_runtime::client::Method::POST,
+    path_template: PATH_TEMPLATE,
+    secret_path_params: &[],
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
     extra_success_codes: &[],
@@ -50,6 +52,10 @@ pub fn path(transaction_id: &super::TransactionId) -> String {
 #[non_exhaustive]
 pub struct CaptureRequest {
     /// The amount to capture.
+    ///
+    /// More than 0.
+    ///
+    /// No more fractional digits than the minor units of the currency in `currency`.
     pub amount: payspec_runtime::Decimal,
     /// The currency of the amount (ISO 4217).
     pub currency: super::Currency,
@@ -86,6 +92,11 @@ impl payspec_runtime::Validate for CaptureRequest {
         out: &mut payspec_runtime::validate::Violations,
     ) {
         {
+            let path = at.field("amount");
+            let value = &self.amount;
+            out.above(&path, value, payspec_runtime::Decimal::new(0, 0));
+        }
+        {
             let path = at.field("currency");
             let value = &self.currency;
             out.known(&path, value);
@@ -93,6 +104,15 @@ impl payspec_runtime::Validate for CaptureRequest {
         if let Some(value) = &self.options {
             let path = at.field("options");
             payspec_runtime::Validate::validate_at(value, &path, out);
+        }
+        {
+            let (amount, currency) = (&self.amount, &self.currency);
+            out.minor_units(
+                &at.field("amount"),
+                amount,
+                currency.as_str(),
+                currency.minor_units(),
+            );
         }
     }
 }

@@ -94,6 +94,8 @@ impl CheckPaymentStatusOutcome {
 pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::client::Operation {
     name: NAME,
     method: payspec_runtime::client::Method::GET,
+    path_template: PATH_TEMPLATE,
+    secret_path_params: &[],
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
     extra_success_codes: SUCCESS_CODES,

@@ -34,6 +34,8 @@ pub const IDEMPOTENT: bool = false;
 pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::client::Operation {
     name: NAME,
     method: payspec_runtime::client::Method::POST,
+    path_template: PATH_TEMPLATE,
+    secret_path_params: &[],
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
     extra_success_codes: &[],
@@ -52,6 +54,10 @@ pub fn path(transaction_id: &super::TransactionId) -> String {
 #[non_exhaustive]
 pub struct ConfirmRequest {
     /// The amount to pay; the same as in the request.
+    ///
+    /// At least 0.
+    ///
+    /// No more fractional digits than the minor units of the currency in `currency`.
     pub amount: payspec_runtime::Decimal,
     /// The currency of the amount (ISO 4217).
     pub currency: super::Currency,
@@ -77,9 +83,23 @@ impl payspec_runtime::Validate for ConfirmRequest {
         out: &mut payspec_runtime::validate::Violations,
     ) {
         {
+            let path = at.field("amount");
+            let value = &self.amount;
+            out.range(&path, value, payspec_runtime::Decimal::new(0, 0), None);
+        }
+        {
             let path = at.field("currency");
             let value = &self.currency;
             out.known(&path, value);
+        }
+        {
+            let (amount, currency) = (&self.amount, &self.currency);
+            out.minor_units(
+                &at.field("amount"),
+                amount,
+                currency.as_str(),
+                currency.minor_units(),
+            );
         }
     }
 }

@@ -32,6 +32,8 @@ pub const IDEMPOTENT: bool = false;
 pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::client::Operation {
     name: NAME,
     method: payspec_runtime::client::Method::POST,
+    path_template: PATH_TEMPLATE,
+    secret_path_params: &["regKey"],
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
     extra_success_codes: &[],
@@ -56,6 +58,10 @@ pub struct PayPreapprovedRequest {
     #[serde(rename = "productName")]
     pub product_name: String,
     /// The amount to charge.
+    ///
+    /// More than 0.
+    ///
+    /// No more fractional digits than the minor units of the currency in `currency`.
     pub amount: payspec_runtime::Decimal,
     /// The currency of the amount (ISO 4217).
     ///
@@ -119,6 +125,11 @@ impl payspec_runtime::Validate for PayPreapprovedRequest {
             );
         }
         {
+            let path = at.field("amount");
+            let value = &self.amount;
+            out.above(&path, value, payspec_runtime::Decimal::new(0, 0));
+        }
+        {
             let path = at.field("currency");
             let value = &self.currency;
             out.known(&path, value);
@@ -142,6 +153,15 @@ impl payspec_runtime::Validate for PayPreapprovedRequest {
                     max_bytes: Some(100),
                     ..payspec_runtime::validate::TextRules::NONE
                 },
+            );
+        }
+        {
+            let (amount, currency) = (&self.amount, &self.currency);
+            out.minor_units(
+                &at.field("amount"),
+                amount,
+                currency.as_str(),
+                currency.minor_units(),
             );
         }
     }

@@ -31,6 +31,8 @@ pub const IDEMPOTENT: bool = false;
 pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::client::Operation {
     name: NAME,
     method: payspec_runtime::client::Method::POST,
+    path_template: PATH_TEMPLATE,
+    secret_path_params: &[],
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
     extra_success_codes: &[],
@@ -49,6 +51,8 @@ pub fn path(transaction_id: &super::TransactionId) -> String {
 #[non_exhaustive]
 pub struct RefundRequest {
     /// The amount to refund; leave it out to refund everything that is left.
+    ///
+    /// More than 0.
     #[serde(rename = "refundAmount", default, skip_serializing_if = "Option::is_none")]
     pub refund_amount: Option<payspec_runtime::Decimal>,
 }
@@ -68,9 +72,14 @@ impl RefundRequest {
 impl payspec_runtime::Validate for RefundRequest {
     fn validate_at(
         &self,
-        _at: &payspec_runtime::validate::Path<'_>,
-        _out: &mut payspec_runtime::validate::Violations,
-    ) {}
+        at: &payspec_runtime::validate::Path<'_>,
+        out: &mut payspec_runtime::validate::Violations,
+    ) {
+        if let Some(value) = &self.refund_amount {
+            let path = at.field("refundAmount");
+            out.above(&path, value, payspec_runtime::Decimal::new(0, 0));
+        }
+    }
 }
 
 /// What LINE Pay returns for a refund.

@@ -37,6 +37,8 @@ pub const IDEMPOTENT: bool = false;
 pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::client::Operation {
     name: NAME,
     method: payspec_runtime::client::Method::POST,
+    path_template: PATH_TEMPLATE,
+    secret_path_params: &[],
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
     extra_success_codes: &[],
@@ -53,6 +55,10 @@ pub fn path() -> String {
 #[non_exhaustive]
 pub struct PaymentRequest {
     /// The total to pay; the package amounts must add up to it.
+    ///
+    /// At least 0.
+    ///
+    /// No more fractional digits than the minor units of the currency in `currency`.
     pub amount: payspec_runtime::Decimal,
     /// The currency of every amount in the request (ISO 4217).
     ///
@@ -107,6 +113,11 @@ impl payspec_runtime::Validate for PaymentRequest {
         out: &mut payspec_runtime::validate::Violations,
     ) {
         {
+            let path = at.field("amount");
+            let value = &self.amount;
+            out.range(&path, value, payspec_runtime::Decimal::new(0, 0), None);
+        }
+        {
             let path = at.field("currency");
             let value = &self.currency;
             out.known(&path, value);
@@ -151,6 +162,15 @@ impl payspec_runtime::Validate for PaymentRequest {
             payspec_runtime::Validate::validate_at(value, &path, out);
         }
         {
+            let (amount, currency) = (&self.amount, &self.currency);
+            out.minor_units(
+                &at.field("amount"),
+                amount,
+                currency.as_str(),
+                currency.minor_units(),
+            );
+        }
+        {
             let value = &self.amount;
             let sum = self
                 .packages
@@ -175,6 +195,8 @@ pub struct RequestPackage {
     /// At most 50 bytes (UTF-8).
     pub id: String,
     /// The package total; quantity times price over its products must add up to it.
+    ///
+    /// At least 0.
     pub amount: payspec_runtime::Decimal,
     /// A fee charged to the user that is part of the payment amount.
     #[serde(rename = "userFee", default, skip_serializing_if = "Option::is_none")]
@@ -237,6 +259,11 @@ impl payspec_runtime::Validate for RequestPackage {
                     ..payspec_runtime::validate::TextRules::NONE
                 },
             );
+        }
+        {
+            let path = at.field("amount");
+            let value = &self.amount;
+            out.range(&path, value, payspec_runtime::Decimal::new(0, 0), None);
         }
         if let Some(value) = &self.name {
             let path = at.field("name");

@@ -5,7 +5,7 @@
 /// A transaction id issued by LINE Pay: 19 digits. LINE Pay sends it as a JSON number above 2^53,
 /// so it is kept as text and never passes through a floating-point number.
 ///
-/// Exactly 19 characters; only ASCII digits.
+/// Exactly 19 characters; only ASCII digits; an integer without leading zeros.
 ///
 /// Sent as a JSON number; read exactly from a number or a string.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17,6 +17,7 @@ impl TransactionId {
         min_chars: Some(19),
         max_chars: Some(19),
         charset: Some(payspec_runtime::validate::Charset::Digits),
+        numeral: Some(payspec_runtime::validate::Numeral::Canonical),
         ..payspec_runtime::validate::TextRules::NONE
     };
 
@@ -127,6 +128,18 @@ impl Currency {
             "TWD" => Self::Twd,
             "THB" => Self::Thb,
             other => Self::Unknown(payspec_runtime::UnknownValue::new_unchecked(other)),
+        }
+    }
+
+    /// The currency's fractional digits (its minor units), when the spec gives them: an
+    /// amount in this currency may have no more.
+    pub fn minor_units(&self) -> Option<u32> {
+        match self {
+            Self::Usd => Some(2),
+            Self::Jpy => Some(0),
+            Self::Twd => Some(2),
+            Self::Thb => Some(2),
+            Self::Unknown(_) => None,
         }
     }
 }

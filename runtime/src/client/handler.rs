@@ -41,8 +41,13 @@ pub struct Call {
     pub operation: &'static str,
     /// The HTTP method.
     pub method: reqwest::Method,
-    /// The operation's path with parameters filled in, relative to the base URL.
+    /// The operation's path with parameters filled in, relative to the base URL. It may hold a
+    /// credential (see `secret_path_params`): log [`Call::logged_path`] instead.
     pub path: String,
+    /// The path as the provider documents it, with `{parameters}`.
+    pub path_template: &'static str,
+    /// The path parameters that are credentials, by their names in `path_template`.
+    pub secret_path_params: &'static [&'static str],
     /// The encoded query string without `?`; empty when there is none.
     pub query: String,
     /// The exact JSON body bytes, when the operation has a body.
@@ -55,6 +60,29 @@ pub struct Call {
     pub extra_success_codes: &'static [&'static str],
     /// The spec's facts about a code of this operation.
     pub classify: fn(&str) -> CodeFacts,
+}
+
+impl Call {
+    /// The path with every secret parameter replaced by its `{name}`: what logs and spans may show.
+    pub fn logged_path(&self) -> std::borrow::Cow<'_, str> {
+        if self.secret_path_params.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.path);
+        }
+        let template = self.path_template.split('/');
+        let segments: Vec<&str> = self
+            .path
+            .split('/')
+            .zip(template.chain(std::iter::repeat("")))
+            .map(|(segment, pattern)| {
+                let secret = pattern
+                    .strip_prefix('{')
+                    .and_then(|p| p.strip_suffix('}'))
+                    .is_some_and(|name| self.secret_path_params.contains(&name));
+                if secret { pattern } else { segment }
+            })
+            .collect();
+        std::borrow::Cow::Owned(segments.join("/"))
+    }
 }
 
 /// A successful, decoded answer.

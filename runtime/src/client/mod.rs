@@ -42,6 +42,10 @@ pub struct Operation {
     pub name: &'static str,
     /// The HTTP method.
     pub method: Method,
+    /// The path as the provider documents it, with `{parameters}`.
+    pub path_template: &'static str,
+    /// Path parameters that are credentials (a LINE Pay regKey): never logged.
+    pub secret_path_params: &'static [&'static str],
     /// The provider's recommended minimum read timeout, if the spec gives one.
     pub timeout: Option<Duration>,
     /// The operation's `IDEMPOTENT`.
@@ -322,6 +326,8 @@ impl Client {
             operation: op.name,
             method: op.method.clone(),
             path,
+            path_template: op.path_template,
+            secret_path_params: op.secret_path_params,
             query: query.map(QueryParams::to_query_string).unwrap_or_default(),
             body,
             timeout: self.timeout_for(op),

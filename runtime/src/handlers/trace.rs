@@ -1,5 +1,6 @@
 //! A `tracing` span per call: operation, method, path, HTTP status, provider code, latency and
-//! whether it failed. Headers and bodies are never recorded, so no secret or signature is logged.
+//! whether it failed. Headers and bodies are never recorded, and a path parameter the spec marks
+//! secret (a LINE Pay regKey) is recorded as its `{name}`, so no secret or signature is logged.
 
 use std::time::Instant;
 
@@ -28,7 +29,7 @@ impl Handler for Tracing {
             "payspec.call",
             operation = call.operation,
             method = %call.method,
-            path = %call.path,
+            path = %call.logged_path(),
             status = Empty,
             code = Empty,
             latency_ms = Empty,
