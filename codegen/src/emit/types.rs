@@ -144,7 +144,12 @@ fn setter_methods(fields: &[Field], here: Here) -> Vec<TokenStream> {
             let (ty, converts) = param_type(&f.ty, here);
             let value = if converts { quote!(value.into()) } else { quote!(value) };
             let value = if f.ty.is_container() { value } else { quote!(Some(#value)) };
-            let doc = format!(" Sets `{}`.", f.rust_name);
+            // A link to the field and its docs; rustdoc reads `r#` in a link as a fragment.
+            let doc = if id.to_string().starts_with("r#") {
+                format!(" Sets `{}`.", f.rust_name)
+            } else {
+                format!(" Sets [`{0}`](Self::{0}).", f.rust_name)
+            };
             quote! {
                 #[doc = #doc]
                 #[must_use]

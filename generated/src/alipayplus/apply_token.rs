@@ -99,21 +99,21 @@ impl ApplyTokenRequest {
         }
     }
 
-    /// Sets `customer_belongs_to`.
+    /// Sets [`customer_belongs_to`](Self::customer_belongs_to).
     #[must_use]
     pub fn with_customer_belongs_to(mut self, value: impl Into<String>) -> Self {
         self.customer_belongs_to = Some(value.into());
         self
     }
 
-    /// Sets `auth_code`.
+    /// Sets [`auth_code`](Self::auth_code).
     #[must_use]
     pub fn with_auth_code(mut self, value: impl Into<String>) -> Self {
         self.auth_code = Some(value.into());
         self
     }
 
-    /// Sets `refresh_token`.
+    /// Sets [`refresh_token`](Self::refresh_token).
     #[must_use]
     pub fn with_refresh_token(mut self, value: impl Into<String>) -> Self {
         self.refresh_token = Some(value.into());

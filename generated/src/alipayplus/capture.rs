@@ -91,21 +91,21 @@ impl CaptureRequest {
         }
     }
 
-    /// Sets `capture_amount`.
+    /// Sets [`capture_amount`](Self::capture_amount).
     #[must_use]
     pub fn with_capture_amount(mut self, value: super::Amount) -> Self {
         self.capture_amount = Some(value);
         self
     }
 
-    /// Sets `is_last_capture`.
+    /// Sets [`is_last_capture`](Self::is_last_capture).
     #[must_use]
     pub fn with_is_last_capture(mut self, value: bool) -> Self {
         self.is_last_capture = Some(value);
         self
     }
 
-    /// Sets `extend_info`.
+    /// Sets [`extend_info`](Self::extend_info).
     #[must_use]
     pub fn with_extend_info(mut self, value: impl Into<String>) -> Self {
         self.extend_info = Some(value.into());

@@ -71,21 +71,21 @@ pub struct InquiryPaymentRequest {
 }
 
 impl InquiryPaymentRequest {
-    /// Sets `payment_id`.
+    /// Sets [`payment_id`](Self::payment_id).
     #[must_use]
     pub fn with_payment_id(mut self, value: impl Into<String>) -> Self {
         self.payment_id = Some(value.into());
         self
     }
 
-    /// Sets `payment_request_id`.
+    /// Sets [`payment_request_id`](Self::payment_request_id).
     #[must_use]
     pub fn with_payment_request_id(mut self, value: impl Into<String>) -> Self {
         self.payment_request_id = Some(value.into());
         self
     }
 
-    /// Sets `extend_info`.
+    /// Sets [`extend_info`](Self::extend_info).
     #[must_use]
     pub fn with_extend_info(mut self, value: impl Into<String>) -> Self {
         self.extend_info = Some(value.into());

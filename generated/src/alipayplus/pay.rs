@@ -125,49 +125,49 @@ impl PayRequest {
         }
     }
 
-    /// Sets `product_code`.
+    /// Sets [`product_code`](Self::product_code).
     #[must_use]
     pub fn with_product_code(mut self, value: ProductCode) -> Self {
         self.product_code = Some(value);
         self
     }
 
-    /// Sets `sales_code`.
+    /// Sets [`sales_code`](Self::sales_code).
     #[must_use]
     pub fn with_sales_code(mut self, value: impl Into<String>) -> Self {
         self.sales_code = Some(value.into());
         self
     }
 
-    /// Sets `order`.
+    /// Sets [`order`](Self::order).
     #[must_use]
     pub fn with_order(mut self, value: Order) -> Self {
         self.order = Some(value);
         self
     }
 
-    /// Sets `payment_method`.
+    /// Sets [`payment_method`](Self::payment_method).
     #[must_use]
     pub fn with_payment_method(mut self, value: serde_json::Value) -> Self {
         self.payment_method = Some(value);
         self
     }
 
-    /// Sets `payment_factor`.
+    /// Sets [`payment_factor`](Self::payment_factor).
     #[must_use]
     pub fn with_payment_factor(mut self, value: serde_json::Value) -> Self {
         self.payment_factor = Some(value);
         self
     }
 
-    /// Sets `payment_expiry_time`.
+    /// Sets [`payment_expiry_time`](Self::payment_expiry_time).
     #[must_use]
     pub fn with_payment_expiry_time(mut self, value: super::Datetime) -> Self {
         self.payment_expiry_time = Some(value);
         self
     }
 
-    /// Sets `payment_redirect_url`.
+    /// Sets [`payment_redirect_url`](Self::payment_redirect_url).
     #[must_use]
     pub fn with_payment_redirect_url(mut self, value: impl Into<String>) -> Self {
         self.payment_redirect_url = Some(value.into());
@@ -356,35 +356,35 @@ pub struct Order {
 }
 
 impl Order {
-    /// Sets `reference_order_id`.
+    /// Sets [`reference_order_id`](Self::reference_order_id).
     #[must_use]
     pub fn with_reference_order_id(mut self, value: impl Into<String>) -> Self {
         self.reference_order_id = Some(value.into());
         self
     }
 
-    /// Sets `order_description`.
+    /// Sets [`order_description`](Self::order_description).
     #[must_use]
     pub fn with_order_description(mut self, value: impl Into<String>) -> Self {
         self.order_description = Some(value.into());
         self
     }
 
-    /// Sets `order_amount`.
+    /// Sets [`order_amount`](Self::order_amount).
     #[must_use]
     pub fn with_order_amount(mut self, value: super::Amount) -> Self {
         self.order_amount = Some(value);
         self
     }
 
-    /// Sets `order_create_time`.
+    /// Sets [`order_create_time`](Self::order_create_time).
     #[must_use]
     pub fn with_order_create_time(mut self, value: super::Datetime) -> Self {
         self.order_create_time = Some(value);
         self
     }
 
-    /// Sets `merchant`.
+    /// Sets [`merchant`](Self::merchant).
     #[must_use]
     pub fn with_merchant(mut self, value: Merchant) -> Self {
         self.merchant = Some(value);
@@ -443,35 +443,35 @@ pub struct Merchant {
 }
 
 impl Merchant {
-    /// Sets `reference_merchant_id`.
+    /// Sets [`reference_merchant_id`](Self::reference_merchant_id).
     #[must_use]
     pub fn with_reference_merchant_id(mut self, value: impl Into<String>) -> Self {
         self.reference_merchant_id = Some(value.into());
         self
     }
 
-    /// Sets `merchant_mcc`.
+    /// Sets [`merchant_mcc`](Self::merchant_mcc).
     #[must_use]
     pub fn with_merchant_mcc(mut self, value: impl Into<String>) -> Self {
         self.merchant_mcc = Some(value.into());
         self
     }
 
-    /// Sets `merchant_name`.
+    /// Sets [`merchant_name`](Self::merchant_name).
     #[must_use]
     pub fn with_merchant_name(mut self, value: impl Into<String>) -> Self {
         self.merchant_name = Some(value.into());
         self
     }
 
-    /// Sets `merchant_display_name`.
+    /// Sets [`merchant_display_name`](Self::merchant_display_name).
     #[must_use]
     pub fn with_merchant_display_name(mut self, value: impl Into<String>) -> Self {
         self.merchant_display_name = Some(value.into());
         self
     }
 
-    /// Sets `merchant_address`.
+    /// Sets [`merchant_address`](Self::merchant_address).
     #[must_use]
     pub fn with_merchant_address(mut self, value: serde_json::Value) -> Self {
         self.merchant_address = Some(value);

@@ -80,21 +80,21 @@ impl RefundRequest {
         }
     }
 
-    /// Sets `payment_id`.
+    /// Sets [`payment_id`](Self::payment_id).
     #[must_use]
     pub fn with_payment_id(mut self, value: impl Into<String>) -> Self {
         self.payment_id = Some(value.into());
         self
     }
 
-    /// Sets `refund_amount`.
+    /// Sets [`refund_amount`](Self::refund_amount).
     #[must_use]
     pub fn with_refund_amount(mut self, value: super::Amount) -> Self {
         self.refund_amount = Some(value);
         self
     }
 
-    /// Sets `refund_reason`.
+    /// Sets [`refund_reason`](Self::refund_reason).
     #[must_use]
     pub fn with_refund_reason(mut self, value: impl Into<String>) -> Self {
         self.refund_reason = Some(value.into());

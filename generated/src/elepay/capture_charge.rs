@@ -57,14 +57,14 @@ pub struct ChargeCaptureRequest {
 }
 
 impl ChargeCaptureRequest {
-    /// Sets `amount`.
+    /// Sets [`amount`](Self::amount).
     #[must_use]
     pub fn with_amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
 
-    /// Sets `extra`.
+    /// Sets [`extra`](Self::extra).
     #[must_use]
     pub fn with_extra(
         mut self,

@@ -122,35 +122,35 @@ impl ChargeRequest {
         }
     }
 
-    /// Sets `capture`.
+    /// Sets [`capture`](Self::capture).
     #[must_use]
     pub fn with_capture(mut self, value: bool) -> Self {
         self.capture = Some(value);
         self
     }
 
-    /// Sets `currency`.
+    /// Sets [`currency`](Self::currency).
     #[must_use]
     pub fn with_currency(mut self, value: impl Into<String>) -> Self {
         self.currency = Some(value.into());
         self
     }
 
-    /// Sets `resource`.
+    /// Sets [`resource`](Self::resource).
     #[must_use]
     pub fn with_resource(mut self, value: super::Resource) -> Self {
         self.resource = Some(value);
         self
     }
 
-    /// Sets `description`.
+    /// Sets [`description`](Self::description).
     #[must_use]
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `extra`.
+    /// Sets [`extra`](Self::extra).
     #[must_use]
     pub fn with_extra(
         mut self,
@@ -160,7 +160,7 @@ impl ChargeRequest {
         self
     }
 
-    /// Sets `metadata`.
+    /// Sets [`metadata`](Self::metadata).
     #[must_use]
     pub fn with_metadata(
         mut self,
@@ -170,28 +170,28 @@ impl ChargeRequest {
         self
     }
 
-    /// Sets `client_ip`.
+    /// Sets [`client_ip`](Self::client_ip).
     #[must_use]
     pub fn with_client_ip(mut self, value: impl Into<String>) -> Self {
         self.client_ip = Some(value.into());
         self
     }
 
-    /// Sets `customer_id`.
+    /// Sets [`customer_id`](Self::customer_id).
     #[must_use]
     pub fn with_customer_id(mut self, value: impl Into<String>) -> Self {
         self.customer_id = Some(value.into());
         self
     }
 
-    /// Sets `source_id`.
+    /// Sets [`source_id`](Self::source_id).
     #[must_use]
     pub fn with_source_id(mut self, value: impl Into<String>) -> Self {
         self.source_id = Some(value.into());
         self
     }
 
-    /// Sets `location_id`.
+    /// Sets [`location_id`](Self::location_id).
     #[must_use]
     pub fn with_location_id(mut self, value: impl Into<String>) -> Self {
         self.location_id = Some(value.into());

@@ -72,14 +72,14 @@ impl RefundRequest {
         }
     }
 
-    /// Sets `currency`.
+    /// Sets [`currency`](Self::currency).
     #[must_use]
     pub fn with_currency(mut self, value: impl Into<String>) -> Self {
         self.currency = Some(value.into());
         self
     }
 
-    /// Sets `metadata`.
+    /// Sets [`metadata`](Self::metadata).
     #[must_use]
     pub fn with_metadata(
         mut self,
@@ -89,7 +89,7 @@ impl RefundRequest {
         self
     }
 
-    /// Sets `reason`.
+    /// Sets [`reason`](Self::reason).
     #[must_use]
     pub fn with_reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());

@@ -77,7 +77,7 @@ impl CaptureRequest {
         }
     }
 
-    /// Sets `options`.
+    /// Sets [`options`](Self::options).
     #[must_use]
     pub fn with_options(mut self, value: CaptureOptions) -> Self {
         self.options = Some(value);
@@ -190,14 +190,14 @@ pub struct PromotionRestriction {
 }
 
 impl PromotionRestriction {
-    /// Sets `use_limit`.
+    /// Sets [`use_limit`](Self::use_limit).
     #[must_use]
     pub fn with_use_limit(mut self, value: impl Into<payspec_runtime::Decimal>) -> Self {
         self.use_limit = Some(value.into());
         self
     }
 
-    /// Sets `reward_limit`.
+    /// Sets [`reward_limit`](Self::reward_limit).
     #[must_use]
     pub fn with_reward_limit(
         mut self,

@@ -58,7 +58,7 @@ pub struct CheckRegKeyQuery {
 }
 
 impl CheckRegKeyQuery {
-    /// Sets `credit_card_auth`.
+    /// Sets [`credit_card_auth`](Self::credit_card_auth).
     #[must_use]
     pub fn with_credit_card_auth(mut self, value: bool) -> Self {
         self.credit_card_auth = Some(value);

@@ -97,7 +97,7 @@ impl PayPreapprovedRequest {
         }
     }
 
-    /// Sets `capture`.
+    /// Sets [`capture`](Self::capture).
     #[must_use]
     pub fn with_capture(mut self, value: bool) -> Self {
         self.capture = Some(value);

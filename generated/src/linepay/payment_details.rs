@@ -69,7 +69,7 @@ pub struct PaymentDetailsQuery {
 }
 
 impl PaymentDetailsQuery {
-    /// Sets `transaction_id`.
+    /// Sets [`transaction_id`](Self::transaction_id).
     #[must_use]
     pub fn with_transaction_id(
         mut self,
@@ -79,14 +79,14 @@ impl PaymentDetailsQuery {
         self
     }
 
-    /// Sets `order_id`.
+    /// Sets [`order_id`](Self::order_id).
     #[must_use]
     pub fn with_order_id(mut self, value: impl Into<Vec<String>>) -> Self {
         self.order_id = value.into();
         self
     }
 
-    /// Sets `fields`.
+    /// Sets [`fields`](Self::fields).
     #[must_use]
     pub fn with_fields(mut self, value: PaymentDetailsFields) -> Self {
         self.fields = Some(value);

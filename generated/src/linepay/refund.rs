@@ -58,7 +58,7 @@ pub struct RefundRequest {
 }
 
 impl RefundRequest {
-    /// Sets `refund_amount`.
+    /// Sets [`refund_amount`](Self::refund_amount).
     #[must_use]
     pub fn with_refund_amount(
         mut self,

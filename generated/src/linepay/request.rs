@@ -98,7 +98,7 @@ impl PaymentRequest {
         }
     }
 
-    /// Sets `options`.
+    /// Sets [`options`](Self::options).
     #[must_use]
     pub fn with_options(mut self, value: RequestOptions) -> Self {
         self.options = Some(value);
@@ -226,14 +226,14 @@ impl RequestPackage {
         }
     }
 
-    /// Sets `user_fee`.
+    /// Sets [`user_fee`](Self::user_fee).
     #[must_use]
     pub fn with_user_fee(mut self, value: impl Into<payspec_runtime::Decimal>) -> Self {
         self.user_fee = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Sets [`name`](Self::name).
     #[must_use]
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
@@ -347,21 +347,21 @@ impl RequestProduct {
         }
     }
 
-    /// Sets `id`.
+    /// Sets [`id`](Self::id).
     #[must_use]
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `image_url`.
+    /// Sets [`image_url`](Self::image_url).
     #[must_use]
     pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
         self.image_url = Some(value.into());
         self
     }
 
-    /// Sets `original_price`.
+    /// Sets [`original_price`](Self::original_price).
     #[must_use]
     pub fn with_original_price(
         mut self,
@@ -454,14 +454,14 @@ impl RedirectUrls {
         }
     }
 
-    /// Sets `confirm_url_type`.
+    /// Sets [`confirm_url_type`](Self::confirm_url_type).
     #[must_use]
     pub fn with_confirm_url_type(mut self, value: ConfirmUrlType) -> Self {
         self.confirm_url_type = Some(value);
         self
     }
 
-    /// Sets `app_package_name`.
+    /// Sets [`app_package_name`](Self::app_package_name).
     #[must_use]
     pub fn with_app_package_name(mut self, value: impl Into<String>) -> Self {
         self.app_package_name = Some(value.into());
@@ -621,42 +621,42 @@ pub struct RequestOptions {
 }
 
 impl RequestOptions {
-    /// Sets `payment`.
+    /// Sets [`payment`](Self::payment).
     #[must_use]
     pub fn with_payment(mut self, value: PaymentOptions) -> Self {
         self.payment = Some(value);
         self
     }
 
-    /// Sets `display`.
+    /// Sets [`display`](Self::display).
     #[must_use]
     pub fn with_display(mut self, value: DisplayOptions) -> Self {
         self.display = Some(value);
         self
     }
 
-    /// Sets `shipping`.
+    /// Sets [`shipping`](Self::shipping).
     #[must_use]
     pub fn with_shipping(mut self, value: ShippingOptions) -> Self {
         self.shipping = Some(value);
         self
     }
 
-    /// Sets `family_service`.
+    /// Sets [`family_service`](Self::family_service).
     #[must_use]
     pub fn with_family_service(mut self, value: FamilyService) -> Self {
         self.family_service = Some(value);
         self
     }
 
-    /// Sets `extra`.
+    /// Sets [`extra`](Self::extra).
     #[must_use]
     pub fn with_extra(mut self, value: RequestExtra) -> Self {
         self.extra = Some(value);
         self
     }
 
-    /// Sets `events`.
+    /// Sets [`events`](Self::events).
     #[must_use]
     pub fn with_events(mut self, value: impl Into<Vec<RequestEvent>>) -> Self {
         self.events = value.into();
@@ -717,14 +717,14 @@ pub struct PaymentOptions {
 }
 
 impl PaymentOptions {
-    /// Sets `capture`.
+    /// Sets [`capture`](Self::capture).
     #[must_use]
     pub fn with_capture(mut self, value: bool) -> Self {
         self.capture = Some(value);
         self
     }
 
-    /// Sets `pay_type`.
+    /// Sets [`pay_type`](Self::pay_type).
     #[must_use]
     pub fn with_pay_type(mut self, value: PayType) -> Self {
         self.pay_type = Some(value);
@@ -836,14 +836,14 @@ pub struct DisplayOptions {
 }
 
 impl DisplayOptions {
-    /// Sets `locale`.
+    /// Sets [`locale`](Self::locale).
     #[must_use]
     pub fn with_locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
 
-    /// Sets `check_confirm_url_browser`.
+    /// Sets [`check_confirm_url_browser`](Self::check_confirm_url_browser).
     #[must_use]
     pub fn with_check_confirm_url_browser(mut self, value: bool) -> Self {
         self.check_confirm_url_browser = Some(value);
@@ -888,7 +888,7 @@ impl ShippingOptions {
         self
     }
 
-    /// Sets `fee_amount`.
+    /// Sets [`fee_amount`](Self::fee_amount).
     #[must_use]
     pub fn with_fee_amount(
         mut self,
@@ -898,21 +898,21 @@ impl ShippingOptions {
         self
     }
 
-    /// Sets `fee_inquiry_url`.
+    /// Sets [`fee_inquiry_url`](Self::fee_inquiry_url).
     #[must_use]
     pub fn with_fee_inquiry_url(mut self, value: impl Into<String>) -> Self {
         self.fee_inquiry_url = Some(value.into());
         self
     }
 
-    /// Sets `fee_inquiry_type`.
+    /// Sets [`fee_inquiry_type`](Self::fee_inquiry_type).
     #[must_use]
     pub fn with_fee_inquiry_type(mut self, value: FeeInquiryType) -> Self {
         self.fee_inquiry_type = Some(value);
         self
     }
 
-    /// Sets `address`.
+    /// Sets [`address`](Self::address).
     #[must_use]
     pub fn with_address(mut self, value: super::Address) -> Self {
         self.address = Some(value);
@@ -1103,7 +1103,7 @@ pub struct FamilyService {
 }
 
 impl FamilyService {
-    /// Sets `add_friends`.
+    /// Sets [`add_friends`](Self::add_friends).
     #[must_use]
     pub fn with_add_friends(mut self, value: impl Into<Vec<AddFriend>>) -> Self {
         self.add_friends = value.into();
@@ -1148,7 +1148,7 @@ impl AddFriend {
         self
     }
 
-    /// Sets `id_list`.
+    /// Sets [`id_list`](Self::id_list).
     #[must_use]
     pub fn with_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
         self.id_list = value.into();
@@ -1181,14 +1181,14 @@ pub struct RequestExtra {
 }
 
 impl RequestExtra {
-    /// Sets `branch_name`.
+    /// Sets [`branch_name`](Self::branch_name).
     #[must_use]
     pub fn with_branch_name(mut self, value: impl Into<String>) -> Self {
         self.branch_name = Some(value.into());
         self
     }
 
-    /// Sets `branch_id`.
+    /// Sets [`branch_id`](Self::branch_id).
     #[must_use]
     pub fn with_branch_id(mut self, value: impl Into<String>) -> Self {
         self.branch_id = Some(value.into());
@@ -1249,14 +1249,14 @@ pub struct RequestEvent {
 }
 
 impl RequestEvent {
-    /// Sets `code`.
+    /// Sets [`code`](Self::code).
     #[must_use]
     pub fn with_code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `total_amount`.
+    /// Sets [`total_amount`](Self::total_amount).
     #[must_use]
     pub fn with_total_amount(
         mut self,
@@ -1266,7 +1266,7 @@ impl RequestEvent {
         self
     }
 
-    /// Sets `product_quantity`.
+    /// Sets [`product_quantity`](Self::product_quantity).
     #[must_use]
     pub fn with_product_quantity(
         mut self,

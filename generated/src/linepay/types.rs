@@ -333,49 +333,49 @@ pub struct Address {
 }
 
 impl Address {
-    /// Sets `country`.
+    /// Sets [`country`](Self::country).
     #[must_use]
     pub fn with_country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
 
-    /// Sets `postal_code`.
+    /// Sets [`postal_code`](Self::postal_code).
     #[must_use]
     pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
         self.postal_code = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// Sets [`state`](Self::state).
     #[must_use]
     pub fn with_state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `city`.
+    /// Sets [`city`](Self::city).
     #[must_use]
     pub fn with_city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
 
-    /// Sets `detail`.
+    /// Sets [`detail`](Self::detail).
     #[must_use]
     pub fn with_detail(mut self, value: impl Into<String>) -> Self {
         self.detail = Some(value.into());
         self
     }
 
-    /// Sets `optional`.
+    /// Sets [`optional`](Self::optional).
     #[must_use]
     pub fn with_optional(mut self, value: impl Into<String>) -> Self {
         self.optional = Some(value.into());
         self
     }
 
-    /// Sets `recipient`.
+    /// Sets [`recipient`](Self::recipient).
     #[must_use]
     pub fn with_recipient(mut self, value: Recipient) -> Self {
         self.recipient = Some(value);
@@ -429,42 +429,42 @@ pub struct Recipient {
 }
 
 impl Recipient {
-    /// Sets `first_name`.
+    /// Sets [`first_name`](Self::first_name).
     #[must_use]
     pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
 
-    /// Sets `last_name`.
+    /// Sets [`last_name`](Self::last_name).
     #[must_use]
     pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
 
-    /// Sets `first_name_optional`.
+    /// Sets [`first_name_optional`](Self::first_name_optional).
     #[must_use]
     pub fn with_first_name_optional(mut self, value: impl Into<String>) -> Self {
         self.first_name_optional = Some(value.into());
         self
     }
 
-    /// Sets `last_name_optional`.
+    /// Sets [`last_name_optional`](Self::last_name_optional).
     #[must_use]
     pub fn with_last_name_optional(mut self, value: impl Into<String>) -> Self {
         self.last_name_optional = Some(value.into());
         self
     }
 
-    /// Sets `email`.
+    /// Sets [`email`](Self::email).
     #[must_use]
     pub fn with_email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
 
-    /// Sets `phone_no`.
+    /// Sets [`phone_no`](Self::phone_no).
     #[must_use]
     pub fn with_phone_no(mut self, value: impl Into<String>) -> Self {
         self.phone_no = Some(value.into());
