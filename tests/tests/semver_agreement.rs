@@ -30,6 +30,11 @@ const EXPLAINED: &[(&str, &str)] = &[
          comparison sees",
     ),
     (
+        "amount rules added",
+        "an exclusive minimum, minor units and a positive-integer format tighten what `validate()` accepts; \
+         the API is the same",
+    ),
+    (
         "field type changed",
         "`new(amount: i64)` becomes `new(amount: impl Into<Decimal>)` and the field's type changes; \
          cargo-semver-checks has no lint for a changed parameter or field type",
