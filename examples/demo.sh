@@ -17,7 +17,7 @@ export ALIPAYPLUS_WALLET_PUBLIC_KEY_FILE=tests/data/test_wallet_public_spki.pem
 export FAKE_MERCHANT_PUBLIC_KEY_FILE=runtime/tests/vectors/test_public_spki.pem
 export FAKE_WALLET_PRIVATE_KEY_FILE=tests/data/test_wallet_private_pkcs8.pem
 export LINEPAY_BASE_URL=http://127.0.0.1:$port ELEPAY_BASE_URL=http://127.0.0.1:$port
-export ALIPAYPLUS_BASE_URL=http://127.0.0.1:$port/api/open
+export ALIPAYPLUS_BASE_URL=http://127.0.0.1:$port/alipayplus
 
 $bin/fake_provider 127.0.0.1:$port &
 fake=$!

@@ -48,8 +48,12 @@ pub struct OperationFile {
     pub path: Option<Spanned<String>>,
     pub timeout_seconds: Option<Spanned<u64>>,
     pub idempotent: Option<bool>,
+    /// The 2xx status of a successful answer (http_status envelope only).
+    pub success_status: Option<Spanned<u64>>,
     pub path_params: Vec<FieldAst>,
     pub query: Vec<FieldAst>,
+    /// Rules across the query parameters.
+    pub query_constraints: Vec<ConstraintAst>,
     pub request: Option<Spanned<String>>,
     pub response: Option<Spanned<String>>,
     pub success_codes: Vec<SuccessCodeAst>,
@@ -64,6 +68,8 @@ pub struct SuccessCodeAst {
     pub code: Spanned<String>,
     pub name: Option<Spanned<String>>,
     pub description: Option<String>,
+    /// Alipay+: the `resultStatus` the code comes with (`S` or `A`).
+    pub result_status: Option<Spanned<String>>,
 }
 
 /// An entry of an operation's `codes` list.
@@ -86,6 +92,8 @@ pub struct CodeAst {
     pub common: Option<Spanned<bool>>,
     pub http_status: Option<Spanned<u64>>,
     pub category: Option<Spanned<String>>,
+    /// Alipay+: the `resultStatus` the page documents for the code (`F` or `U`).
+    pub result_status: Option<Spanned<String>>,
     /// Keys that are not fixed code keys: the provider's classifications, checked when resolving.
     pub flags: Vec<(Spanned<String>, bool)>,
 }
@@ -98,15 +106,34 @@ pub struct TypeAst {
     pub body: TypeBody,
     /// Struct only: documented sum rules.
     pub sums: Vec<SumAst>,
+    /// Struct only: rules across fields.
+    pub constraints: Vec<ConstraintAst>,
 }
 
-/// `sum over a list field of (one field, or the product of two) equals a field`.
+/// A rule across fields: `at_least_one_of: [a, b]`, or `require: a, when: b, equals: VALUE`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConstraintAst {
+    pub pos: Pos,
+    pub at_least_one_of: Vec<Spanned<String>>,
+    pub require: Option<Spanned<String>>,
+    pub when: Option<Spanned<String>>,
+    pub equals: Option<Spanned<String>>,
+}
+
+/// `equals` is the sum of its terms; a rule of one term may write it inline (`over`, `of`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SumAst {
     pub pos: Pos,
+    pub terms: Vec<SumTermAst>,
+    pub equals: Option<Spanned<String>>,
+}
+
+/// `sum over a list field of (one field, or the product of two)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SumTermAst {
+    pub pos: Pos,
     pub over: Option<Spanned<String>>,
     pub of: Vec<Spanned<String>>,
-    pub equals: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

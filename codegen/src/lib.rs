@@ -9,8 +9,10 @@ pub mod emit;
 pub mod files;
 pub mod load;
 pub mod model;
+pub mod openapi;
 pub mod resolve;
 pub mod specdiff;
+pub mod upstream;
 pub mod workspace;
 pub mod yaml;
 
@@ -72,6 +74,18 @@ pub struct ProviderSource {
 
 /// Loads and checks providers from memory; see [`load_dir`].
 pub fn load_sources(display: &str, sources: Vec<ProviderSource>) -> Result<Model, Diagnostics> {
+    load(display, sources, false)
+}
+
+/// Loads specs written for an earlier version of the format, as the base of a spec diff: where a key
+/// the format has since made required is missing, its value is derived as the earlier format implied
+/// (an Alipay+ code's `result_status`: `U` for an `outcome_unknown` code, `F` otherwise). Everything
+/// else is checked as [`load_sources`] does.
+pub fn load_base_sources(display: &str, sources: Vec<ProviderSource>) -> Result<Model, Diagnostics> {
+    load(display, sources, true)
+}
+
+fn load(display: &str, sources: Vec<ProviderSource>, base: bool) -> Result<Model, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut inputs = Vec::new();
     for source in sources {
@@ -87,7 +101,7 @@ pub fn load_sources(display: &str, sources: Vec<ProviderSource>) -> Result<Model
             }
         }
         match provider {
-            Some(Some(provider)) => inputs.push(resolve::ProviderInput { provider, operations }),
+            Some(Some(provider)) => inputs.push(resolve::ProviderInput { provider, operations, base }),
             // provider.yaml is unreadable (already reported): its operations cannot be checked against it.
             Some(None) => {}
             None => diags.error(

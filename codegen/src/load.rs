@@ -30,8 +30,10 @@ pub const OPERATION_KEYS: &[&str] = &[
     "path",
     "timeout_seconds",
     "idempotent",
+    "success_status",
     "path_params",
     "query",
+    "query_constraints",
     "request",
     "response",
     "success_codes",
@@ -39,8 +41,17 @@ pub const OPERATION_KEYS: &[&str] = &[
     "types",
 ];
 /// Fixed code keys; any other boolean key is a provider classification.
-pub const CODE_KEYS: &[&str] =
-    &["code", "name", "description", "retryable", "outcome_unknown", "common", "http_status", "category"];
+pub const CODE_KEYS: &[&str] = &[
+    "code",
+    "name",
+    "description",
+    "retryable",
+    "outcome_unknown",
+    "common",
+    "http_status",
+    "category",
+    "result_status",
+];
 pub const LIMIT_KEYS: &[&str] = &[
     "max_bytes",
     "min_bytes",
@@ -74,10 +85,12 @@ pub const PATH_PARAM_KEYS: &[&str] = &[
 pub const TYPE_KEYS: &[&str] = &["kind", "description"];
 pub const STRING_TYPE_KEYS: &[&str] = &["wire"];
 pub const ENUM_TYPE_KEYS: &[&str] = &["values"];
-pub const STRUCT_TYPE_KEYS: &[&str] = &["fields", "sums"];
-pub const SUM_KEYS: &[&str] = &["over", "of", "equals"];
+pub const STRUCT_TYPE_KEYS: &[&str] = &["fields", "sums", "constraints"];
+pub const CONSTRAINT_KEYS: &[&str] = &["at_least_one_of", "require", "when", "equals"];
+pub const SUM_KEYS: &[&str] = &["over", "of", "terms", "equals"];
+pub const SUM_TERM_KEYS: &[&str] = &["over", "of"];
 pub const ENUM_VALUE_KEYS: &[&str] = &["name", "description", "minor_units"];
-pub const SUCCESS_CODE_KEYS: &[&str] = &["code", "name", "description"];
+pub const SUCCESS_CODE_KEYS: &[&str] = &["code", "name", "description", "result_status"];
 
 /// Reads one YAML file's text; `None` after a syntax error (already reported).
 fn parse(diags: &mut Diagnostics, file: &str, text: &str) -> Option<Node> {
@@ -146,8 +159,10 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
         path: None,
         timeout_seconds: None,
         idempotent: None,
+        success_status: None,
         path_params: Vec::new(),
         query: Vec::new(),
+        query_constraints: Vec::new(),
         request: None,
         response: None,
         success_codes: Vec::new(),
@@ -164,11 +179,15 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
     out.path = m.required(&mut r, "path").and_then(|n| r.string(n, "`path`"));
     out.timeout_seconds = m.get("timeout_seconds").and_then(|n| r.uint(n, "`timeout_seconds`"));
     out.idempotent = m.get("idempotent").and_then(|n| r.bool(n, "`idempotent`"));
+    out.success_status = m.get("success_status").and_then(|n| r.uint(n, "`success_status`"));
     if let Some(n) = m.get("path_params") {
         out.path_params = r.fields(n, "`path_params`", PATH_PARAM_KEYS);
     }
     if let Some(n) = m.get("query") {
         out.query = r.fields(n, "`query`", &field_keys());
+    }
+    if let Some(n) = m.get("query_constraints") {
+        out.query_constraints = r.constraints(n, "`query`");
     }
     out.request = m.get("request").and_then(|n| r.string(n, "`request`"));
     out.response = m.get("response").and_then(|n| r.string(n, "`response`"));
@@ -379,6 +398,7 @@ impl Reader<'_> {
                 code,
                 name: m.required(self, "name").and_then(|n| self.string(n, "`name`")),
                 description: m.required(self, "description").and_then(|n| self.text(n, "`description`")),
+                result_status: m.get("result_status").and_then(|n| self.string(n, "`result_status`")),
             });
         }
         out
@@ -438,6 +458,7 @@ impl Reader<'_> {
             common: None,
             http_status: None,
             category: None,
+            result_status: None,
             flags: Vec::new(),
         };
         for (key, value) in &m.items {
@@ -451,6 +472,7 @@ impl Reader<'_> {
                 "common" => out.common = self.bool(value, &here).map(|b| Spanned { value: b, pos: key.pos }),
                 "http_status" => out.http_status = self.uint(value, &here),
                 "category" => out.category = self.string(value, &here),
+                "result_status" => out.result_status = self.string(value, &here),
                 _ => {
                     if let Some(flag) = self.bool(value, &here) {
                         out.flags.push((key.clone(), flag));
@@ -472,7 +494,14 @@ impl Reader<'_> {
 
     fn type_def(&mut self, name: Spanned<String>, node: &Node) -> TypeAst {
         let what = format!("type `{}`", name.value);
-        let mut out = TypeAst { name, kind: None, description: None, body: TypeBody::Invalid, sums: Vec::new() };
+        let mut out = TypeAst {
+            name,
+            kind: None,
+            description: None,
+            body: TypeBody::Invalid,
+            sums: Vec::new(),
+            constraints: Vec::new(),
+        };
         // Read `kind` first: it decides which other keys are allowed.
         let Some(all) = self.map_quiet(node, &what) else { return out };
         out.kind = match all.get("kind") {
@@ -515,6 +544,44 @@ impl Reader<'_> {
         if let Some(n) = m.get("sums") {
             out.sums = self.sums(n, &what);
         }
+        if let Some(n) = m.get("constraints") {
+            out.constraints = self.constraints(n, &what);
+        }
+        out
+    }
+
+    fn constraints(&mut self, node: &Node, what: &str) -> Vec<ConstraintAst> {
+        let Value::Seq(items) = &node.value else {
+            self.err(node.pos, format!("the constraints of {what} must be a list, found {}", node.kind()));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let here = format!("a constraint of {what}");
+            let Some(m) = self.map(item, &here, CONSTRAINT_KEYS) else { continue };
+            let field = |r: &mut Self, key: &str| m.get(key).and_then(|n| r.string(n, &format!("`{key}` of {here}")));
+            let c = ConstraintAst {
+                pos: item.pos,
+                at_least_one_of: m
+                    .get("at_least_one_of")
+                    .map(|n| self.string_list(n, &format!("`at_least_one_of` of {here}")))
+                    .unwrap_or_default(),
+                require: field(self, "require"),
+                when: field(self, "when"),
+                equals: field(self, "equals"),
+            };
+            let one_of = m.get("at_least_one_of").is_some();
+            let when = c.require.is_some() || c.when.is_some() || c.equals.is_some();
+            let complete_when = c.require.is_some() && c.when.is_some() && c.equals.is_some();
+            if one_of == when || (when && !complete_when) {
+                self.err(
+                    item.pos,
+                    format!("{here} is either `at_least_one_of: [a, b]` or `require: a, when: b, equals: VALUE`"),
+                );
+                continue;
+            }
+            out.push(c);
+        }
         out
     }
 
@@ -527,14 +594,49 @@ impl Reader<'_> {
         for item in items {
             let here = format!("a sum rule of {what}");
             let Some(m) = self.map(item, &here, SUM_KEYS) else { continue };
+            let inline = m.get("over").is_some() || m.get("of").is_some();
+            let terms = match (m.get("terms"), inline) {
+                (Some(n), false) => self.sum_terms(n, &here),
+                (None, true) => vec![self.sum_term(&m, item.pos, &here)],
+                (Some(n), true) => {
+                    self.err(n.pos, format!("{here} has `terms` and also `over`/`of`; write the terms in one place"));
+                    Vec::new()
+                }
+                (None, false) => {
+                    self.err(item.pos, format!("{here} needs `over` and `of`, or `terms`"));
+                    Vec::new()
+                }
+            };
             out.push(SumAst {
                 pos: item.pos,
-                over: m.required(self, "over").and_then(|n| self.string(n, &format!("`over` of {here}"))),
-                of: m.required(self, "of").map(|n| self.string_list(n, &format!("`of` of {here}"))).unwrap_or_default(),
+                terms,
                 equals: m.required(self, "equals").and_then(|n| self.string(n, &format!("`equals` of {here}"))),
             });
         }
         out
+    }
+
+    fn sum_terms(&mut self, node: &Node, what: &str) -> Vec<SumTermAst> {
+        let Value::Seq(items) = &node.value else {
+            self.err(node.pos, format!("`terms` of {what} must be a list, found {}", node.kind()));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let here = format!("a term of {what}");
+            if let Some(m) = self.map(item, &here, SUM_TERM_KEYS) {
+                out.push(self.sum_term(&m, item.pos, &here));
+            }
+        }
+        out
+    }
+
+    fn sum_term(&mut self, m: &Entries<'_>, pos: Pos, here: &str) -> SumTermAst {
+        SumTermAst {
+            pos,
+            over: m.required(self, "over").and_then(|n| self.string(n, &format!("`over` of {here}"))),
+            of: m.required(self, "of").map(|n| self.string_list(n, &format!("`of` of {here}"))).unwrap_or_default(),
+        }
     }
 
     /// A mapping's entries without key checks (used to peek at `kind` before checking the rest).

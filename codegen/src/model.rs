@@ -144,9 +144,14 @@ pub struct Operation {
     pub timeout_seconds: Option<u64>,
     /// Repeating the call has no further effect: GET, or a provider request id (Alipay+).
     pub idempotent: bool,
+    /// The HTTP status of a successful answer: 200, or the operation's `success_status` (a 2xx of the
+    /// http_status envelope, such as elepay's 201 for a created object).
+    pub success_status: u16,
     /// In path order.
     pub path_params: Vec<Field>,
     pub query: Vec<Field>,
+    /// Rules across the query parameters (indices into `query`).
+    pub query_constraints: Vec<Constraint>,
     pub request: Option<TypeRef>,
     pub response: Option<TypeRef>,
     /// Operation-specific non-error codes, added to the envelope's.
@@ -170,7 +175,41 @@ pub struct SuccessCode {
     pub code: String,
     pub variant: String,
     pub description: String,
+    /// Alipay+: `Success` or `Accepted`; `None` for envelopes without a result status.
+    pub result_status: Option<ResultStatus>,
     pub loc: Loc,
+}
+
+/// An Alipay+ `resultStatus`: what a result code says about the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ResultStatus {
+    /// `S`: the call succeeded.
+    Success,
+    /// `A`: accepted; the merchant must continue (Alipay+ pay's cashier redirect). Neither success nor
+    /// failure.
+    Accepted,
+    /// `F`: a final failure.
+    Failed,
+    /// `U`: the outcome is unknown.
+    Unknown,
+}
+
+impl ResultStatus {
+    pub const ALL: &[(&str, ResultStatus)] = &[
+        ("S", ResultStatus::Success),
+        ("A", ResultStatus::Accepted),
+        ("F", ResultStatus::Failed),
+        ("U", ResultStatus::Unknown),
+    ];
+
+    pub fn spec_name(self) -> &'static str {
+        ResultStatus::ALL.iter().find(|(_, s)| *s == self).map_or("", |(n, _)| n)
+    }
+
+    /// Whether a response with this status carries the operation's answer.
+    pub fn answers(self) -> bool {
+        matches!(self, ResultStatus::Success | ResultStatus::Accepted)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -182,6 +221,8 @@ pub struct Code {
     pub outcome_unknown: bool,
     pub http_status: Option<u16>,
     pub category: Option<Category>,
+    /// Alipay+: the `resultStatus` the code comes with (`Failed` or `Unknown`).
+    pub result_status: Option<ResultStatus>,
     /// Names of the provider classifications this code carries, in the provider's order.
     pub classifications: Vec<String>,
     pub loc: Loc,
@@ -195,6 +236,8 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Struct only: sums the validator checks.
     pub sums: Vec<SumRule>,
+    /// Struct only: rules across its fields.
+    pub constraints: Vec<Constraint>,
     pub usage: Usage,
 }
 
@@ -208,14 +251,61 @@ pub struct Usage {
     pub responses: bool,
 }
 
-/// The sum over the list `over` of `of` (or the product of its two fields) must equal `equals`.
+/// A rule across the optional fields of one struct (or query); fields are indices into its fields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Constraint {
+    /// At least one of these (two or more) must be given.
+    AtLeastOne { fields: Vec<usize>, loc: Loc },
+    /// `field` must be given when `when` (an enum or string field) has the value `equals`.
+    RequiredWhen { field: usize, when: usize, equals: String, loc: Loc },
+}
+
+impl Constraint {
+    /// The rule in words, with wire names: `at least one of paymentId, paymentRequestId`.
+    pub fn describe(&self, fields: &[Field]) -> String {
+        match self {
+            Constraint::AtLeastOne { fields: any, .. } => {
+                let names: Vec<&str> = any.iter().map(|i| fields[*i].wire_name.as_str()).collect();
+                format!("at least one of {}", names.join(", "))
+            }
+            Constraint::RequiredWhen { field, when, equals, .. } => {
+                format!("{} required when {} is {equals}", fields[*field].wire_name, fields[*when].wire_name)
+            }
+        }
+    }
+}
+
+/// `equals` must be the sum of the terms (`amount == Σ packages[].amount + Σ packages[].userFee`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SumRule {
-    pub over: Field,
-    /// Fields of the list's element struct; required integers or decimals.
-    pub of: Vec<Field>,
+    /// At least one.
+    pub terms: Vec<SumTerm>,
     pub equals: Field,
     pub loc: Loc,
+}
+
+/// The sum over the list `over` of `of` (or the product of its two fields).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SumTerm {
+    pub over: Field,
+    /// Fields of the list's element struct: integers or decimals; two are multiplied and must be
+    /// required, one alone may be optional (absent counts as zero).
+    pub of: Vec<Field>,
+}
+
+impl SumRule {
+    /// The rule as the validator and reports show it: `packages[].amount + packages[].userFee`.
+    pub fn describe(&self) -> String {
+        let terms: Vec<String> = self
+            .terms
+            .iter()
+            .map(|t| {
+                let names: Vec<&str> = t.of.iter().map(|f| f.wire_name.as_str()).collect();
+                format!("{}[].{}", t.over.wire_name, names.join(" × "))
+            })
+            .collect();
+        terms.join(" + ")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -445,6 +445,19 @@ impl Differ {
                 &n.loc,
             );
         }
+        if o.success_status != n.success_status {
+            // The client takes any 2xx as success: the status is documentation (and the OpenAPI export).
+            self.push(
+                Bump::Patch,
+                Side::Docs,
+                p,
+                &ops,
+                "success_status",
+                "success status changed",
+                &format!("{} -> {}", o.success_status, n.success_status),
+                &n.loc,
+            );
+        }
         if o.timeout_seconds != n.timeout_seconds {
             let show = |t: Option<u64>| t.map_or("none".to_owned(), |t| format!("{t} s"));
             self.push(
@@ -480,6 +493,15 @@ impl Differ {
             }
         }
         let query_usage = Usage { operations: ops.iter().cloned().collect(), requests: true, responses: false };
+        self.constraints(
+            p,
+            &ops,
+            "query",
+            (&o.query_constraints, &o.query),
+            (&n.query_constraints, &n.query),
+            &query_usage,
+            &n.loc,
+        );
         self.fields(p, &ops, "query", &o.query, &n.query, &query_usage, &query_usage, &n.loc);
 
         let oc: BTreeMap<String, &Code> = o.codes.iter().map(|c| (c.code.clone(), c)).collect();
@@ -511,7 +533,39 @@ impl Differ {
                 &c.loc,
             );
         }
-        let successes = |op: &Operation| op.success_codes.iter().map(|c| c.code.clone()).collect::<BTreeSet<_>>();
+        if o.outcome_type.is_none() && n.outcome_type.is_some() {
+            self.push(
+                Bump::Major,
+                Side::Responses,
+                p,
+                &ops,
+                "outcome",
+                "outcome enum added",
+                "the client method now returns which success code answered, with the response",
+                &n.loc,
+            );
+        }
+        if o.outcome_type.is_some() && n.outcome_type.is_none() {
+            self.push(
+                Bump::Major,
+                Side::Responses,
+                p,
+                &ops,
+                "outcome",
+                "outcome enum removed",
+                "the client method returns the response alone",
+                &n.loc,
+            );
+        }
+        let successes = |op: &Operation| {
+            op.success_codes
+                .iter()
+                .map(|c| match c.result_status {
+                    Some(s) => format!("{} ({})", c.code, s.spec_name()),
+                    None => c.code.clone(),
+                })
+                .collect::<BTreeSet<_>>()
+        };
         for gone in successes(o).difference(&successes(n)) {
             self.push(
                 Bump::Major,
@@ -565,6 +619,9 @@ impl Differ {
             if let Some(cat) = &c.category {
                 f.push(format!("category {}", cat.name));
             }
+            if let Some(status) = c.result_status {
+                f.push(format!("resultStatus {}", status.spec_name()));
+            }
             if f.is_empty() { "nothing".into() } else { f.join(", ") }
         };
         if facts(o) != facts(n) {
@@ -593,19 +650,24 @@ impl Differ {
             match (&o.kind, &t.kind) {
                 (TypeKind::Struct(of), TypeKind::Struct(nf)) => {
                     self.fields(p, &ops, &t.name, of, nf, used_old, used, &t.loc);
+                    // Keyed by the field a rule constrains: a rule whose terms change is one change.
                     let sums = |d: &TypeDef| {
-                        d.sums
-                            .iter()
-                            .map(|s| format!("{} of {}", s.equals.wire_name, s.over.wire_name))
-                            .collect::<BTreeSet<_>>()
+                        d.sums.iter().map(|s| (s.equals.wire_name.clone(), s.describe())).collect::<BTreeMap<_, _>>()
                     };
-                    for added in sums(t).difference(&sums(o)) {
-                        let side =
-                            if used.requests { (Bump::Major, Side::Requests) } else { (Bump::Patch, Side::Docs) };
-                        self.push(side.0, side.1, p, &ops, &t.name, "sum rule added", added, &t.loc);
+                    let (old_sums, new_sums) = (sums(o), sums(t));
+                    let breaks = if used.requests { (Bump::Major, Side::Requests) } else { (Bump::Patch, Side::Docs) };
+                    for (equals, terms) in &new_sums {
+                        let (change, detail) = match old_sums.get(equals) {
+                            None => ("sum rule added", format!("{equals} = {terms}")),
+                            Some(was) if was != terms => ("sum rule changed", format!("{equals} = {was} -> {terms}")),
+                            Some(_) => continue,
+                        };
+                        self.push(breaks.0, breaks.1, p, &ops, &t.name, change, &detail, &t.loc);
                     }
-                    for gone in sums(o).difference(&sums(t)) {
-                        self.push(Bump::Patch, Side::Requests, p, &ops, &t.name, "sum rule removed", gone, &t.loc);
+                    self.constraints(p, &ops, &t.name, (&o.constraints, of), (&t.constraints, nf), used, &t.loc);
+                    for (equals, terms) in old_sums.iter().filter(|(e, _)| !new_sums.contains_key(*e)) {
+                        let detail = format!("{equals} = {terms}");
+                        self.push(Bump::Patch, Side::Requests, p, &ops, &t.name, "sum rule removed", &detail, &t.loc);
                     }
                 }
                 (TypeKind::Enum(ov), TypeKind::Enum(nv)) => {
@@ -698,6 +760,29 @@ impl Differ {
             if o.description != t.description {
                 self.push(Bump::Patch, Side::Docs, p, &ops, &t.name, "description changed", "type docs", &t.loc);
             }
+        }
+    }
+
+    /// Rules across fields: one added to what requests reach refuses calls that passed before.
+    #[allow(clippy::too_many_arguments)]
+    fn constraints(
+        &mut self,
+        p: &str,
+        ops: &[String],
+        owner: &str,
+        (old, old_fields): (&[Constraint], &[Field]),
+        (new, new_fields): (&[Constraint], &[Field]),
+        used: &Usage,
+        loc: &Loc,
+    ) {
+        let olds: BTreeSet<String> = old.iter().map(|c| c.describe(old_fields)).collect();
+        let news: BTreeSet<String> = new.iter().map(|c| c.describe(new_fields)).collect();
+        let breaks = if used.requests { (Bump::Major, Side::Requests) } else { (Bump::Patch, Side::Docs) };
+        for added in news.difference(&olds) {
+            self.push(breaks.0, breaks.1, p, ops, owner, "constraint added", added, loc);
+        }
+        for gone in olds.difference(&news) {
+            self.push(Bump::Patch, Side::Requests, p, ops, owner, "constraint removed", gone, loc);
         }
     }
 

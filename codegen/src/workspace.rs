@@ -107,3 +107,18 @@ pub fn run(job: &Job, mode: Mode) -> Result<usize, JobError> {
         }
     }
 }
+
+/// Writes (or checks) `openapi/<provider>.json` under `root` from the specs in `root/spec`: the OpenAPI
+/// export, which `cargo xtask codegen` (and `cargo xtask openapi`) keep fresh like `generated/`.
+pub fn openapi(root: &Path, mode: Mode) -> Result<usize, JobError> {
+    let model = load_dir(&root.join("spec"), "spec").map_err(JobError::Load)?;
+    let files = crate::openapi::generate(&model);
+    let out_dir = root.join("openapi");
+    match mode {
+        Mode::Write => files::write(&out_dir, &files).map_err(JobError::Io),
+        Mode::Check => {
+            let diffs = files::diff(&out_dir, &files).map_err(JobError::Io)?;
+            if diffs.is_empty() { Ok(0) } else { Err(JobError::Stale { out_dir, diffs }) }
+        }
+    }
+}

@@ -284,6 +284,31 @@ fn sum_rules_must_name_numbers_and_lists() {
     check_op(&op, expected);
 }
 
+#[test]
+fn sum_rules_of_several_terms() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:19:85: `of: fee` must name a required integer or decimal field of the elements of `items`
+        spec/shop/pay.yaml:19:118: `of: name` must name an integer or decimal field of the elements of `items`
+        spec/shop/pay.yaml:20:60: a sum rule of type `PayRequest` has `terms` and also `over`/`of`; write the terms in one place
+        spec/shop/pay.yaml:21:9: a sum rule of type `PayRequest` needs `over` and `of`, or `terms`
+        4 problems found; nothing was written"#]];
+    let op = OPERATION.replace(
+        "      currency: { type: Currency, description: The currency. }\n",
+        "      currency: { type: Currency, description: The currency. }\n      \
+         items: { type: list<Item>, required: true, description: The items. }\n    \
+         sums:\n      \
+         - { equals: amount, terms: [{ over: items, of: [price] }, { over: items, of: [fee, qty] }, { over: items, of: [name] }] }\n      \
+         - { equals: amount, over: items, of: [price], terms: [{ over: items, of: [price] }] }\n      \
+         - { equals: amount }\n  \
+         Item:\n    kind: struct\n    description: An item.\n    fields:\n      \
+         price: { type: integer, description: Optional alone. }\n      \
+         fee: { type: integer, description: Optional so not in a product. }\n      \
+         qty: { type: integer, required: true, description: Count. }\n      \
+         name: { type: string, required: true, description: Text. }\n",
+    );
+    check_op(&op, expected);
+}
+
 /// The operation with a type of its own that `field` (written into `PayRequest`) refers to.
 fn with_own_type(name: &str, def: &str) -> String {
     OPERATION.replace(
@@ -462,6 +487,110 @@ fn minor_units_must_fit_an_amount() {
     );
 }
 
+const WALLET: &str = r#"provider: shop
+title: Wallet
+source: test
+auth: alipay_plus_rsa256
+envelope: { kind: alipay_plus }
+codes:
+  UNKNOWN_EXCEPTION: { result_status: U, outcome_unknown: true, common: true, description: Unknown. }
+"#;
+
+const WALLET_PAY: &str = r#"source: test
+summary: Pay.
+method: POST
+path: /pay
+request: PayRequest
+response: PayResponse
+success_codes:
+  - { code: ACCEPT, name: Accepted, result_status: A, description: Accepted. }
+codes:
+  - { code: RISK_REJECT, result_status: F, description: Rejected. }
+types:
+  PayRequest:
+    kind: struct
+    description: A payment.
+    fields:
+      id: { type: string, required: true, description: The id. }
+  PayResponse:
+    kind: struct
+    description: The answer.
+    fields:
+      url: { type: string, description: The cashier page. }
+"#;
+
+fn check_wallet(provider: &str, pay: &str, expected: Expect) {
+    expected.assert_eq(&check(&[("provider.yaml", provider), ("pay.yaml", pay)]));
+}
+
+#[test]
+fn alipay_plus_result_statuses_agree_with_the_envelope_and_the_facts() {
+    assert_eq!(check(&[("provider.yaml", WALLET), ("pay.yaml", WALLET_PAY)]), "no problems");
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:8:5: success code `ACCEPT` needs `result_status` (S or A) under the alipay_plus envelope
+        spec/shop/pay.yaml:10:5: code `RISK_REJECT` needs `result_status` (F or U): Alipay+ documents the status each code comes with
+        spec/shop/pay.yaml:11:5: code `PAYMENT_IN_PROCESS` has result_status U, so its outcome is unknown: add `outcome_unknown: true`
+        spec/shop/pay.yaml:12:5: code `CAPTURE_IN_PROCESS` is `outcome_unknown` but has result_status F, a final failure; an outcome_unknown code must be U
+        spec/shop/pay.yaml:13:44: code `ACCEPTED_LATER` has result_status A, which answers the call: list it under the operation's `success_codes` instead
+        spec/shop/pay.yaml:14:33: unknown result_status `X` (did you mean `A`?); expected one of: S, A, F, U
+        6 problems found; nothing was written"#]];
+    let pay = WALLET_PAY.replace("result_status: A, description: Accepted.", "description: Accepted.").replace(
+        "  - { code: RISK_REJECT, result_status: F, description: Rejected. }",
+        "  - { code: RISK_REJECT, description: Rejected. }\n  \
+             - { code: PAYMENT_IN_PROCESS, result_status: U, description: Processing. }\n  \
+             - { code: CAPTURE_IN_PROCESS, result_status: F, outcome_unknown: true, description: Capturing. }\n  \
+             - { code: ACCEPTED_LATER, result_status: A, description: Later. }\n  \
+             - { code: ODD, result_status: X, description: Odd. }",
+    );
+    check_wallet(WALLET, &pay, expected);
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:8:52: success code `ACCEPT` has result_status F, which does not answer the call; a success code is S or A, an error code goes under `codes`
+        1 problem found; nothing was written"#]];
+    check_wallet(WALLET, &WALLET_PAY.replace("result_status: A", "result_status: F"), expected);
+}
+
+#[test]
+fn result_status_belongs_to_the_alipay_plus_envelope() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:9:54: `result_status` applies only to the alipay_plus envelope; remove it
+        spec/shop/provider.yaml:10:52: `result_status` applies only to the alipay_plus envelope; remove it
+        2 problems found; nothing was written"#]];
+    let provider = PROVIDER.replace(
+        r#""1104": { name: MerchantNotFound, description: No such merchant. }"#,
+        r#""1104": { name: MerchantNotFound, result_status: F, description: No such merchant. }"#,
+    );
+    let operation = OPERATION.replace(
+        "codes:\n  - \"1104\"\n",
+        "success_codes:\n  - { code: \"0110\", name: Authorized, result_status: A, description: Authorized. }\ncodes:\n  - \"1104\"\n",
+    );
+    expected.assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &operation)]));
+}
+
+#[test]
+fn constraints_name_optional_fields_and_values_that_exist() {
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:19:33: `amount` is required anyway; a constraint applies to optional fields
+        spec/shop/pay.yaml:20:33: constraint names `cod`, which is not a field here (did you mean `code`?)
+        spec/shop/pay.yaml:21:9: `at_least_one_of` names two fields or more
+        spec/shop/pay.yaml:22:50: `equals: USD` is not a value of `currency` (JPY)
+        spec/shop/pay.yaml:23:32: `when: amount` must name an enum or string field here
+        spec/shop/pay.yaml:24:9: a constraint of type `PayRequest` is either `at_least_one_of: [a, b]` or `require: a, when: b, equals: VALUE`
+        6 problems found; nothing was written"#]];
+    let op = OPERATION.replace(
+        "      currency: { type: Currency, description: The currency. }\n",
+        "      currency: { type: Currency, description: The currency. }\n      \
+         code: { type: string, description: A code. }\n    \
+         constraints:\n      \
+         - at_least_one_of: [code, amount]\n      \
+         - at_least_one_of: [code, cod]\n      \
+         - at_least_one_of: [code]\n      \
+         - { require: code, when: currency, equals: USD }\n      \
+         - { require: code, when: amount, equals: \"1\" }\n      \
+         - { require: code, when: currency }\n",
+    );
+    check_op(&op, expected);
+}
+
 #[test]
 fn type_nesting_is_bounded() {
     let expected = expect![[r#"
@@ -476,4 +605,13 @@ fn type_nesting_is_bounded() {
         ("pay.yaml", &OPERATION.replace("type: integer,", &format!("type: \"{deep}\","))),
     ]);
     assert!(out.contains("pay.yaml:15:") && out.contains("more than 8"), "{out}");
+}
+
+#[test]
+fn success_status_is_a_2xx_of_the_http_status_envelope() {
+    let line_pay = "source: test\nsummary: Other.\nmethod: GET\npath: /other\ncodes: [\"1104\"]\nsuccess_status: 201\n";
+    let expected = expect![[r#"
+        spec/shop/other.yaml:6:17: `success_status` applies only to the http_status envelope
+        1 problem found; nothing was written"#]];
+    expected.assert_eq(&check(&[("provider.yaml", PROVIDER), ("other.yaml", line_pay)]));
 }

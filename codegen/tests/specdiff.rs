@@ -7,7 +7,7 @@ use payspec_codegen::specdiff::{Bump, diff};
 use payspec_codegen::{Model, ProviderSource, load_sources};
 
 mod pairs;
-use pairs::{Files, pair};
+use pairs::{Files, WALLET, WALLET_PAY, pair};
 
 fn model(files: &Files) -> Model {
     let source = ProviderSource {
@@ -294,4 +294,76 @@ fn amount_rules_and_secret_parameters() {
         patch  requests   shop / pay / PayRequest.note  limit loosened: format positive_integer -> none  (spec/shop/pay.yaml:19)
         patch  docs       shop / pay / path parameters  secret flag changed: orderId: secret true -> false  (spec/shop/pay.yaml:1)
     "#]].assert_eq(&back.to_text());
+}
+
+#[test]
+fn a_first_success_code_changes_what_the_client_returns() {
+    check(
+        "first success code added",
+        expect![[r#"
+            major: 1 change breaks code that reads responses
+            major  responses  shop / pay / outcome  outcome enum added: the client method now returns which success code answered, with the response  (spec/shop/pay.yaml:1)
+            minor  responses  shop / pay / success code 0110  success code added: a new outcome variant  (spec/shop/pay.yaml:1)
+        "#]],
+    );
+}
+
+#[test]
+fn result_statuses_are_facts_of_a_code() {
+    let pair = pair("result statuses reclassified");
+    let report = diff(&model(&pair.before), &model(&pair.after));
+    expect![[r#"
+        minor: nothing breaks; 2 changes add to what code that matches errors and code that reads responses can use
+        minor  responses  shop / pay / success code SUCCESS (S)  success code added: a new outcome variant  (spec/shop/pay.yaml:1)
+        minor  errors     shop / pay / code PAYMENT_IN_PROCESS  return code reclassified: outcome unknown, resultStatus U -> resultStatus F  (spec/shop/pay.yaml:10)
+    "#]]
+    .assert_eq(&report.to_text());
+}
+
+#[test]
+fn a_sum_rule_that_gains_a_term_changes() {
+    let pair = pair("sum rule gains a term");
+    let report = diff(&model(&pair.before), &model(&pair.after));
+    expect![[r#"
+        major: 1 change breaks code that builds requests
+        major  requests   shop / pay / PayRequest  sum rule changed: amount = items[].price -> items[].price + items[].fee  (spec/shop/pay.yaml:13)
+    "#]]
+    .assert_eq(&report.to_text());
+}
+
+#[test]
+fn a_constraint_on_a_request_breaks_callers() {
+    let (added, removed) = (pair("constraint added"), pair("constraint removed"));
+    expect![[r#"
+        major: 1 change breaks code that builds requests
+        major  requests   shop / pay / PayRequest  constraint added: at least one of note, memo  (spec/shop/pay.yaml:13)
+    "#]]
+    .assert_eq(&diff(&model(&added.before), &model(&added.after)).to_text());
+    expect![[r#"
+        patch: nothing breaks or is added; 1 change to limits or documentation
+        patch  requests   shop / pay / PayRequest  constraint removed: at least one of note, memo  (spec/shop/pay.yaml:13)
+    "#]]
+    .assert_eq(&diff(&model(&removed.before), &model(&removed.after)).to_text());
+}
+
+#[test]
+fn a_base_written_before_result_status_derives_it() {
+    use payspec_codegen::load_base_sources;
+    let old = WALLET_PAY
+        .replace("result_status: U, ", "")
+        .replace("  - { code: ACCEPT, name: Accepted, result_status: A, description: Accepted. }\n", "")
+        .replace("success_codes:\n", "")
+        .replace("codes:\n", "codes:\n  - { code: RISK_REJECT, description: Rejected. }\n");
+    let source = |pay: &str| ProviderSource {
+        folder: "shop".into(),
+        files: vec![("provider.yaml".into(), WALLET.into()), ("pay.yaml".into(), pay.into())],
+    };
+    // The current checker refuses it; as a base it loads, with F and U derived from the facts.
+    assert!(load_sources("spec", vec![source(&old)]).is_err());
+    let base = load_base_sources("spec", vec![source(&old)]).unwrap_or_else(|e| panic!("{e}"));
+    let new = old
+        .replace("RISK_REJECT, description", "RISK_REJECT, result_status: F, description")
+        .replace("PAYMENT_IN_PROCESS, outcome_unknown", "PAYMENT_IN_PROCESS, result_status: U, outcome_unknown");
+    let report = diff(&base, &model(&vec![("provider.yaml", WALLET.to_owned()), ("pay.yaml", new)]));
+    assert!(report.findings.is_empty(), "{}", report.to_text());
 }

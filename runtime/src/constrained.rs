@@ -139,4 +139,20 @@ mod tests {
         serialize_digits("2021121300698360310", &mut serde_json::Serializer::new(&mut out)).unwrap();
         assert_eq!(out, b"2021121300698360310");
     }
+
+    /// Found by the `responses_linepay` fuzz target: `0222111600698709510` was written as the number
+    /// `222111600698709510`, another (and 18-digit, so invalid) id. Such an id is now refused when it
+    /// is built or decoded (`wire: number` implies no leading zero); writing one is an error.
+    #[test]
+    fn leading_zeros_are_never_dropped() {
+        let write = |digits: &str| {
+            let mut out = Vec::new();
+            serialize_digits(digits, &mut serde_json::Serializer::new(&mut out))
+                .map(|_| String::from_utf8(out).unwrap())
+        };
+        assert!(write("0222111600698709510").is_err());
+        assert!(write("0000000000000000001").is_err());
+        assert_eq!(write("0").unwrap(), "0");
+        assert_eq!(write("2021121300698360310").unwrap(), "2021121300698360310");
+    }
 }

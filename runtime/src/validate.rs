@@ -209,6 +209,18 @@ pub enum Rule {
         /// The segment as given.
         segment: String,
     },
+    /// None of these fields was given, and at least one must be (reported at the first).
+    AtLeastOne {
+        /// The fields, by wire name.
+        fields: &'static [&'static str],
+    },
+    /// The field must be given because another field has a certain value.
+    RequiredWhen {
+        /// The other field, by wire name.
+        when: &'static str,
+        /// The value it has.
+        equals: &'static str,
+    },
     /// The field must equal a sum (`of`, e.g. `products[].quantity × price`), which comes to `sum`
     /// (or overflows).
     Sum {
@@ -257,6 +269,8 @@ impl fmt::Display for Rule {
             Rule::PathSegment { segment } => {
                 write!(f, "has the segment {segment:?}: a path parameter may not be empty, `.` or `..`")
             }
+            Rule::AtLeastOne { fields } => write!(f, "is missing: give at least one of {}", fields.join(", ")),
+            Rule::RequiredWhen { when, equals } => write!(f, "is required when `{when}` is {equals}"),
             Rule::Sum { of, sum: Some(sum), actual } => write!(f, "is {actual}, but {of} add up to {sum}"),
             Rule::Sum { of, sum: None, actual } => {
                 write!(f, "is {actual}, but {of} add up to more than an amount can hold")
@@ -470,6 +484,27 @@ impl Violations {
         }
     }
 
+    /// At least one of `fields` must be given (`given`: whether one is); reported at the first's path.
+    pub fn at_least_one(&mut self, at: &Path<'_>, fields: &'static [&'static str], given: bool) {
+        if !given {
+            self.push(at, Rule::AtLeastOne { fields });
+        }
+    }
+
+    /// The field at `at` must be given (`given`) when `when` has the value `equals` (`applies`).
+    pub fn required_when(
+        &mut self,
+        at: &Path<'_>,
+        when: &'static str,
+        equals: &'static str,
+        applies: bool,
+        given: bool,
+    ) {
+        if applies && !given {
+            self.push(at, Rule::RequiredWhen { when, equals });
+        }
+    }
+
     /// An open enum value must be one the provider documents before it is sent.
     pub fn known<E: OpenEnum>(&mut self, at: &Path<'_>, value: &E) {
         if !value.is_known() {
@@ -541,6 +576,24 @@ mod tests {
                 "`amount` is 0; it must be greater than 0",
                 "`amount` is 100.5; JPY amounts have no fractional part",
                 "`amount` is 1.001; USD amounts have at most 2 fractional digits",
+            ]
+        );
+    }
+
+    #[test]
+    fn rules_across_fields_report_at_the_field_and_name_the_others() {
+        let mut v = Violations::default();
+        v.at_least_one(&Path::Root.field("paymentId"), &["paymentId", "paymentRequestId"], false);
+        v.at_least_one(&Path::Root.field("refundId"), &["refundId", "refundRequestId"], true);
+        v.required_when(&Path::Root.field("authCode"), "grantType", "AUTHORIZATION_CODE", true, false);
+        v.required_when(&Path::Root.field("refreshToken"), "grantType", "REFRESH_TOKEN", false, false);
+        v.required_when(&Path::Root.field("x"), "y", "Z", true, true);
+        let texts: Vec<String> = v.into_result().unwrap_err().violations.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            texts,
+            [
+                "`paymentId` is missing: give at least one of paymentId, paymentRequestId",
+                "`authCode` is required when `grantType` is AUTHORIZATION_CODE",
             ]
         );
     }

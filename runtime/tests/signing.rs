@@ -312,6 +312,18 @@ fn garbage_private_keys_are_typed_errors() {
     }
 }
 
+/// Found by the `alipay_keys` fuzz target: the PKCS#8 test key with one byte of its CRT exponent
+/// `dQ` changed (DER offset 985, 0x17 to 0x15) was accepted by `ring`, then failed every signature.
+#[test]
+fn a_private_key_whose_parts_disagree_is_refused_when_loaded() {
+    let mut der = STANDARD.decode(PRIVATE_PKCS8_B64.split_ascii_whitespace().collect::<String>()).unwrap();
+    assert_eq!(der[985], 0x17, "the committed test key changed");
+    der[985] = 0x15;
+    let err = PrivateKey::from_pem_or_base64(&STANDARD.encode(&der)).unwrap_err();
+    assert!(matches!(err, KeyError::CannotSign), "{err:?}");
+    assert_eq!(err.to_string(), "private key rejected: its parts do not agree, so it cannot sign");
+}
+
 #[test]
 fn pem_with_surrounding_text_and_crlf_parses() {
     let wrapped = format!("Bag Attributes: test\r\n{}\r\ntrailing", PRIVATE_PKCS8_PEM.replace('\n', "\r\n"));

@@ -11,6 +11,9 @@ pub mod char_limit;
 #[path = "../fixtures/open_enum/expected/src/shop/mod.rs"]
 #[rustfmt::skip]
 pub mod open_enum;
+#[path = "../fixtures/constraints/expected/src/shop/mod.rs"]
+#[rustfmt::skip]
+pub mod constraints;
 #[path = "../fixtures/envelope_alipay_plus/expected/src/wallet/mod.rs"]
 #[rustfmt::skip]
 pub mod envelope_alipay_plus;

@@ -33,9 +33,13 @@ fn every_table_code_is_a_variant_with_status_and_category() {
 
 #[test]
 fn temporary_failures_are_retryable() {
-    for code in ["S001001", "S002000", "S002001", "M005000", "M006001", "U005000"] {
+    for code in ["S001001", "S002000", "M005000", "M006001", "U005000"] {
         assert!(CaptureChargeError::from_code(code).is_retryable(), "{code}");
     }
+    // "Use another payment method" is not retry advice (provider-notes.md, corrections).
+    assert!(!CaptureChargeError::from_code("S002001").is_retryable());
+    // The QR code may have been used: whether the payment went through must be looked up.
+    assert!(CaptureChargeError::from_code("U003007").is_outcome_unknown());
     assert!(!CaptureChargeError::from_code("U001000").is_retryable(), "insufficient balance is final");
 }
 

@@ -188,10 +188,29 @@ fn line_pay_envelope_fixture_adds_operation_success_codes() {
 #[test]
 fn alipay_plus_fixture_adds_common_codes_to_every_operation() {
     use envelope_alipay_plus::pay::PayError;
-    assert_eq!(PayError::CODES, &["USER_BALANCE_NOT_ENOUGH", "UNKNOWN_EXCEPTION"]);
+    use payspec_runtime::client::ResultStatus;
+    assert_eq!(PayError::CODES, &["USER_BALANCE_NOT_ENOUGH", "PAYMENT_IN_PROCESS", "UNKNOWN_EXCEPTION"]);
     assert_eq!(PayError::from_code("UNKNOWN_EXCEPTION"), PayError::UnknownException);
     assert!(PayError::UnknownException.is_outcome_unknown() && PayError::UnknownException.is_retryable());
     assert!(!PayError::UserBalanceNotEnough.is_retryable());
+    // Each code carries the resultStatus the page documents; U goes with an unknown outcome.
+    assert_eq!(PayError::UserBalanceNotEnough.result_status(), Some(ResultStatus::Failed));
+    assert_eq!(PayError::PaymentInProcess.result_status(), Some(ResultStatus::Unknown));
+    assert!(PayError::PaymentInProcess.is_outcome_unknown());
+    assert_eq!(PayError::UnknownException.result_status(), Some(ResultStatus::Unknown));
+    assert_eq!(PayError::from_code("NEW_CODE").result_status(), None);
+}
+
+#[test]
+fn alipay_plus_accepted_is_an_outcome_with_the_response() {
+    use envelope_alipay_plus::pay::{self, PayOutcome};
+    // A (ACCEPT) and S (SUCCESS) both answer the call; the client returns which one with the body.
+    assert_eq!(pay::SUCCESS_CODES, &["ACCEPT", "SUCCESS"]);
+    assert_eq!(pay::OPERATION.extra_success_codes, pay::SUCCESS_CODES);
+    assert_eq!(PayOutcome::from_code("ACCEPT"), PayOutcome::Accepted);
+    assert_eq!(PayOutcome::from_code("SUCCESS"), PayOutcome::Succeeded);
+    assert_eq!(PayOutcome::Accepted.description(), Some("Accepted; send the user to the cashier page."));
+    assert!(matches!(PayOutcome::from_code("OTHER"), PayOutcome::Other(code) if code.as_str() == "OTHER"));
 }
 
 #[test]
@@ -249,13 +268,79 @@ fn sum_rules_are_exact_and_report_where_they_break() {
                 "packages[0].amount".into(),
                 Rule::Sum { of: "products[].quantity × price", sum: Some("0.9".into()), actual: "1.0".into() }
             ),
-            ("amount".into(), Rule::Sum { of: "packages[].amount", sum: Some("1.5".into()), actual: "2".into() }),
+            (
+                "amount".into(),
+                Rule::Sum { of: "packages[].amount + packages[].userFee", sum: Some("1.5".into()), actual: "2".into() }
+            ),
         ],
         "nested violations first, then the struct's own sums"
+    );
+    // Several terms: a package's optional fee adds to what the packages sum to.
+    let mut with_fee = package("0.5", &[(1, "0.5")]);
+    with_fee.user_fee = Some(d("0.25"));
+    let fees = OrderRequest::new(d("1.75"), vec![package("1.0", &[(3, "0.1"), (1, "0.7")]), with_fee.clone()]);
+    assert!(fees.validate().is_ok(), "{:?}", fees.validate());
+    let without = OrderRequest::new(d("1.5"), vec![package("1.0", &[(3, "0.1"), (1, "0.7")]), with_fee]);
+    assert_eq!(
+        rules_at(&without, "amount"),
+        vec![Rule::Sum {
+            of: "packages[].amount + packages[].userFee",
+            sum: Some("1.75".into()),
+            actual: "1.5".into()
+        }],
+        "the rule is named with every term"
     );
     let huge = OrderRequest::new(d("1"), vec![package("1", &[(i64::MAX, "2")])]);
     assert!(
         matches!(&rules_at(&huge, "packages[0].amount")[..], [Rule::Sum { sum: None, .. }]),
         "overflow is reported"
     );
+}
+
+#[test]
+fn rules_across_fields_are_reported_with_paths() {
+    use constraints::token::{GrantType, Scope, TokenQuery, TokenRequest};
+    let mut request = TokenRequest::new(GrantType::AuthorizationCode);
+    request.payment_id = Some("p-1".into());
+    request.auth_code = Some("code".into());
+    assert!(request.validate().is_ok(), "{:?}", request.validate());
+
+    // Neither id, no authCode for AUTHORIZATION_CODE, no note for scope FULL: every rule, at its field.
+    let mut bad = TokenRequest::new(GrantType::AuthorizationCode);
+    bad.payment_id = Some(String::new()); // empty is not given
+    bad.scope = Some(Scope::Full);
+    let found: Vec<String> = violations(&bad).iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        [
+            "`paymentId` is missing: give at least one of paymentId, paymentRequestId",
+            "`authCode` is required when `grantType` is AUTHORIZATION_CODE",
+            "`note` is required when `scope` is FULL",
+        ]
+    );
+    // The other id alone satisfies the first rule; the other grant type asks for the other field.
+    let mut other = TokenRequest::new(GrantType::RefreshToken);
+    other.payment_request_id = Some("r-1".parse().unwrap());
+    assert_eq!(
+        violations(&other),
+        vec![Violation {
+            path: "refreshToken".into(),
+            rule: Rule::RequiredWhen { when: "grantType", equals: "REFRESH_TOKEN" }
+        }]
+    );
+    other.scope = Some(Scope::Basic);
+    other.refresh_token = Some("t".into());
+    assert!(other.validate().is_ok());
+
+    // Query parameters: at least one transactionId or orderId.
+    let mut query = TokenQuery::default();
+    assert_eq!(
+        violations(&query),
+        vec![Violation {
+            path: "transactionId".into(),
+            rule: Rule::AtLeastOne { fields: &["transactionId", "orderId"] }
+        }]
+    );
+    query.order_id = vec!["o-1".into()];
+    assert!(query.validate().is_ok());
 }

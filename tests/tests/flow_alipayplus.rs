@@ -1,25 +1,24 @@
-//! Alipay+ flows against the stateful wallet simulator of `payspec-fakes`, served on 127.0.0.1 under a
-//! wallet prefix by the end-to-end harness (which verifies every RSA request signature and signs every
-//! response with the wallet key): pay -> inquiryPayment until SUCCESS -> capture in two parts ->
-//! refund -> inquiryRefund; a lost (`U`) answer retried with the same request id, by the `Retry`
-//! handler and by hand; and captures beyond the authorization.
+//! Alipay+ flows on the public API of payspec-mock (`AlipayPlusMock`, under its wallet prefix): pay
+//! (accepted, `A`, with the cashier page) -> the user approves -> pay again with the same request id
+//! (`S`); pay -> inquiryPayment until SUCCESS -> capture in two parts -> refund -> inquiryRefund; a lost
+//! (`U`) answer retried with the same request id, by the `Retry` handler and by hand; and captures beyond
+//! the authorization. Every call the mock received, and the wallet signature on every answer, is checked
+//! again by the end-to-end harness with the `rsa` crate.
 
 mod support;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use payspec::alipayplus::capture::{CaptureError, CaptureRequest, CaptureResponse};
 use payspec::alipayplus::inquiry_payment::{InquiryPaymentRequest, PaymentStatus};
 use payspec::alipayplus::inquiry_refund::{InquiryRefundRequest, RefundStatus};
-use payspec::alipayplus::pay::{PayError, PayRequest};
+use payspec::alipayplus::pay::{PayError, PayOutcome, PayRequest};
 use payspec::alipayplus::refund::{RefundError, RefundRequest};
 use payspec::alipayplus::{Amount, Client};
 use payspec::runtime::handlers::Retry;
-use payspec_fakes::alipayplus::Simulator;
+use payspec_mock::AlipayPlusMock;
+use payspec_mock::alipayplus::CASHIER_URL;
 use support::*;
-
-const PREFIX: &str = "/api/open";
 /// Every flow finishes well within this, or the test fails (the harness signs each answer with
 /// RSA, about 150 ms in a debug build).
 const BOUND: Duration = Duration::from_secs(30);
@@ -27,13 +26,17 @@ const BOUND: Duration = Duration::from_secs(30);
 const POLL_INTERVAL: Duration = Duration::from_millis(20);
 const POLL_ATTEMPTS: usize = 10;
 
-/// The simulator behind the harness, which strips the wallet prefix the client signs with.
-async fn start() -> (FakeServer, Arc<Mutex<Simulator>>) {
-    simulated(Provider::alipayplus(), PREFIX, Simulator::default()).await
+/// The mock with the harness's client id and keys.
+async fn start() -> AlipayPlusMock {
+    AlipayPlusMock::start_with(mock_options()).await.expect("mock")
 }
 
-fn client(fake: &FakeServer) -> Client {
-    Client::new(alipay_config(&format!("{}{PREFIX}", fake.url()))).expect("client")
+fn client(mock: &AlipayPlusMock) -> Client {
+    Client::new(alipay_config(&mock.base_url())).expect("client")
+}
+
+fn assert_signed(mock: &AlipayPlusMock) -> usize {
+    assert_signed_independently(&Provider::alipayplus(), &mock.received())
 }
 
 fn usd(value: &str) -> Amount {
@@ -48,9 +51,8 @@ fn capture_request(id: &str, payment_id: &str, value: &str, last: bool) -> Captu
 }
 
 fn refund_request(id: &str, payment_id: &str, value: &str) -> RefundRequest {
-    let mut request = RefundRequest::new(id);
+    let mut request = RefundRequest::new(id, usd(value));
     request.payment_id = Some(payment_id.into());
-    request.refund_amount = Some(usd(value));
     request
 }
 
@@ -76,20 +78,23 @@ async fn poll_until_settled(client: &Client, payment_request_id: &str) -> (Vec<P
     panic!("still PROCESSING after {POLL_ATTEMPTS} inquiries: {seen:?}");
 }
 
-/// A paid payment of `value` cents, seeded straight into the simulator.
-fn seed(simulator: &Mutex<Simulator>, payment_id: &str, value: u64) {
-    simulator.lock().unwrap().seed_paid_payment(payment_id, &format!("req-{payment_id}"), "USD", value);
+/// A paid payment of `value` cents, seeded straight into the mock.
+fn seed(mock: &AlipayPlusMock, payment_id: &str, value: u64) {
+    mock.seed_paid_payment(payment_id, &format!("req-{payment_id}"), "USD", value);
 }
 
 #[tokio::test]
 async fn pay_poll_capture_in_two_parts_refund_and_inquire() {
     bounded(BOUND, async {
-        let (fake, simulator) = start().await;
-        let client = client(&fake);
+        let mock = start().await;
+        let client = client(&mock);
 
-        // 1. pay; its answer is not transcribed (the client returns ()), so the paymentId comes from
+        // 1. pay: accepted (`A`), the user must go to the cashier page; the paymentId also comes from
         //    inquiryPayment by paymentRequestId.
-        client.pay(&PayRequest::new("mini-app-1", "pay-flow-1", usd("1000"))).await.expect("pay");
+        let (outcome, accepted) =
+            client.pay(&PayRequest::new("mini-app-1", "pay-flow-1", usd("1000"))).await.expect("pay");
+        assert_eq!(outcome, PayOutcome::Accepted);
+        assert!(accepted.redirect_action_form.is_some());
 
         // 2. Poll until the user has paid: PROCESSING first, then SUCCESS.
         let (seen, payment_id) = poll_until_settled(&client, "pay-flow-1").await;
@@ -109,8 +114,8 @@ async fn pay_poll_capture_in_two_parts_refund_and_inquire() {
         assert_eq!(amount_of(&second), Some(("USD", "400")));
         assert_ne!(first.capture_id, second.capture_id);
 
-        // 4. Refund part of it; refund's answer is not transcribed either: inquiryRefund tells.
-        client.refund(&refund_request("refund-flow-1", &payment_id, "300")).await.expect("refund");
+        // 4. Refund part of it: the answer carries the refundId; inquiryRefund tells its state.
+        let refunded = client.refund(&refund_request("refund-flow-1", &payment_id, "300")).await.expect("refund");
         let mut inquiry = InquiryRefundRequest::default();
         inquiry.refund_request_id = Some("refund-flow-1".into());
         let refund = client.inquiry_refund(&inquiry).await.expect("inquiryRefund");
@@ -118,20 +123,52 @@ async fn pay_poll_capture_in_two_parts_refund_and_inquire() {
         let amount = refund.refund_amount.as_ref().map(|a| (a.currency.as_str(), a.value.as_str()));
         assert_eq!(amount, Some(("USD", "300")));
         let refund_id = refund.refund_id.clone().expect("a refundId");
+        assert_eq!(refund_id, refunded.refund_id, "the refund's answer and inquiryRefund name the same refund");
         let mut by_refund_id = InquiryRefundRequest::default();
         by_refund_id.refund_id = Some(refund_id);
         let again = client.inquiry_refund(&by_refund_id).await.expect("inquiryRefund by refundId");
         assert_eq!(again.refund_request_id.as_deref(), Some("refund-flow-1"));
 
-        let sim = simulator.lock().unwrap();
-        let payment = sim.payment(&payment_id).expect("payment");
+        let payment = mock.payment(&payment_id).expect("payment");
         assert_eq!((payment.captured, payment.capture_closed, payment.refunded), (1000, true, 300));
-        let requests = fake.requests();
-        assert_eq!(requests.len(), 9);
-        for request in &requests {
-            request.assert_authenticated();
-            assert!(request.path.starts_with("/api/open/v2/payments/"), "{}", request.path);
+        assert_eq!(assert_signed(&mock), 9);
+        for request in &mock.received() {
+            assert!(request.path.starts_with("/alipayplus/v2/payments/"), "{}", request.path);
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn pay_is_accepted_with_the_cashier_page_then_succeeds_after_approval() {
+    bounded(BOUND, async {
+        let mock = start().await;
+        let client = client(&mock);
+        let request = PayRequest::new("mini-app-1", "pay-cashier-1", usd("2500"));
+
+        // A cashier payment: the wallet accepts the order (`A` ACCEPT) and names its cashier page. Money
+        // has not moved: the typed outcome says so, and the body carries where to send the user.
+        let (outcome, accepted) = client.pay(&request).await.expect("accepted");
+        assert_eq!(outcome, PayOutcome::Accepted);
+        assert_eq!(outcome.code(), "ACCEPT");
+        let payment_id = accepted.payment_id.clone().expect("a paymentId");
+        let form = accepted.redirect_action_form.expect("a redirectActionForm");
+        assert_eq!(form.method.as_deref(), Some("POST"));
+        assert_eq!(form.redirection_url, Some(format!("{CASHIER_URL}?paymentId={payment_id}")));
+        assert_eq!(accepted.payment_time, None, "nothing is paid yet");
+
+        // Until the user pays, the same request id is accepted again, with the same cashier page.
+        let (again, _) = client.pay(&request).await.expect("still accepted");
+        assert_eq!(again, PayOutcome::Accepted);
+
+        // The user pays on the cashier page; the same request id now answers S with the payment time.
+        mock.approve("pay-cashier-1").expect("the payment waits for the user");
+        let (outcome, paid) = client.pay(&request).await.expect("succeeded");
+        assert_eq!(outcome, PayOutcome::Succeeded);
+        assert_eq!(paid.payment_id.as_deref(), Some(payment_id.as_str()));
+        assert!(paid.payment_time.is_some());
+        assert_eq!(paid.redirect_action_form, None);
+        assert_eq!(assert_signed(&mock), 3);
     })
     .await;
 }
@@ -139,10 +176,10 @@ async fn pay_poll_capture_in_two_parts_refund_and_inquire() {
 #[tokio::test]
 async fn a_lost_capture_answer_is_resent_by_the_retry_handler_and_gets_the_first_result() {
     bounded(BOUND, async {
-        let (fake, simulator) = start().await;
-        seed(&simulator, "pay-lost-1", 1000);
-        simulator.lock().unwrap().lose_answer("cap-lost-1");
-        let config = alipay_config(&format!("{}{PREFIX}", fake.url()))
+        let mock = start().await;
+        seed(&mock, "pay-lost-1", 1000);
+        mock.lose_result("cap-lost-1");
+        let config = alipay_config(&mock.base_url())
             .handler(Retry::new(3).backoff(Duration::from_millis(10), Duration::from_millis(50)));
         let client = Client::new(config).expect("client");
 
@@ -150,14 +187,14 @@ async fn a_lost_capture_answer_is_resent_by_the_retry_handler_and_gets_the_first
         // (safe: the id is an idempotency key) and gets the capture that really happened.
         let captured =
             client.capture(&capture_request("cap-lost-1", "pay-lost-1", "1000", true)).await.expect("capture");
-        let sim = simulator.lock().unwrap();
-        assert_eq!(sim.captures().len(), 1, "captured once");
-        assert_eq!(captured.capture_id.as_deref(), Some(sim.captures()[0].capture_id.as_str()));
-        assert_eq!(sim.payment("pay-lost-1").map(|p| p.captured), Some(1000));
-        let sent = fake.requests();
+        let captures = mock.captures();
+        assert_eq!(captures.len(), 1, "captured once");
+        assert_eq!(captured.capture_id.as_deref(), Some(captures[0].capture_id.as_str()));
+        assert_eq!(mock.payment("pay-lost-1").map(|p| p.captured), Some(1000));
+        let sent = mock.received();
         assert_eq!(sent.len(), 2, "the original and one retry");
         assert_eq!(sent[0].body, sent[1].body, "the same request id and parameters");
-        sent.iter().for_each(support::Request::assert_authenticated);
+        assert_signed(&mock);
     })
     .await;
 }
@@ -165,18 +202,18 @@ async fn a_lost_capture_answer_is_resent_by_the_retry_handler_and_gets_the_first
 #[tokio::test]
 async fn the_same_request_id_returns_the_first_result_and_other_parameters_are_refused() {
     bounded(BOUND, async {
-        let (fake, simulator) = start().await;
-        seed(&simulator, "pay-same-1", 1000);
-        let client = client(&fake); // no Retry: each call is sent once
+        let mock = start().await;
+        seed(&mock, "pay-same-1", 1000);
+        let client = client(&mock); // no Retry: each call is sent once
 
         // Capture twice with the same id and parameters: one capture, the same answer.
         let first = client.capture(&capture_request("cap-same-1", "pay-same-1", "1000", true)).await.expect("capture");
         let again = client.capture(&capture_request("cap-same-1", "pay-same-1", "1000", true)).await.expect("again");
         assert_eq!(first, again);
-        assert_eq!(simulator.lock().unwrap().captures().len(), 1);
+        assert_eq!(mock.captures().len(), 1);
 
         // A refund whose answer is lost: U, unknown outcome, safe to send again (idempotent).
-        simulator.lock().unwrap().lose_answer("refund-same-1");
+        mock.lose_result("refund-same-1");
         let err = client.refund(&refund_request("refund-same-1", "pay-same-1", "300")).await.unwrap_err();
         assert_eq!(err.provider_code(), Some(&RefundError::UnknownException));
         assert!(err.is_outcome_unknown() && err.is_safe_to_retry(), "{err}");
@@ -186,8 +223,8 @@ async fn the_same_request_id_returns_the_first_result_and_other_parameters_are_r
         let refund = client.inquiry_refund(&inquiry).await.expect("the refund exists");
         // ...and calling again with the same id returns that first outcome, without refunding twice.
         client.refund(&refund_request("refund-same-1", "pay-same-1", "300")).await.expect("the first result");
-        assert_eq!(simulator.lock().unwrap().refunds().len(), 1);
-        assert_eq!(simulator.lock().unwrap().payment("pay-same-1").map(|p| p.refunded), Some(300));
+        assert_eq!(mock.refunds().len(), 1);
+        assert_eq!(mock.payment("pay-same-1").map(|p| p.refunded), Some(300));
         assert_eq!(client.inquiry_refund(&inquiry).await.expect("still one refund").refund_id, refund.refund_id);
 
         // The same ids with other parameters: REPEAT_REQ_INCONSISTENT, final.
@@ -196,10 +233,10 @@ async fn the_same_request_id_returns_the_first_result_and_other_parameters_are_r
         assert!(!err.is_retryable() && !err.is_outcome_unknown());
         let err = client.capture(&capture_request("cap-same-1", "pay-same-1", "999", true)).await.unwrap_err();
         assert_eq!(err.provider_code(), Some(&CaptureError::RepeatReqInconsistent));
-        client.pay(&PayRequest::new("mini-app-1", "pay-same-2", usd("50"))).await.expect("pay");
+        client.pay(&PayRequest::new("mini-app-1", "pay-same-2", usd("50"))).await.expect("accepted");
         let err = client.pay(&PayRequest::new("mini-app-1", "pay-same-2", usd("51"))).await.unwrap_err();
         assert_eq!(err.provider_code(), Some(&PayError::RepeatReqInconsistent));
-        fake.requests().iter().for_each(support::Request::assert_authenticated);
+        assert_signed(&mock);
     })
     .await;
 }
@@ -207,16 +244,16 @@ async fn the_same_request_id_returns_the_first_result_and_other_parameters_are_r
 #[tokio::test]
 async fn captures_beyond_the_authorization_are_refused() {
     bounded(BOUND, async {
-        let (fake, simulator) = start().await;
-        seed(&simulator, "pay-over-1", 1000);
-        let client = client(&fake);
+        let mock = start().await;
+        seed(&mock, "pay-over-1", 1000);
+        let client = client(&mock);
 
         client.capture(&capture_request("cap-over-1", "pay-over-1", "700", false)).await.expect("700 of 1000");
         let err = client.capture(&capture_request("cap-over-2", "pay-over-1", "400", true)).await.unwrap_err();
         assert_eq!(err.provider_code(), Some(&CaptureError::CaptureAmountExceedAuthLimit));
         assert!(!err.is_outcome_unknown() && !err.is_retryable());
         client.capture(&capture_request("cap-over-3", "pay-over-1", "300", true)).await.expect("the last 300");
-        assert_eq!(simulator.lock().unwrap().payment("pay-over-1").map(|p| p.captured), Some(1000));
+        assert_eq!(mock.payment("pay-over-1").map(|p| p.captured), Some(1000));
 
         let err = client.capture(&capture_request("cap-over-4", "no-such-payment", "1", true)).await.unwrap_err();
         assert_eq!(err.provider_code(), Some(&CaptureError::AuthNotFound));

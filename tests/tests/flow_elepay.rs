@@ -1,11 +1,9 @@
-//! elepay flows against the stateful simulator of `payspec-fakes`, served on 127.0.0.1 by the
-//! end-to-end harness (which checks the secret key itself): create an authorization -> capture a
+//! elepay flows on the public API of payspec-mock (`ElepayMock`): create an authorization -> capture a
 //! smaller amount -> refund part -> retrieve and list show the refund; and illegal status changes
-//! answered with their documented M codes.
+//! answered with their documented M codes. The harness checks the key of every call the mock received.
 
 mod support;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use payspec::elepay::capture_charge::{CaptureChargeError, ChargeCaptureRequest};
@@ -14,16 +12,16 @@ use payspec::elepay::create_refund::{CreateRefundError, RefundRequest};
 use payspec::elepay::retrieve_charge::RetrieveChargeError;
 use payspec::elepay::revoke_charge::RevokeChargeError;
 use payspec::elepay::{ChargeStatus, Client, ErrorBody, PaymentMethod, RefundStatus};
-use payspec_fakes::elepay::Simulator;
+use payspec_mock::ElepayMock;
 use support::*;
 
 /// Every flow finishes well within this, or the test fails.
 const BOUND: Duration = Duration::from_secs(20);
 
-async fn start() -> (FakeServer, Arc<Mutex<Simulator>>, Client) {
-    let (fake, simulator) = simulated(Provider::elepay_bearer(), "", Simulator::default()).await;
-    let client = Client::new(elepay_config(&fake.url())).expect("client");
-    (fake, simulator, client)
+async fn start() -> (ElepayMock, Client) {
+    let mock = ElepayMock::start_with(mock_options()).await.expect("mock");
+    let client = Client::new(mock.config()).expect("client");
+    (mock, client)
 }
 
 fn authorization(amount: i64, order_no: &str) -> ChargeRequest {
@@ -41,14 +39,14 @@ fn capture(amount: i64) -> ChargeCaptureRequest {
 #[tokio::test]
 async fn authorize_capture_less_refund_then_retrieve_and_list_show_it() {
     bounded(BOUND, async {
-        let (fake, simulator, client) = start().await;
+        let (mock, client) = start().await;
 
         // 1. Create with capture false: authorized, not paid.
         let created = client.create_charge(&authorization(1000, "order-e-1")).await.expect("create");
         let id = created.id.clone().expect("a charge id");
         assert_eq!(created.status, Some(ChargeStatus::Uncaptured));
         assert_eq!((created.authorize, created.paid), (Some(true), Some(false)));
-        assert!(fake.requests()[0].body_str().contains(r#""capture":false"#));
+        assert!(String::from_utf8_lossy(&mock.received()[0].body).contains(r#""capture":false"#));
 
         // 2. Capture less than authorized.
         let captured = client.capture_charge(&id, &capture(800)).await.expect("capture");
@@ -84,10 +82,8 @@ async fn authorize_capture_less_refund_then_retrieve_and_list_show_it() {
         let status = client.retrieve_charge_status(&id).await.expect("status");
         assert_eq!(status.status, Some(ChargeStatus::PartiallyRefunded));
 
-        assert_eq!(simulator.lock().unwrap().get(&id).map(|c| c.refunded()), Some(300));
-        let requests = fake.requests();
-        assert_eq!(requests.len(), 7);
-        requests.iter().for_each(support::Request::assert_authenticated);
+        assert_eq!(mock.charge(&id).map(|c| c.refunded()), Some(300));
+        assert_eq!(assert_signed_independently(&Provider::elepay_bearer(), &mock.received()), 7);
     })
     .await;
 }
@@ -95,7 +91,7 @@ async fn authorize_capture_less_refund_then_retrieve_and_list_show_it() {
 #[tokio::test]
 async fn illegal_status_changes_get_their_documented_codes() {
     bounded(BOUND, async {
-        let (_fake, _simulator, client) = start().await;
+        let (_mock, client) = start().await;
         let id = client.create_charge(&authorization(1000, "order-e-2")).await.expect("create").id.expect("id");
 
         // Refund before capture: the status does not allow it.

@@ -1,12 +1,10 @@
-//! LINE Pay flows against the stateful simulator of `payspec-fakes`, served on 127.0.0.1 by the
-//! end-to-end harness (which verifies every HMAC signature itself): request -> confirm (authorize
-//! only) -> capture -> partial refund -> payment details; the preapproved flow with its regKey; and
-//! illegal steps answered with their documented codes.
+//! LINE Pay flows on the public API of payspec-mock (`LinePayMock`): request -> the user approves ->
+//! confirm (authorize only) -> capture -> partial refund -> payment details; the preapproved flow with
+//! its regKey; and illegal steps answered with their documented codes. Every call the mock received
+//! is checked again by the end-to-end harness with its own HMAC implementation.
 
 mod support;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use payspec::linepay::capture::{CaptureError, CaptureRequest};
@@ -22,17 +20,18 @@ use payspec::linepay::request::{
 use payspec::linepay::{Client, Currency, TransactionId};
 use payspec::runtime::Decimal;
 use payspec::runtime::handlers::LinePayRecovery;
-use payspec_fakes::linepay::{PaymentState, Simulator};
+use payspec_mock::LinePayMock;
+use payspec_mock::linepay::{Money, PaymentState};
 use support::*;
 
 /// Every flow finishes well within this, or the test fails.
 const BOUND: Duration = Duration::from_secs(20);
 
-/// The simulator behind the harness: the harness checks the signature, the simulator answers.
-async fn start() -> (FakeServer, Arc<Mutex<Simulator>>, Client) {
-    let (fake, simulator) = simulated(Provider::linepay(), "", Simulator::default()).await;
-    let client = Client::new(linepay_config(&fake.url())).expect("client");
-    (fake, simulator, client)
+/// The mock with the harness's credentials, and a client for it.
+async fn start() -> (LinePayMock, Client) {
+    let mock = LinePayMock::start_with(mock_options()).await.expect("mock");
+    let client = Client::new(mock.config()).expect("client");
+    (mock, client)
 }
 
 fn dec(text: &str) -> Decimal {
@@ -63,9 +62,10 @@ fn preapproved() -> PaymentOptions {
     payment
 }
 
-/// Request and confirm with capture false: an authorization of `amount` TWD.
-async fn authorization(client: &Client, order_id: &str, amount: i64) -> TransactionId {
+/// Request, approval by the user, and confirm with capture false: an authorization of `amount` TWD.
+async fn authorization(mock: &LinePayMock, client: &Client, order_id: &str, amount: i64) -> TransactionId {
     let reserved = client.request(&payment_request(order_id, amount, authorize_only())).await.expect("request");
+    mock.approve(&reserved.transaction_id).expect("the user approves");
     let confirm = ConfirmRequest::new(Decimal::from_i64(amount), Currency::Twd);
     client.confirm(&reserved.transaction_id, &confirm).await.expect("confirm");
     reserved.transaction_id
@@ -75,20 +75,28 @@ fn id_of(id: &TransactionId) -> u64 {
     id.as_str().parse().expect("19 digits fit in u64")
 }
 
+fn assert_signed(mock: &LinePayMock) -> usize {
+    assert_signed_independently(&Provider::linepay(), &mock.received())
+}
+
 #[tokio::test]
 async fn authorize_capture_refund_then_details_show_the_refund() {
     bounded(BOUND, async {
-        let (fake, simulator, client) = start().await;
+        let (mock, client) = start().await;
 
         // 1. Request, authorizing only.
         let reserved = client.request(&payment_request("order-flow-1", 1000, authorize_only())).await.expect("request");
         let id = reserved.transaction_id.clone();
         assert_eq!(id.as_str(), "2021121300698360310", "the first id the simulator hands out");
         assert!(reserved.payment_url.web.starts_with("https://"), "{}", reserved.payment_url.web);
-        let sent = fake.requests().pop().expect("a request");
-        assert!(sent.body_str().contains(r#""options":{"payment":{"capture":false}}"#), "{}", sent.body_str());
+        let sent = mock.received().pop().expect("a request");
+        let body = String::from_utf8_lossy(&sent.body).into_owned();
+        assert!(body.contains(r#""options":{"payment":{"capture":false}}"#), "{body}");
+        let typed: PaymentRequest = sent.request().expect("the body is a PaymentRequest");
+        assert_eq!(typed.order_id, "order-flow-1");
 
-        // 2. Confirm: authorized, not captured.
+        // 2. The user approves in the LINE app; confirm: authorized, not captured.
+        mock.approve(&id).expect("approve");
         let confirmed = client.confirm(&id, &ConfirmRequest::new(dec("1000"), Currency::Twd)).await.expect("confirm");
         assert_eq!((confirmed.transaction_id.as_str(), confirmed.order_id.as_str()), (id.as_str(), "order-flow-1"));
         assert!(confirmed.authorization_expire_date.is_some(), "an authorization says until when it holds");
@@ -110,7 +118,7 @@ async fn authorize_capture_refund_then_details_show_the_refund() {
         assert_eq!(refund_id.as_str().len(), 19);
         assert_ne!(refund_id, id);
         // The simulator sent its u64 id as a bare JSON number; the client decoded every digit.
-        let recorded = simulator.lock().unwrap().payment(id_of(&id)).map(|p| p.refunds[0].id);
+        let recorded = mock.payment(&id).map(|p| p.refunds[0].id);
         assert_eq!(recorded, Some(id_of(&refund_id)));
 
         // 5. Payment details: captured, with the refund listed (negative amount) under its exact id.
@@ -133,11 +141,9 @@ async fn authorize_capture_refund_then_details_show_the_refund() {
         assert_eq!(by_refund[0].transaction_type, Some(TransactionType::PartialRefund));
 
         // Every request was signed correctly (the harness checked each on its own).
-        let requests = fake.requests();
-        assert_eq!(requests.len(), 7);
-        requests.iter().for_each(support::Request::assert_authenticated);
-        let state = simulator.lock().unwrap().payment(id_of(&id)).map(|p| (p.state, p.refundable()));
-        assert_eq!(state, Some((PaymentState::Captured, payspec_fakes::linepay::Money::units(700))));
+        assert_eq!(assert_signed(&mock), 7);
+        let state = mock.payment(&id).map(|p| (p.state, p.refundable()));
+        assert_eq!(state, Some((PaymentState::Captured, Money::units(700))));
     })
     .await;
 }
@@ -151,10 +157,11 @@ fn query(id: &TransactionId) -> PaymentDetailsQuery {
 #[tokio::test]
 async fn preapproved_regkey_pays_until_expired() {
     bounded(BOUND, async {
-        let (fake, simulator, client) = start().await;
+        let (mock, client) = start().await;
 
         // Request PREAPPROVED and confirm: Confirm hands out the regKey.
         let reserved = client.request(&payment_request("order-sub-1", 980, preapproved())).await.expect("request");
+        mock.approve(&reserved.transaction_id).expect("approve");
         let confirmed = client
             .confirm(&reserved.transaction_id, &ConfirmRequest::new(dec("980"), Currency::Twd))
             .await
@@ -165,7 +172,8 @@ async fn preapproved_regkey_pays_until_expired() {
         // Charge it without the user.
         let charge = |order: &str| PayPreapprovedRequest::new("Monthly plan", dec("980"), Currency::Twd, order);
         let paid = client.pay_preapproved(&reg_key, &charge("order-sub-2")).await.expect("pay preapproved");
-        let new_id = paid.transaction_id.expect("the new payment's id");
+        assert_eq!(paid.order_id, "order-sub-2");
+        let new_id = paid.transaction_id;
         assert_ne!(new_id, reserved.transaction_id);
         assert_eq!(new_id.as_str().len(), 19);
         client.check_reg_key(&reg_key, &CheckRegKeyQuery::default()).await.expect("the regKey still works");
@@ -185,11 +193,11 @@ async fn preapproved_regkey_pays_until_expired() {
         let err = client.pay_preapproved("RK99999999999999", &charge("order-sub-4")).await.unwrap_err();
         assert_eq!(err.provider_code(), Some(&PayPreapprovedError::RegKeyNotFound));
 
-        let sim = simulator.lock().unwrap();
-        assert_eq!(sim.reg_key(&reg_key).map(|k| k.expired), Some(true));
-        assert_eq!(sim.payment(id_of(&new_id)).map(|p| p.state), Some(PaymentState::Captured));
-        assert!(sim.payment(id_of(&new_id) + 1).is_none(), "the refused charges created nothing");
-        fake.requests().iter().for_each(support::Request::assert_authenticated);
+        assert_eq!(mock.reg_key(&reg_key).map(|k| k.expired), Some(true));
+        assert_eq!(mock.payment(&new_id).map(|p| p.state), Some(PaymentState::Captured));
+        let next: TransactionId = (id_of(&new_id) + 1).to_string().parse().unwrap();
+        assert!(mock.payment(&next).is_none(), "the refused charges created nothing");
+        assert_signed(&mock);
     })
     .await;
 }
@@ -197,13 +205,13 @@ async fn preapproved_regkey_pays_until_expired() {
 #[tokio::test]
 async fn illegal_capture_and_refund_steps_get_their_documented_codes() {
     bounded(BOUND, async {
-        let (_fake, simulator, client) = start().await;
-        let id = authorization(&client, "order-flow-2", 1000).await;
+        let (mock, client) = start().await;
+        let id = authorization(&mock, &client, "order-flow-2", 1000).await;
 
         // More than authorized: 1184, and the authorization is untouched.
         let err = client.capture(&id, &CaptureRequest::new(dec("1000.01"), Currency::Twd)).await.unwrap_err();
         assert_eq!(err.provider_code(), Some(&CaptureError::AmountExceedsRequested));
-        assert_eq!(simulator.lock().unwrap().payment(id_of(&id)).map(|p| p.state), Some(PaymentState::Authorized));
+        assert_eq!(mock.payment(&id).map(|p| p.state), Some(PaymentState::Authorized));
 
         // A transaction LINE Pay does not know: 1150.
         let unknown: TransactionId = "2021121300698369999".parse().unwrap();
@@ -238,40 +246,27 @@ async fn illegal_capture_and_refund_steps_get_their_documented_codes() {
 }
 
 /// LinePayRecovery settles a refund whose outcome is unknown (1198, 1172 or a timeout) by looking for
-/// a refund of the same amount in Payment Details. An earlier refund of that amount is taken for this
-/// one: here the second refund of 100 never happens (the fake answers 1198 without passing it on), yet
-/// the call returns the first refund's id as its own success, so the merchant believes 200 was
-/// refunded when 100 was.
+/// a refund of the same amount in Payment Details. An earlier refund of that amount must not be taken
+/// for this one: here the second refund of 100 never happens (the mock answers 1198 before processing),
+/// and the call must not return the first refund's id as its own success.
 #[tokio::test]
 async fn recovery_does_not_take_an_earlier_refund_of_the_same_amount_for_this_one() {
     bounded(BOUND, async {
-        let simulator = Arc::new(Mutex::new(Simulator::default()));
-        let lose_next_refund = Arc::new(AtomicBool::new(false));
-        let (shared, lose) = (simulator.clone(), lose_next_refund.clone());
-        let fake = FakeServer::start(Provider::linepay(), move |request| {
-            if request.path.ends_with("/refund") && lose.swap(false, Ordering::SeqCst) {
-                return linepay::error("1198", "Request is being processed.");
-            }
-            let query = request.query.as_deref().unwrap_or_default();
-            let answer = shared.lock().expect("simulator").handle(&request.method, &request.path, query, &request.body);
-            Response::json(answer.status, answer.body)
-        })
-        .await;
+        let mock = LinePayMock::start_with(mock_options()).await.expect("mock");
         let recovery = LinePayRecovery::default()
             .lookup_window(Duration::from_millis(300))
-            .lookup_backoff(Duration::from_millis(20), Duration::from_millis(80));
-        let config = linepay_config(&fake.url()).handler(recovery);
-        let client = Client::new(config).expect("client");
-        let id = authorization(&client, "order-recovery-1", 1000).await;
+            .lookup_backoff(Duration::from_millis(20), Duration::from_millis(100));
+        let client = Client::new(mock.config().handler(recovery)).expect("client");
+        let id = authorization(&mock, &client, "order-recovery-1", 1000).await;
         client.capture(&id, &CaptureRequest::new(dec("1000"), Currency::Twd)).await.expect("capture");
         let mut hundred = RefundRequest::default();
         hundred.refund_amount = Some(dec("100"));
         let first = client.refund(&id, &hundred).await.expect("first refund");
 
-        lose_next_refund.store(true, Ordering::SeqCst);
+        // The second refund is answered 1198 before it is processed: it never happens.
+        mock.inject(RefundError::DuplicateRequest).before_processing();
         let second = client.refund(&id, &hundred).await;
-        let refunds = simulator.lock().unwrap().payment(id_of(&id)).map(|p| p.refunds.len());
-        assert_eq!(refunds, Some(1), "the second refund did not take effect");
+        assert_eq!(mock.payment(&id).map(|p| p.refunds.len()), Some(1), "the second refund did not take effect");
         match second {
             Ok(info) => panic!(
                 "a refund that did not happen was reported as done, with the earlier refund's id {} (first: {})",

@@ -1,4 +1,4 @@
-//! `generated/` and every fixture snapshot must be exactly what the specs produce, so that `cargo test`
+//! `generated/`, every fixture snapshot and the OpenAPI export (`openapi/`) must be exactly what the specs produce, so that `cargo test`
 //! catches a spec edit that was not regenerated, or a hand edit of generated code.
 
 use std::path::Path;
@@ -13,4 +13,12 @@ fn generated_code_matches_the_specs() {
     let stale: Vec<String> =
         jobs.iter().filter_map(|job| workspace::run(job, Mode::Check).err()).map(|e| e.to_string()).collect();
     assert!(stale.is_empty(), "\n{}", stale.join("\n\n"));
+}
+
+#[test]
+fn the_openapi_export_matches_the_specs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the tests crate sits in the workspace");
+    if let Err(e) = workspace::openapi(root, Mode::Check) {
+        panic!("\n{e}");
+    }
 }

@@ -65,7 +65,20 @@ fn capture_classifies_codes_as_the_notes_say() {
     assert!(CaptureError::DuplicateOrderId.is_outcome_unknown());
     assert!(CaptureError::DuplicateRequest.is_outcome_unknown());
     assert!(!CaptureError::CardTemporaryError.is_retryable(), "on capture, 1280 cancels the authorization");
-    assert!(PayPreapprovedError::CardTemporaryError.is_retryable());
+    // provider-notes.md (corrections): no source says a preapproved charge may be sent again after 1280.
+    assert!(!PayPreapprovedError::CardTemporaryError.is_retryable());
+}
+
+#[test]
+fn corrections_from_the_notes_are_in_the_codes() {
+    use payspec::linepay::refund::RefundError;
+    use payspec::linepay::void::VoidError;
+    // 1999 is "the request differs from the earlier one", not temporary; 1900 and 1902 stay retryable (v3).
+    let e = VoidError::from_code("1999");
+    assert!(matches!(e, VoidError::RequestDiffersFromEarlier) && !e.is_retryable());
+    assert!(!RefundError::RequestDiffersFromEarlier.is_retryable());
+    assert!(VoidError::TemporaryError1900.is_retryable() && VoidError::TemporaryError1902.is_retryable());
+    assert!(RefundError::TemporaryError1900.is_retryable() && RefundError::TemporaryError1902.is_retryable());
 }
 
 #[test]
@@ -190,12 +203,41 @@ fn pay_preapproved_path_encodes_the_reg_key() {
 }
 
 #[test]
+fn request_amount_is_the_packages_plus_their_user_fees() {
+    use payspec::linepay::request::{PaymentRequest, RedirectUrls, RequestPackage, RequestProduct};
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    let package = |id: &str, amount: &str, fee: Option<&str>| {
+        let mut p = RequestPackage::new(id, d(amount), vec![RequestProduct::new("Tea", 2, d("50"))]);
+        p.user_fee = fee.map(d);
+        p
+    };
+    let request = |amount: &str, packages: Vec<RequestPackage>| {
+        let urls = RedirectUrls::new("https://shop.example/ok", "https://shop.example/cancel");
+        PaymentRequest::new(d(amount), Currency::Twd, "order-1", packages, urls)
+    };
+    // The official rule (developers-pay.line.me, via provider-notes.md corrections): 100 + 100 + fee 30.
+    let with_fee = request("230", vec![package("p1", "100", Some("30")), package("p2", "100", None)]);
+    assert!(with_fee.validate().is_ok(), "{:?}", with_fee.validate());
+    // The rule the notes first gave (packages alone) is too strict: the same request with amount 200 fails,
+    // and the violation names every term of the rule.
+    let packages_only = request("200", vec![package("p1", "100", Some("30")), package("p2", "100", None)]);
+    let violations = packages_only.validate().unwrap_err().violations;
+    assert_eq!(violations.len(), 1);
+    assert_eq!(violations[0].path, "amount");
+    assert_eq!(
+        violations[0].rule,
+        Rule::Sum { of: "packages[].amount + packages[].userFee", sum: Some("230".into()), actual: "200".into() }
+    );
+    assert_eq!(violations[0].to_string(), "`amount` is 200, but packages[].amount + packages[].userFee add up to 230");
+}
+
+#[test]
 fn requests_build_from_literals_and_setters_as_field_assignments_would() {
     use payspec::linepay::request::{
         PayType, PaymentOptions, PaymentRequest, RedirectUrls, RequestOptions, RequestPackage, RequestProduct,
     };
     let chained = PaymentRequest::new(
-        1000,
+        1100,
         Currency::Twd,
         "order-1",
         [RequestPackage::new("shop-1", 1000, [RequestProduct::new("Coffee beans", 2, 500)]).with_user_fee(100)],
@@ -212,7 +254,7 @@ fn requests_build_from_literals_and_setters_as_field_assignments_would() {
     let urls =
         RedirectUrls::new(String::from("https://shop.example/confirm"), String::from("https://shop.example/cancel"));
     let mut assigned =
-        PaymentRequest::new(Decimal::from_i64(1000), Currency::Twd, "order-1".to_owned(), vec![package], urls);
+        PaymentRequest::new(Decimal::from_i64(1100), Currency::Twd, "order-1".to_owned(), vec![package], urls);
     let mut payment = PaymentOptions::default();
     payment.capture = Some(false);
     payment.pay_type = Some(PayType::Normal);

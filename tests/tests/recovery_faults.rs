@@ -23,8 +23,11 @@ const TX: &str = "2021121300698360310";
 /// A refund of the same amount made before the one under test: it must never be taken for it.
 const EARLIER_REFUND: &str = "2021121300698360400";
 const NEW_REFUND: &str = "2021121300698360401";
-const OP_TIMEOUT: Duration = Duration::from_millis(200);
-const WINDOW: Duration = Duration::from_millis(700);
+// Generous, so that a loaded 2-core machine does not turn one kind of cell into another: the call
+// times out after 500 ms; recovery looks for 1.5 s; "between lookups" applies 1 s after receipt and
+// "after recovery gave up" 3.5 s after it.
+const OP_TIMEOUT: Duration = Duration::from_millis(500);
+const WINDOW: Duration = Duration::from_millis(1_500);
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Op {
@@ -53,9 +56,9 @@ impl Applied {
     fn after(self) -> Duration {
         match self {
             Applied::BeforeTheLookup => Duration::ZERO,
-            Applied::BetweenLookups => Duration::from_millis(450),
+            Applied::BetweenLookups => Duration::from_millis(1_000),
             // Past the op timeout plus the whole window, with room for a slow machine.
-            Applied::AfterRecoveryGaveUp => Duration::from_millis(1_800),
+            Applied::AfterRecoveryGaveUp => Duration::from_millis(3_500),
         }
     }
 }
@@ -120,7 +123,7 @@ async fn fake(op: Op, failure: Failure, applied: Applied, ledger: Arc<Mutex<Ledg
             ledger.applied_at = Some(Instant::now() + applied.after());
         }
         match failure {
-            Failure::Timeout => linepay::ok("{}").delayed(Duration::from_millis(1_500)),
+            Failure::Timeout => linepay::ok("{}").delayed(MAX_DELAY),
             Failure::StillProcessing1198 => linepay::error("1198", "Request is being processed."),
             Failure::BadGateway => Response::html(502, BAD_GATEWAY_PAGE),
         }
@@ -131,7 +134,7 @@ async fn fake(op: Op, failure: Failure, applied: Applied, ledger: Arc<Mutex<Ledg
 fn client(url: &str, http: HttpClient, retry_outside: bool) -> payspec::linepay::Client {
     let recovery = LinePayRecovery::default()
         .lookup_window(WINDOW)
-        .lookup_backoff(Duration::from_millis(50), Duration::from_millis(150));
+        .lookup_backoff(Duration::from_millis(100), Duration::from_millis(300));
     let retry = Retry::new(5).backoff(Duration::from_millis(5), Duration::from_millis(20));
     let config: Config<LinePayCredentials> = linepay_config(url)
         .http_client(http)
@@ -143,8 +146,30 @@ fn client(url: &str, http: HttpClient, retry_outside: bool) -> payspec::linepay:
     payspec::linepay::Client::new(config).expect("client")
 }
 
-/// Runs one cell and checks it; returns a description of a broken expectation.
+/// Runs one cell and checks it; returns a description of a broken expectation. A cell whose call
+/// never reached the fake before timing out (a starved machine) says nothing about recovery: it is
+/// run again, at most three times.
 async fn cell(op: Op, failure: Failure, applied: Applied, retry_outside: bool, http: HttpClient) -> Result<(), String> {
+    let mut last = Err("not run".to_owned());
+    for _ in 0..3 {
+        match attempt(op, failure, applied, retry_outside, http.clone()).await {
+            Some(result) => return result,
+            None => {
+                last = Err(format!("{op:?} / {failure:?} / {applied:?}: the call never reached the fake, three times"))
+            }
+        }
+    }
+    last
+}
+
+/// One run of a cell; `None` when the call never reached the fake.
+async fn attempt(
+    op: Op,
+    failure: Failure,
+    applied: Applied,
+    retry_outside: bool,
+    http: HttpClient,
+) -> Option<Result<(), String>> {
     let name =
         format!("{op:?} / {failure:?} / {applied:?} / retry {}", if retry_outside { "outside" } else { "inside" });
     let ledger = Arc::new(Mutex::new(Ledger::default()));
@@ -174,17 +199,23 @@ async fn cell(op: Op, failure: Failure, applied: Applied, retry_outside: bool, h
         }
     };
     let sent = ledger.lock().unwrap().sent;
+    if sent == 0 && outcome.as_ref().is_err_and(|e| e.is_outcome_unknown() && !e.is_safe_to_retry()) {
+        return None;
+    }
     if sent != 1 {
-        return Err(format!("{name}: the call was sent {sent} times: {:?}", outcome.map_err(|e| e.to_string())));
+        return Some(Err(format!("{name}: the call was sent {sent} times: {:?}", outcome.map_err(|e| e.to_string()))));
     }
     let shows_effect = !matches!(applied, Applied::AfterRecoveryGaveUp);
-    match (op, outcome, shows_effect) {
+    Some(match (op, outcome, shows_effect) {
         (Op::Capture, Ok(text), true) if text == format!("captured {TX}") => Ok(()),
         (Op::Refund, Ok(text), true) if text == format!("refunded {NEW_REFUND}") => Ok(()),
         (Op::Confirm, Err(e), true) if e.took_effect() && !e.is_safe_to_retry() && !e.is_outcome_unknown() => {
             match e.into_kind() {
                 ErrorKind::Incomplete(reply) if reply.missing.fields.contains(&"regKey") => {
-                    let info: ConfirmInfo = reply.decode().map_err(|d| format!("{name}: {d}"))?;
+                    let info: ConfirmInfo = match reply.decode() {
+                        Ok(info) => info,
+                        Err(d) => return Some(Err(format!("{name}: {d}"))),
+                    };
                     if info.transaction_id.as_str() == TX && info.reg_key.is_none() && info.packages.len() == 1 {
                         Ok(())
                     } else {
@@ -203,7 +234,7 @@ async fn cell(op: Op, failure: Failure, applied: Applied, retry_outside: bool, h
             Ok(())
         }
         (_, outcome, _) => Err(format!("{name}: {:?}", outcome.map_err(|e| format!("{e} / {:?}", e.recovery())))),
-    }
+    })
 }
 
 async fn matrix(op: Op) {
@@ -227,17 +258,12 @@ async fn matrix(op: Op) {
     assert!(broken.is_empty(), "{} of 18 cells broke:\n{}", broken.len(), broken.join("\n"));
 }
 
+/// One test, the operations one after the other: 18 cells at a time is load enough for 2 cores.
 #[tokio::test]
-async fn a_lost_capture_is_never_repeated_and_never_guessed() {
-    matrix(Op::Capture).await;
-}
-
-#[tokio::test]
-async fn a_lost_refund_is_never_repeated_and_never_taken_for_an_earlier_one() {
-    matrix(Op::Refund).await;
-}
-
-#[tokio::test]
-async fn a_lost_confirm_is_never_repeated_and_says_what_the_lookup_lacks() {
-    matrix(Op::Confirm).await;
+async fn a_lost_confirm_capture_or_refund_is_never_repeated_and_never_guessed() {
+    // A refund is never taken for an earlier one of the same amount; a confirm says what the lookup
+    // lacks (the regKey).
+    for op in [Op::Capture, Op::Refund, Op::Confirm] {
+        matrix(op).await;
+    }
 }

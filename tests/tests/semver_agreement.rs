@@ -35,6 +35,13 @@ const EXPLAINED: &[(&str, &str)] = &[
          the API is the same",
     ),
     (
+        "first success code added",
+        "the client method now returns `(Outcome, Response)`: a changed return type, which cargo-semver-checks \
+         does not compare",
+    ),
+    ("sum rule gains a term", "a sum rule with one more term changes what `validate()` accepts; the API is the same"),
+    ("constraint added", "an at-least-one-of constraint changes what `validate()` accepts; the API is the same"),
+    (
         "field type changed",
         "`new(amount: i64)` becomes `new(amount: impl Into<Decimal>)` and the field's type changes; \
          cargo-semver-checks has no lint for a changed parameter or field type",

@@ -23,7 +23,7 @@ use payspec::prelude::*;
 
 fn checkout_request(order_id: &str) -> PaymentRequest {
     PaymentRequest::new(
-        1000,
+        1100,
         Currency::Twd,
         order_id,
         [RequestPackage::new("shop-1", 1000, [RequestProduct::new("Coffee beans", 2, 500)]).with_user_fee(100)],
@@ -37,8 +37,8 @@ fn checkout_request(order_id: &str) -> PaymentRequest {
 async fn flow(client: &Client, order_id: &str) -> Result<TransactionId, linepay::Error> {
     let reserved = client.request(&checkout_request(order_id)).await?;
     let id = reserved.transaction_id;
-    client.confirm(&id, &ConfirmRequest::new(1000, Currency::Twd)).await?;
-    client.capture(&id, &CaptureRequest::new(1000, Currency::Twd)).await?;
+    client.confirm(&id, &ConfirmRequest::new(1100, Currency::Twd)).await?;
+    client.capture(&id, &CaptureRequest::new(1100, Currency::Twd)).await?;
     Ok(id)
 }
 

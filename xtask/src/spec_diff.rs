@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use payspec_codegen::specdiff::diff;
-use payspec_codegen::{LoadError, Model, ProviderSource, generate, load_dir, load_sources};
+use payspec_codegen::{LoadError, Model, ProviderSource, generate, load_base_sources, load_dir};
 
 pub const USAGE: &str =
     "usage: cargo xtask spec-diff [--base GIT-REF] [--format markdown|json|text] [--fail-on breaking]";
@@ -106,7 +106,7 @@ fn load_at_ref(repo: &Path, reference: &str) -> Result<Model, String> {
         folders.entry((*folder).to_owned()).or_default().push(((*file).to_owned(), text));
     }
     let sources = folders.into_iter().map(|(folder, files)| ProviderSource { folder, files }).collect();
-    load_sources("spec", sources)
+    load_base_sources("spec", sources)
         .map_err(|e| format!("the specs at {reference} do not load:\n{}", LoadError::Invalid(e)))
 }
 

@@ -21,6 +21,9 @@ pub fn error_enum(provider: &Provider, op: &Operation) -> TokenStream {
         if c.outcome_unknown {
             facts.push("outcome unknown".to_owned());
         }
+        if let Some(status) = c.result_status {
+            facts.push(format!("resultStatus {}", status.spec_name()));
+        }
         facts.extend(c.classifications.iter().map(|n| n.replace('_', " ")));
         let mut paragraphs = vec![format!("`{}`: {}", c.code, c.description)];
         if !facts.is_empty() {
@@ -82,6 +85,28 @@ pub fn error_enum(provider: &Provider, op: &Operation) -> TokenStream {
             }
         }
     });
+    let result_status = (provider.envelope == Envelope::AlipayPlus).then(|| {
+        let arms = op.codes.iter().filter_map(|c| {
+            let v = ident(&c.variant);
+            let status = ident(match c.result_status? {
+                ResultStatus::Success => "Success",
+                ResultStatus::Accepted => "Accepted",
+                ResultStatus::Failed => "Failed",
+                ResultStatus::Unknown => "Unknown",
+            });
+            Some(quote!(Self::#v => Some(payspec_runtime::client::ResultStatus::#status),))
+        });
+        quote! {
+            /// The `resultStatus` the provider documents for this code; `None` for codes the spec does
+            /// not list.
+            pub fn result_status(&self) -> Option<payspec_runtime::client::ResultStatus> {
+                match self {
+                    #(#arms)*
+                    _ => None,
+                }
+            }
+        }
+    });
     quote! {
         #enum_docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -133,6 +158,7 @@ pub fn error_enum(provider: &Provider, op: &Operation) -> TokenStream {
             #(#classifications)*
             #http_status
             #category
+            #result_status
         }
 
         impl std::fmt::Display for #name {

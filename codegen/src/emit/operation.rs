@@ -37,6 +37,14 @@ pub fn operation_module(provider: &Provider, op: &Operation) -> TokenStream {
                 pub const SUCCESS_CODES: &[&str] = &[#(#all),*];
             })
         }
+        (Envelope::AlipayPlus, false) => {
+            let all = op.success_codes.iter().map(|c| &c.code);
+            Some(quote! {
+                /// Result codes that answer this operation (with status S or A); any other code with
+                /// status A is not one the spec knows and is reported with an unknown outcome.
+                pub const SUCCESS_CODES: &[&str] = &[#(#all),*];
+            })
+        }
         _ => None,
     };
     let extra_success = if success_codes.is_some() { quote!(SUCCESS_CODES) } else { quote!(&[]) };
@@ -95,16 +103,21 @@ fn outcome_enum(op: &Operation, name: &str) -> TokenStream {
     let variants: Vec<_> = op.success_codes.iter().map(|c| format_ident!("{}", c.variant)).collect();
     let codes: Vec<&str> = op.success_codes.iter().map(|c| c.code.as_str()).collect();
     let descriptions: Vec<&str> = op.success_codes.iter().map(|c| c.description.as_str()).collect();
-    let docs = op.success_codes.iter().map(|c| docs::outer(&[format!("`{}`: {}", c.code, c.description)]));
-    let enum_docs =
-        docs::outer(&[format!("What a successful `{}` call reports: the code LINE Pay answered with.", op.name)]);
+    let docs = op.success_codes.iter().map(|c| {
+        let status = c.result_status.map(|s| format!(" (resultStatus `{}`)", s.spec_name())).unwrap_or_default();
+        docs::outer(&[format!("`{}`{status}: {}", c.code, c.description)])
+    });
+    let enum_docs = docs::outer(&[format!(
+        "What a `{}` call that was answered reports: the code the provider answered with.",
+        op.name
+    )]);
     quote! {
         #enum_docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
             #( #docs #variants, )*
-            /// Another success code, such as the provider's `0000`.
+            /// Another success code, such as LINE Pay's `0000`.
             Other(payspec_runtime::UnknownValue),
         }
 
@@ -176,7 +189,7 @@ fn path_fn(op: &Operation) -> TokenStream {
 fn query_type(op: &Operation, name: &str) -> TokenStream {
     let def =
         struct_def(name, &format!("Query parameters of `{}`.", op.name), &op.query, Here::Operation, Setters::Emit);
-    let check = impl_validate(name, &op.query, &[]);
+    let check = impl_validate(name, &op.query, &[], &op.query_constraints);
     let pushes = op.query.iter().map(|f| {
         let id = field_ident(&f.rust_name);
         let wire = &f.wire_name;

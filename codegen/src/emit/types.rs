@@ -68,7 +68,7 @@ pub fn type_def(t: &TypeDef, here: Here) -> TokenStream {
             let setters = if t.usage.requests { Setters::Emit } else { Setters::None };
             let body = struct_def(&t.name, &t.description, fields, here, setters);
             // Structs that requests reach are validated before sending.
-            let check = t.usage.requests.then(|| validate::impl_validate(&t.name, fields, &t.sums));
+            let check = t.usage.requests.then(|| validate::impl_validate(&t.name, fields, &t.sums, &t.constraints));
             quote!(#body #check)
         }
         TypeKind::Enum(values) => open_enum(&t.name, &t.description, values),

@@ -6,10 +6,11 @@ use quote::quote;
 use super::types::{field_ident, ident, text_rules};
 use crate::model::*;
 
-pub fn impl_validate(name: &str, fields: &[Field], sums: &[SumRule]) -> TokenStream {
+pub fn impl_validate(name: &str, fields: &[Field], sums: &[SumRule], constraints: &[Constraint]) -> TokenStream {
     let name = ident(name);
     let mut checks: Vec<TokenStream> = fields.iter().filter_map(field_check).collect();
     checks.extend(fields.iter().filter_map(|f| minor_units_check(f, fields)));
+    checks.extend(constraints.iter().map(|c| constraint_check(c, fields)));
     checks.extend(sums.iter().map(sum_check));
     let (at, out) = if checks.is_empty() { (quote!(_at), quote!(_out)) } else { (quote!(at), quote!(out)) };
     quote! {
@@ -21,35 +22,85 @@ pub fn impl_validate(name: &str, fields: &[Field], sums: &[SumRule]) -> TokenStr
     }
 }
 
-/// `Σ over[].of == equals`, computed exactly with checked decimal arithmetic.
+/// Whether an optional field is given: present, and not an empty string or list.
+fn given(f: &Field) -> TokenStream {
+    let id = field_ident(&f.rust_name);
+    match &f.ty {
+        TypeRef::List(_) | TypeRef::Map(_) => quote!(!self.#id.is_empty()),
+        TypeRef::Primitive(Primitive::String) => quote!(self.#id.as_deref().is_some_and(|v| !v.is_empty())),
+        TypeRef::Named(n) if n.kind == NamedKind::String => {
+            quote!(self.#id.as_ref().is_some_and(|v| !v.as_str().is_empty()))
+        }
+        _ => quote!(self.#id.is_some()),
+    }
+}
+
+/// A rule across fields, reported at the path of the (first) field it asks for.
+fn constraint_check(c: &Constraint, fields: &[Field]) -> TokenStream {
+    match c {
+        Constraint::AtLeastOne { fields: any, .. } => {
+            let wire: Vec<&str> = any.iter().map(|i| fields[*i].wire_name.as_str()).collect();
+            let first = wire[0];
+            let given = any.iter().map(|i| given(&fields[*i]));
+            quote!(out.at_least_one(&at.field(#first), &[#(#wire),*], #(#given)||*);)
+        }
+        Constraint::RequiredWhen { field, when, equals, .. } => {
+            let (f, w) = (&fields[*field], &fields[*when]);
+            let wire = &f.wire_name;
+            let when_wire = &w.wire_name;
+            let when_id = field_ident(&w.rust_name);
+            let value = match (&w.ty, w.required) {
+                (TypeRef::Named(_), true) => quote!(self.#when_id.as_str() == #equals),
+                (TypeRef::Named(_), false) => quote!(self.#when_id.as_ref().is_some_and(|v| v.as_str() == #equals)),
+                (_, true) => quote!(self.#when_id == #equals),
+                (_, false) => quote!(self.#when_id.as_deref() == Some(#equals)),
+            };
+            let given = given(f);
+            quote!(out.required_when(&at.field(#wire), #when_wire, #equals, #value, #given);)
+        }
+    }
+}
+
+/// `equals == Σ over[].of + ...`, computed exactly with checked decimal arithmetic.
 fn sum_check(rule: &SumRule) -> TokenStream {
-    let over = field_ident(&rule.over.rust_name);
     let as_decimal = |value: TokenStream, ty: &TypeRef| match ty {
         TypeRef::Primitive(Primitive::Integer) => quote!(payspec_runtime::Decimal::from_i64(#value)),
         _ => value,
     };
-    let terms: Vec<TokenStream> = rule
-        .of
-        .iter()
-        .map(|f| {
+    let terms = rule.terms.iter().map(|term| {
+        let over = field_ident(&term.over.rust_name);
+        let value = |f: &Field| {
             let id = field_ident(&f.rust_name);
-            as_decimal(quote!(item.#id), &f.ty)
-        })
-        .collect();
-    let term = match terms.as_slice() {
-        [one] => quote!(Some(#one)),
-        [a, b] => quote!(#a.checked_mul(#b)),
-        _ => quote!(None),
-    };
-    let names: Vec<&str> = rule.of.iter().map(|f| f.wire_name.as_str()).collect();
-    let described = format!("{}[].{}", rule.over.wire_name, names.join(" × "));
+            match (f.required, &f.ty) {
+                (true, ty) => as_decimal(quote!(item.#id), ty),
+                // An optional term that is absent adds nothing.
+                (false, TypeRef::Primitive(Primitive::Integer)) => {
+                    quote!(item.#id.map_or(payspec_runtime::Decimal::ZERO, payspec_runtime::Decimal::from_i64))
+                }
+                (false, _) => quote!(item.#id.unwrap_or(payspec_runtime::Decimal::ZERO)),
+            }
+        };
+        let term = match term.of.as_slice() {
+            [one] => {
+                let one = value(one);
+                quote!(Some(#one))
+            }
+            [a, b] => {
+                let (a, b) = (value(a), value(b));
+                quote!(#a.checked_mul(#b))
+            }
+            _ => quote!(None),
+        };
+        quote! {
+            .and_then(|sum| self.#over.iter().try_fold(sum, |sum, item| #term.and_then(|term| sum.checked_add(term))))
+        }
+    });
+    let described = rule.describe();
     let equals = field_ident(&rule.equals.rust_name);
     let wire = &rule.equals.wire_name;
     let value = as_decimal(quote!(*value), &rule.equals.ty);
     let compare = quote! {
-        let sum = self.#over.iter().try_fold(payspec_runtime::Decimal::ZERO, |sum, item| {
-            #term.and_then(|term| sum.checked_add(term))
-        });
+        let sum = Some(payspec_runtime::Decimal::ZERO) #(#terms)*;
         out.sum(&at.field(#wire), #described, sum, #value);
     };
     if rule.equals.required {

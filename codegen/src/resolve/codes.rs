@@ -181,7 +181,12 @@ impl<'a> ProviderResolver<'a> {
         let http_status = self.http_status(file, c);
         let category = c.category.as_ref().and_then(|cat| self.category(file, cat));
         let flags = self.flags(file, c);
-        Some(Code {
+        let written = self.error_status(file, c);
+        // A base written before `result_status` existed: the status its facts imply.
+        let derived = (self.base && self.has_result_status() && c.result_status.is_none())
+            .then(|| if c.outcome_unknown == Some(true) { ResultStatus::Unknown } else { ResultStatus::Failed });
+        let result_status = written.or(derived);
+        let code = Code {
             code: code.value.clone(),
             variant: variant?,
             description: c.description.clone()?,
@@ -189,9 +194,72 @@ impl<'a> ProviderResolver<'a> {
             outcome_unknown: c.outcome_unknown.unwrap_or(false),
             http_status,
             category,
+            result_status,
             classifications: self.classifications.iter().filter(|n| flags.contains(n.as_str())).cloned().collect(),
             loc: loc(file, c.pos),
-        })
+        };
+        self.status_agrees(file, c, &code);
+        Some(code)
+    }
+
+    /// Whether the provider's envelope carries a result status with every code (Alipay+).
+    fn has_result_status(&self) -> bool {
+        self.envelope_kind == Some("alipay_plus")
+    }
+
+    /// An error code's `result_status`: required (`F` or `U`) where the envelope has one, refused
+    /// elsewhere.
+    fn error_status(&mut self, file: &str, c: &CodeAst) -> Option<ResultStatus> {
+        // A missing one is reported by `status_agrees`; an operation's facts inherit the provider's.
+        let written = c.result_status.as_ref()?;
+        if !self.has_result_status() {
+            self.err(file, written.pos, "`result_status` applies only to the alipay_plus envelope; remove it");
+            return None;
+        }
+        let status = self.one_of(file, written, "result_status", ResultStatus::ALL)?;
+        if status.answers() {
+            self.err(
+                file,
+                written.pos,
+                format!(
+                    "code `{}` has result_status {}, which answers the call: list it under the operation's `success_codes` instead",
+                    c.code.value, written.value
+                ),
+            );
+            return None;
+        }
+        Some(status)
+    }
+
+    /// Alipay+: every error code states its status, and `U` is exactly what `outcome_unknown` says.
+    fn status_agrees(&mut self, file: &str, c: &CodeAst, code: &Code) {
+        if !self.has_result_status() {
+            return;
+        }
+        match code.result_status {
+            None if c.result_status.is_none() => self.err(
+                file,
+                c.pos,
+                format!(
+                    "code `{}` needs `result_status` (F or U): Alipay+ documents the status each code comes with",
+                    code.code
+                ),
+            ),
+            Some(ResultStatus::Unknown) if !code.outcome_unknown => self.err(
+                file,
+                c.pos,
+                format!("code `{}` has result_status U, so its outcome is unknown: add `outcome_unknown: true`", code.code),
+            ),
+            Some(ResultStatus::Failed) if code.outcome_unknown => self.err(
+                file,
+                c.pos,
+                format!(
+                    "code `{}` is `outcome_unknown` but has result_status F, a final failure; an outcome_unknown code must be U",
+                    code.code
+                ),
+            ),
+            _ => {}
+        }
     }
 
     /// An operation's facts added to a provider code. `None` when the provider code itself did not
@@ -215,7 +283,9 @@ impl<'a> ProviderResolver<'a> {
         let http_status = self.http_status(file, c);
         let category = c.category.as_ref().and_then(|cat| self.category(file, cat));
         let flags = self.flags(file, c);
+        let result_status = self.error_status(file, c);
         let mut code = base.code.clone()?;
+        code.result_status = result_status.or(code.result_status);
         if let Some(d) = &c.description {
             code.description = d.clone();
         }
@@ -231,6 +301,9 @@ impl<'a> ProviderResolver<'a> {
             .cloned()
             .collect();
         code.loc = loc(file, c.pos);
+        if code.result_status.is_some() {
+            self.status_agrees(file, c, &code);
+        }
         Some(code)
     }
 
@@ -288,6 +361,7 @@ impl<'a> ProviderResolver<'a> {
             Some(Envelope::LinePay { success_codes }) => success_codes.clone(),
             _ => Vec::new(),
         };
+        let alipay_plus = matches!(envelope, Some(Envelope::AlipayPlus));
         let mut seen: HashMap<String, Pos> = HashMap::new();
         let mut out = Vec::new();
         for s in list {
@@ -309,10 +383,43 @@ impl<'a> ProviderResolver<'a> {
                     self.err(file, pos, format!("success code {key} is listed twice (first at line {})", first.line));
                 }
             }
+            let result_status = match (&s.result_status, alipay_plus) {
+                (Some(written), true) => {
+                    let status = self.one_of(file, written, "result_status", ResultStatus::ALL);
+                    if status.is_some_and(|st| !st.answers()) {
+                        self.err(
+                            file,
+                            written.pos,
+                            format!(
+                                "success code `{}` has result_status {}, which does not answer the call; a success code is S or A, an error code goes under `codes`",
+                                s.code.value, written.value
+                            ),
+                        );
+                    }
+                    status
+                }
+                (None, true) => {
+                    self.err(
+                        file,
+                        s.pos,
+                        format!(
+                            "success code `{}` needs `result_status` (S or A) under the alipay_plus envelope",
+                            s.code.value
+                        ),
+                    );
+                    None
+                }
+                (Some(written), false) => {
+                    self.err(file, written.pos, "`result_status` applies only to the alipay_plus envelope; remove it");
+                    None
+                }
+                (None, false) => None,
+            };
             out.push(SuccessCode {
                 code: s.code.value.clone(),
                 variant: name.value.clone(),
                 description: s.description.clone().unwrap_or_default(),
+                result_status,
                 loc: loc(file, s.pos),
             });
         }

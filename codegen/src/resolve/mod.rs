@@ -24,6 +24,8 @@ use types::{FieldPlace, TypeScope, mark_usage};
 pub struct ProviderInput {
     pub provider: ProviderFile,
     pub operations: Vec<OperationFile>,
+    /// The base of a spec diff: keys made required since are derived when missing.
+    pub base: bool,
 }
 
 pub fn resolve(inputs: Vec<ProviderInput>, diags: &mut Diagnostics) -> Vec<Provider> {
@@ -45,7 +47,7 @@ pub fn resolve(inputs: Vec<ProviderInput>, diags: &mut Diagnostics) -> Vec<Provi
                 );
             }
         }
-        if let Some(p) = ProviderResolver::new(&input.provider, diags).run(&input) {
+        if let Some(p) = ProviderResolver::new(&input.provider, input.base, diags).run(&input) {
             providers.push(p);
         }
     }
@@ -60,6 +62,10 @@ struct ProviderResolver<'a> {
     categories: Vec<Category>,
     /// provider.yaml's codes, each resolved once.
     codes: HashMap<&'a str, ProviderCode<'a>>,
+    /// The envelope kind as written (`alipay_plus`), which decides whether codes carry a result status.
+    envelope_kind: Option<&'a str>,
+    /// Derive keys the format made required later, for the base of a spec diff.
+    base: bool,
 }
 
 /// What every operation of a provider sees of it.
@@ -74,13 +80,15 @@ fn loc(file: &str, pos: Pos) -> Loc {
 }
 
 impl<'a> ProviderResolver<'a> {
-    fn new(p: &'a ProviderFile, diags: &'a mut Diagnostics) -> Self {
+    fn new(p: &'a ProviderFile, base: bool, diags: &'a mut Diagnostics) -> Self {
         ProviderResolver {
             file: &p.file,
             diags,
             classifications: p.classifications.iter().map(|(n, _)| n.value.clone()).collect(),
             categories: Vec::new(),
             codes: HashMap::new(),
+            envelope_kind: p.envelope.as_ref().and_then(|e| e.kind.as_ref()).map(|k| k.value.as_str()),
+            base,
         }
     }
 
@@ -239,6 +247,7 @@ impl<'a> ProviderResolver<'a> {
             None => (Vec::new(), Vec::new()),
         };
         let query = self.fields(file, &op.query, &scope, FieldPlace::Query);
+        let query_constraints = self.constraints(file, &op.query_constraints, &query, &scope);
         let request = op.request.as_ref().and_then(|r| {
             let t = self.type_ref(file, r, &scope)?;
             if !matches!(&t, TypeRef::Named(n) if n.kind == NamedKind::Struct) {
@@ -268,8 +277,28 @@ impl<'a> ProviderResolver<'a> {
             }
             Some(t)
         });
-        if !op.success_codes.is_empty() && !line_pay {
-            self.err(file, op.success_codes[0].pos, "`success_codes` applies only to the line_pay envelope");
+        let http_status = matches!(shared.envelope, Some(Envelope::HttpStatus { .. }));
+        let success_status = match &op.success_status {
+            None => 200,
+            Some(s) if !http_status => {
+                self.err(file, s.pos, "`success_status` applies only to the http_status envelope");
+                200
+            }
+            Some(s) => match u16::try_from(s.value).ok().filter(|v| (200..300).contains(v)) {
+                Some(v) => v,
+                None => {
+                    self.err(file, s.pos, format!("success_status {} must be a 2xx status", s.value));
+                    200
+                }
+            },
+        };
+        let alipay_plus = matches!(shared.envelope, Some(Envelope::AlipayPlus));
+        if !op.success_codes.is_empty() && !line_pay && !alipay_plus {
+            self.err(
+                file,
+                op.success_codes[0].pos,
+                "`success_codes` applies only to the line_pay and alipay_plus envelopes",
+            );
         }
         let success_codes = self.success_codes(file, &op.success_codes, shared.envelope);
         let codes = self.operation_codes(op);
@@ -303,8 +332,10 @@ impl<'a> ProviderResolver<'a> {
             path_segments,
             timeout_seconds: op.timeout_seconds.as_ref().map(|t| t.value),
             idempotent: op.idempotent.unwrap_or(method == Some(Method::Get)),
+            success_status,
             path_params,
             query,
+            query_constraints,
             request,
             response,
             success_codes,

@@ -50,8 +50,16 @@ const PRELUDE: &[&str] = &[
     "Iterator",
 ];
 /// Methods every error enum has; a classification may not take their names.
-pub(super) const ERROR_METHODS: &[&str] =
-    &["code", "description", "from_code", "is_retryable", "is_outcome_unknown", "http_status", "category"];
+pub(super) const ERROR_METHODS: &[&str] = &[
+    "code",
+    "description",
+    "from_code",
+    "is_retryable",
+    "is_outcome_unknown",
+    "http_status",
+    "category",
+    "result_status",
+];
 
 const ENVIRONMENT_ENUM: &str = "Environment";
 const CATEGORY_ENUM: &str = "ErrorCategory";
@@ -277,10 +285,23 @@ pub(super) fn symbols(diags: &mut Diagnostics, input: &ProviderInput) -> Symbols
     let mut methods = Names::new(format!("`{provider}::Client`"));
     methods.declare(diags, Ns::Type, "new", Origin::fixed("`Client::new`"));
     let mut error_types = Names::new(format!("provider `{provider}`'s operations"));
-    let line_pay = p.envelope.as_ref().and_then(|e| e.kind.as_ref()).is_some_and(|k| k.value == "line_pay");
+    // Envelopes whose operations may name their own success codes, each generating `SUCCESS_CODES`.
+    let own_success = p
+        .envelope
+        .as_ref()
+        .and_then(|e| e.kind.as_ref())
+        .is_some_and(|k| k.value == "line_pay" || k.value == "alipay_plus");
     let mut operations = Vec::new();
     for op in &input.operations {
-        operations.push(operation_symbols(diags, op, provider, line_pay, &mut module, &mut methods, &mut error_types));
+        operations.push(operation_symbols(
+            diags,
+            op,
+            provider,
+            own_success,
+            &mut module,
+            &mut methods,
+            &mut error_types,
+        ));
     }
     Symbols { shared: type_symbols(&p.types), environment_enum, environments, category_enum, categories, operations }
 }
@@ -291,7 +312,7 @@ fn operation_symbols(
     diags: &mut Diagnostics,
     op: &OperationFile,
     provider: &str,
-    line_pay: bool,
+    own_success: bool,
     provider_module: &mut Names,
     methods: &mut Names,
     error_types: &mut Names,
@@ -307,7 +328,7 @@ fn operation_symbols(
     for constant in ["NAME", "METHOD", "PATH_TEMPLATE", "TIMEOUT", "IDEMPOTENT", "OPERATION", "path"] {
         module.declare(diags, Ns::Value, constant, Origin::fixed(format!("the generated `{constant}`")));
     }
-    if line_pay && !op.success_codes.is_empty() {
+    if own_success && !op.success_codes.is_empty() {
         module.declare(diags, Ns::Value, "SUCCESS_CODES", Origin::fixed("the generated `SUCCESS_CODES`"));
     }
     let error = format!("{prefix}Error");

@@ -55,6 +55,11 @@ impl ProviderResolver<'_> {
             if !t.sums.is_empty() && !matches!(t.body, TypeBody::Struct(_)) {
                 self.err(file, t.sums[0].pos, format!("`sums` applies to structs; `{}` is not one", name.value));
             }
+            if !t.constraints.is_empty() && !matches!(t.body, TypeBody::Struct(_)) {
+                let pos = t.constraints[0].pos;
+                self.err(file, pos, format!("`constraints` applies to structs; `{}` is not one", name.value));
+            }
+            let mut constraints = Vec::new();
             let kind = match &t.body {
                 TypeBody::Invalid => None,
                 TypeBody::String { limits, wire } => self.string_type(file, t, limits, wire.as_ref()),
@@ -63,7 +68,9 @@ impl ProviderResolver<'_> {
                     if fields.is_empty() {
                         self.err(file, name.pos, format!("struct `{}` has no fields", name.value));
                     }
-                    Some(TypeKind::Struct(self.fields(file, fields, scope, FieldPlace::Struct)))
+                    let fields = self.fields(file, fields, scope, FieldPlace::Struct);
+                    constraints = self.constraints(file, &t.constraints, &fields, scope);
+                    Some(TypeKind::Struct(fields))
                 }
             };
             if let Some(kind) = kind {
@@ -73,6 +80,7 @@ impl ProviderResolver<'_> {
                     loc: loc(file, name.pos),
                     kind,
                     sums: Vec::new(),
+                    constraints,
                     usage: Usage::default(),
                 });
             }
@@ -98,8 +106,8 @@ impl ProviderResolver<'_> {
         out
     }
 
-    /// A sum rule: `over` names a list of structs here, `of` one or two required numbers of its
-    /// elements, `equals` a number here.
+    /// A sum rule: `equals` names a number here; each term's `over` a list of structs here and its
+    /// `of` one number of their elements (optional: absent counts as zero) or two required ones.
     fn sum_rule<'t>(
         &mut self,
         file: &str,
@@ -108,9 +116,41 @@ impl ProviderResolver<'_> {
         lowered: impl Fn(&Named) -> Option<&'t TypeDef>,
     ) -> Option<SumRule> {
         let numeric = |t: &TypeRef| matches!(t, TypeRef::Primitive(Primitive::Integer | Primitive::Decimal));
-        let (over_name, equals_name) = (rule.over.as_ref()?, rule.equals.as_ref()?);
         let field = |name: &Spanned<String>| fields.iter().find(|f| f.wire_name == name.value);
-        let over = field(over_name);
+        let mut terms = Vec::new();
+        let mut complete = !rule.terms.is_empty();
+        for term in &rule.terms {
+            match self.sum_term(file, term, fields, &lowered) {
+                Some(t) => terms.push(t),
+                None => complete = false,
+            }
+        }
+        let equals_name = rule.equals.as_ref()?;
+        let equals = field(equals_name).filter(|f| numeric(&f.ty));
+        if equals.is_none() {
+            let hint = did_you_mean(&equals_name.value, fields.iter().map(|f| f.wire_name.as_str()));
+            self.err(
+                file,
+                equals_name.pos,
+                format!("`equals: {}` must name an integer or decimal field of this struct{hint}", equals_name.value),
+            );
+        }
+        match equals {
+            Some(equals) if complete => Some(SumRule { terms, equals: equals.clone(), loc: loc(file, rule.pos) }),
+            _ => None,
+        }
+    }
+
+    fn sum_term<'t>(
+        &mut self,
+        file: &str,
+        term: &SumTermAst,
+        fields: &[Field],
+        lowered: &impl Fn(&Named) -> Option<&'t TypeDef>,
+    ) -> Option<SumTerm> {
+        let numeric = |t: &TypeRef| matches!(t, TypeRef::Primitive(Primitive::Integer | Primitive::Decimal));
+        let over_name = term.over.as_ref()?;
+        let over = fields.iter().find(|f| f.wire_name == over_name.value);
         let element_fields = over.and_then(|f| match &f.ty {
             TypeRef::List(inner) => match inner.as_ref() {
                 TypeRef::Named(n) if n.kind == NamedKind::Struct => match lowered(n).map(|t| &t.kind) {
@@ -133,39 +173,113 @@ impl ProviderResolver<'_> {
                 format!("`over: {}` must be a list of structs in this struct{hint}", over_name.value),
             );
         }
-        if !(1..=2).contains(&rule.of.len()) {
-            self.err(file, rule.pos, "`of` names one field, or two whose product is summed");
+        if !(1..=2).contains(&term.of.len()) {
+            self.err(file, term.pos, "`of` names one field, or two whose product is summed");
         }
+        let single = term.of.len() == 1;
         let mut of = Vec::new();
-        for name in rule.of.iter().filter(|_| element_fields.is_some()) {
+        for name in term.of.iter().filter(|_| element_fields.is_some()) {
             match element_fields.into_iter().flatten().find(|f| f.wire_name == name.value) {
-                Some(f) if f.required && numeric(&f.ty) => of.push(f.clone()),
+                Some(f) if numeric(&f.ty) && (f.required || single) => of.push(f.clone()),
                 _ => self.err(
                     file,
                     name.pos,
                     format!(
-                        "`of: {}` must name a required integer or decimal field of the elements of `{}`",
-                        name.value, over_name.value
+                        "`of: {}` must name {} integer or decimal field of the elements of `{}`",
+                        name.value,
+                        if single { "an" } else { "a required" },
+                        over_name.value
                     ),
                 ),
             }
         }
-        let equals = field(equals_name).filter(|f| numeric(&f.ty));
-        if equals.is_none() {
-            let hint = did_you_mean(&equals_name.value, fields.iter().map(|f| f.wire_name.as_str()));
-            self.err(
-                file,
-                equals_name.pos,
-                format!("`equals: {}` must name an integer or decimal field of this struct{hint}", equals_name.value),
-            );
-        }
-        let complete = element_fields.is_some() && of.len() == rule.of.len() && (1..=2).contains(&of.len());
-        match (over, equals) {
-            (Some(over), Some(equals)) if complete => {
-                Some(SumRule { over: over.clone(), of, equals: equals.clone(), loc: loc(file, rule.pos) })
-            }
+        let complete = element_fields.is_some() && of.len() == term.of.len() && (1..=2).contains(&of.len());
+        match over {
+            Some(over) if complete => Some(SumTerm { over: over.clone(), of }),
             _ => None,
         }
+    }
+
+    /// Rules across fields: each names optional fields of this struct (a required one is always
+    /// given), `when` an enum or string field and `equals` one of its values.
+    pub(super) fn constraints(
+        &mut self,
+        file: &str,
+        asts: &[ConstraintAst],
+        fields: &[Field],
+        scope: &TypeScope<'_>,
+    ) -> Vec<Constraint> {
+        let mut out = Vec::new();
+        for c in asts {
+            let before = self.diags.len();
+            let optional = |r: &mut Self, name: &Spanned<String>| {
+                let Some(i) = fields.iter().position(|f| f.wire_name == name.value) else {
+                    let hint = did_you_mean(&name.value, fields.iter().map(|f| f.wire_name.as_str()));
+                    r.err(
+                        file,
+                        name.pos,
+                        format!("constraint names `{}`, which is not a field here{hint}", name.value),
+                    );
+                    return None;
+                };
+                if fields[i].required {
+                    r.err(
+                        file,
+                        name.pos,
+                        format!("`{}` is required anyway; a constraint applies to optional fields", name.value),
+                    );
+                }
+                Some(i)
+            };
+            if let Some(field) = &c.require {
+                let (Some(when), Some(equals)) = (&c.when, &c.equals) else { continue };
+                let field = optional(self, field);
+                let when_at = fields.iter().position(|f| f.wire_name == when.value);
+                let values = match when_at.map(|i| &fields[i].ty) {
+                    Some(TypeRef::Named(n)) if n.kind == NamedKind::Enum => {
+                        scope.get(&n.name).map(|(_, s)| s.values.clone())
+                    }
+                    Some(TypeRef::Primitive(Primitive::String)) => None,
+                    _ => {
+                        self.err(
+                            file,
+                            when.pos,
+                            format!("`when: {}` must name an enum or string field here", when.value),
+                        );
+                        continue;
+                    }
+                };
+                if let Some(values) = values.filter(|v| !v.contains(&equals.value)) {
+                    self.err(
+                        file,
+                        equals.pos,
+                        format!(
+                            "`equals: {}` is not a value of `{}` ({})",
+                            equals.value,
+                            when.value,
+                            values.join(", ")
+                        ),
+                    );
+                }
+                if let (Some(field), Some(when_at), true) = (field, when_at, self.diags.len() == before) {
+                    out.push(Constraint::RequiredWhen {
+                        field,
+                        when: when_at,
+                        equals: equals.value.clone(),
+                        loc: loc(file, c.pos),
+                    });
+                }
+            } else {
+                if c.at_least_one_of.len() < 2 {
+                    self.err(file, c.pos, "`at_least_one_of` names two fields or more");
+                }
+                let any: Vec<usize> = c.at_least_one_of.iter().filter_map(|n| optional(self, n)).collect();
+                if self.diags.len() == before {
+                    out.push(Constraint::AtLeastOne { fields: any, loc: loc(file, c.pos) });
+                }
+            }
+        }
+        out
     }
 
     fn string_type(

@@ -60,6 +60,31 @@ types:
     values: { DONE: Done. }
 "#;
 
+/// An Alipay+-style provider, for the result-status pairs.
+pub const WALLET: &str = r#"provider: shop
+title: Wallet
+source: test
+auth: alipay_plus_rsa256
+envelope: { kind: alipay_plus }
+"#;
+
+pub const WALLET_PAY: &str = r#"source: test
+summary: Pay.
+method: POST
+path: /pay
+request: PayRequest
+success_codes:
+  - { code: ACCEPT, name: Accepted, result_status: A, description: Accepted. }
+codes:
+  - { code: PAYMENT_IN_PROCESS, result_status: U, outcome_unknown: true, description: Processing. }
+types:
+  PayRequest:
+    kind: struct
+    description: A payment.
+    fields:
+      id: { type: string, required: true, description: The id. }
+"#;
+
 /// A second operation, for the pairs that add or remove one.
 pub const REFUND: &str = "source: test\nsummary: Refund.\nmethod: POST\npath: /refund\ncodes: [\"1104\"]\n";
 
@@ -135,7 +160,58 @@ pub fn pairs() -> Vec<Pair> {
         Pair { name: "operation removed", before: with_refund(files(PROVIDER, PAY)), after: files(PROVIDER, PAY) },
         amount_rules(true),
         amount_rules(false),
+        pay_change(
+            "first success code added",
+            "response: PayInfo\n",
+            "response: PayInfo\nsuccess_codes:\n  - { code: \"0110\", name: Authorized, description: Authorized. }\n",
+        ),
+        result_statuses(),
+        sum_rule_term(),
+        constraint(true),
+        constraint(false),
     ]
+}
+
+fn result_statuses() -> Pair {
+    let changed = WALLET_PAY
+        .replace(
+            "  - { code: PAYMENT_IN_PROCESS, result_status: U, outcome_unknown: true, description: Processing. }",
+            "  - { code: PAYMENT_IN_PROCESS, result_status: F, description: Processing. }",
+        )
+        .replace(
+            "  - { code: ACCEPT, name: Accepted, result_status: A, description: Accepted. }",
+            "  - { code: ACCEPT, name: Accepted, result_status: A, description: Accepted. }\n  - { code: SUCCESS, name: Succeeded, result_status: S, description: Paid. }",
+        );
+    Pair { name: "result statuses reclassified", before: files(WALLET, WALLET_PAY), after: files(WALLET, &changed) }
+}
+
+fn sum_rule_term() -> Pair {
+    let pay = PAY.replace(
+        NOTE,
+        "      note: { type: string, max_bytes: 100, description: A note. }\n      \
+         items: { type: list<Item>, description: Items. }\n    \
+         sums:\n      - { equals: amount, over: items, of: [price] }\n  \
+         Item:\n    kind: struct\n    description: An item.\n    fields:\n      \
+         price: { type: integer, required: true, description: Price. }\n      \
+         fee: { type: integer, description: Fee. }\n",
+    );
+    let with_fee = pay.replace(
+        "      - { equals: amount, over: items, of: [price] }",
+        "      - { equals: amount, terms: [{ over: items, of: [price] }, { over: items, of: [fee] }] }",
+    );
+    Pair { name: "sum rule gains a term", before: files(PROVIDER, &pay), after: files(PROVIDER, &with_fee) }
+}
+
+/// An at-least-one-of constraint, added or removed.
+fn constraint(added: bool) -> Pair {
+    let memo = format!("{NOTE}      memo: {{ type: string, description: A memo. }}\n");
+    let with = PAY.replace(NOTE, &format!("{memo}    constraints:\n      - at_least_one_of: [note, memo]\n"));
+    let without = PAY.replace(NOTE, &memo);
+    if added {
+        Pair { name: "constraint added", before: files(PROVIDER, &without), after: files(PROVIDER, &with) }
+    } else {
+        Pair { name: "constraint removed", before: files(PROVIDER, &with), after: files(PROVIDER, &without) }
+    }
 }
 
 /// Amount rules (an exclusive minimum, currency minor units, a positive-integer format) and a secret

@@ -42,11 +42,14 @@ async fn flow(client: &Client, value: u64, currency: &str) -> Result<(), String>
     let payment_request_id = format!("pay-{run_id}");
 
     let pay = PayRequest::new("mini-app-demo", payment_request_id.clone(), amount(value));
-    step(
-        "pay: POST /v2/payments/pay (its answer is not transcribed in the spec: the client returns nothing)",
-        client.pay(&pay).await,
-    )
-    .map_err(|e| e.to_string())?;
+    // A cashier payment is answered `A` ACCEPT: the user must pay on the wallet's cashier page.
+    let answered = client.pay(&pay).await.map(|(outcome, response)| {
+        serde_json::json!({"resultCode": outcome.code(), "outcome": format!("{outcome:?}"), "response": response})
+    });
+    let answered = step("pay: POST /v2/payments/pay", answered).map_err(|e| e.to_string())?;
+    if let Some(url) = answered["response"]["redirectActionForm"]["redirectionUrl"].as_str() {
+        println!("\n(the user pays at the wallet's cashier page {url} ; polling inquiryPayment)");
+    }
 
     let mut inquiry = InquiryPaymentRequest::default();
     inquiry.payment_request_id = Some(payment_request_id);
@@ -112,12 +115,11 @@ async fn flow(client: &Client, value: u64, currency: &str) -> Result<(), String>
     .map_err(|e| e.to_string())?;
 
     let refund_request_id = format!("refund-{run_id}");
-    let mut refund = RefundRequest::new(refund_request_id.clone());
+    let mut refund = RefundRequest::new(refund_request_id.clone(), amount(value * 3 / 10));
     refund.payment_id = Some(payment_id.clone());
-    refund.refund_amount = Some(amount(value * 3 / 10));
     refund.refund_reason = Some("one item returned".into());
     step(
-        "refund: POST /v2/payments/refund (its answer is not transcribed either: inquiryRefund tells)",
+        "refund: POST /v2/payments/refund (answers the refundId; inquiryRefund tells its state)",
         client.refund(&refund).await,
     )
     .map_err(|e| e.to_string())?;

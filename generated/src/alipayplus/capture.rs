@@ -206,68 +206,112 @@ pub struct CaptureResponse {
 #[non_exhaustive]
 pub enum CaptureError {
     /// `AUTH_CANCELLED`: The payment authorization has been cancelled.
+    ///
+    /// Classified as: resultStatus F.
     AuthCancelled,
     /// `AUTH_EXPIRED`: The payment authorization has expired.
+    ///
+    /// Classified as: resultStatus F.
     AuthExpired,
     /// `AUTH_NOT_FOUND`: No payment authorization was found for the given payment.
+    ///
+    /// Classified as: resultStatus F.
     AuthNotFound,
     /// `CAPTURE_IN_PROCESS`: The capture is still being processed, so its outcome is not known yet.
     ///
-    /// Classified as: outcome unknown.
+    /// Classified as: outcome unknown, resultStatus U.
     CaptureInProcess,
     /// `INVALID_TOKEN`: The access token is not valid.
+    ///
+    /// Classified as: resultStatus F.
     InvalidToken,
     /// `CURRENCY_NOT_SUPPORT`: The wallet does not support the currency of the payment.
+    ///
+    /// Classified as: resultStatus F.
     CurrencyNotSupport,
     /// `USER_BALANCE_NOT_ENOUGH`: The user does not have enough balance for the payment.
+    ///
+    /// Classified as: resultStatus F.
     UserBalanceNotEnough,
     /// `USER_STATUS_ABNORMAL`: The user's account is in an abnormal state.
+    ///
+    /// Classified as: resultStatus F.
     UserStatusAbnormal,
     /// `PAYMENT_AMOUNT_EXCEED_LIMIT`: The payment amount is above the allowed limit.
+    ///
+    /// Classified as: resultStatus F.
     PaymentAmountExceedLimit,
     /// `PAYMENT_COUNT_EXCEED_LIMIT`: The number of payments is above the allowed limit.
+    ///
+    /// Classified as: resultStatus F.
     PaymentCountExceedLimit,
     /// `REPEAT_REQ_INCONSISTENT`: A request with the same request id was sent before with different
     /// parameters.
+    ///
+    /// Classified as: resultStatus F.
     RepeatReqInconsistent,
     /// `USER_AMOUNT_EXCEED_LIMIT`: The payment amount is above the user's own amount limit.
+    ///
+    /// Classified as: resultStatus F.
     UserAmountExceedLimit,
     /// `RISK_REJECT`: Risk control rejected the payment.
+    ///
+    /// Classified as: resultStatus F.
     RiskReject,
     /// `KEY_NOT_FOUND`: The key needed to check the request was not found.
+    ///
+    /// Classified as: resultStatus F.
     KeyNotFound,
     /// `CLIENT_INVALID`: The client is not valid.
+    ///
+    /// Classified as: resultStatus F.
     ClientInvalid,
     /// `SIGNATURE_INVALID`: The request signature is not valid.
+    ///
+    /// Classified as: resultStatus F.
     SignatureInvalid,
     /// `METHOD_NOT_SUPPORTED`: The server does not support the HTTP method of the request.
+    ///
+    /// Classified as: resultStatus F.
     MethodNotSupported,
     /// `MEDIA_TYPE_NOT_ACCEPTABLE`: The server does not support a media type the client accepts.
+    ///
+    /// Classified as: resultStatus F.
     MediaTypeNotAcceptable,
     /// `CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT`: The total captured amount would be larger than the
     /// authorized amount.
+    ///
+    /// Classified as: resultStatus F.
     CaptureAmountExceedAuthLimit,
     /// `PROCESS_FAIL`: The wallet could not process the request; the failure is final.
+    ///
+    /// Classified as: resultStatus F.
     ProcessFail,
     /// `PARAM_ILLEGAL`: A request parameter is missing or has an invalid value.
+    ///
+    /// Classified as: resultStatus F.
     ParamIllegal,
     /// `INVALID_API`: The API that was called is not valid or not available.
+    ///
+    /// Classified as: resultStatus F.
     InvalidApi,
     /// `ACCESS_DENIED`: The caller is not allowed to use this API.
+    ///
+    /// Classified as: resultStatus F.
     AccessDenied,
     /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a
     /// traffic limit.
     ///
-    /// Classified as: retryable.
+    /// Classified as: retryable, resultStatus F.
     RequestTrafficExceedLimit,
     /// `EXPIRED_ACCESS_TOKEN`: The access token used for the call has expired.
     ///
-    /// Classified as: refresh access token.
+    /// Classified as: resultStatus F, refresh access token.
     ExpiredAccessToken,
     /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known;
     /// inquire, or call again with the same request id.
     ///
-    /// Classified as: retryable, outcome unknown.
+    /// Classified as: retryable, outcome unknown, resultStatus U.
     UnknownException,
     /// A code the spec does not list for this operation.
     Unknown(payspec_runtime::UnknownValue),
@@ -465,6 +509,68 @@ impl CaptureError {
     /// before calling again.
     pub fn refresh_access_token(&self) -> bool {
         matches!(self, Self::ExpiredAccessToken)
+    }
+
+    /// The `resultStatus` the provider documents for this code; `None` for codes the spec does
+    /// not list.
+    pub fn result_status(&self) -> Option<payspec_runtime::client::ResultStatus> {
+        match self {
+            Self::AuthCancelled => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::AuthExpired => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::AuthNotFound => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::CaptureInProcess => {
+                Some(payspec_runtime::client::ResultStatus::Unknown)
+            }
+            Self::InvalidToken => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::CurrencyNotSupport => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::UserBalanceNotEnough => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::UserStatusAbnormal => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::PaymentAmountExceedLimit => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::PaymentCountExceedLimit => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::RepeatReqInconsistent => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::UserAmountExceedLimit => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::RiskReject => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::KeyNotFound => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::ClientInvalid => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::SignatureInvalid => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::MethodNotSupported => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::MediaTypeNotAcceptable => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::CaptureAmountExceedAuthLimit => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::ProcessFail => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::ParamIllegal => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::InvalidApi => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::AccessDenied => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::RequestTrafficExceedLimit => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::ExpiredAccessToken => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::UnknownException => {
+                Some(payspec_runtime::client::ResultStatus::Unknown)
+            }
+            _ => None,
+        }
     }
 }
 

@@ -150,17 +150,23 @@ impl Client {
     pub async fn pay(
         &self,
         request: &super::pay::PayRequest,
-    ) -> Result<(), payspec_runtime::client::Error<super::pay::PayError>> {
-        let _: serde::de::IgnoredAny = self
+    ) -> Result<
+        (super::pay::PayOutcome, super::pay::PayResponse),
+        payspec_runtime::client::Error<super::pay::PayError>,
+    > {
+        let reply = self
             .inner
-            .send::<
+            .send_raw::<
                 payspec_runtime::client::NoQuery,
                 super::pay::PayRequest,
-                _,
-                _,
             >(&super::pay::OPERATION, super::pay::path(), None, Some(request))
-            .await?;
-        Ok(())
+            .await
+            .map_err(payspec_runtime::client::Error::typed)?;
+        let outcome = super::pay::PayOutcome::from_code(
+            reply.code.as_deref().unwrap_or_default(),
+        );
+        let response = self.inner.decode(&super::pay::OPERATION, &reply)?;
+        Ok((outcome, response))
     }
 
     /// Refund a successful payment, in full or in part.
@@ -169,16 +175,17 @@ impl Client {
     pub async fn refund(
         &self,
         request: &super::refund::RefundRequest,
-    ) -> Result<(), payspec_runtime::client::Error<super::refund::RefundError>> {
-        let _: serde::de::IgnoredAny = self
-            .inner
+    ) -> Result<
+        super::refund::RefundResponse,
+        payspec_runtime::client::Error<super::refund::RefundError>,
+    > {
+        self.inner
             .send::<
                 payspec_runtime::client::NoQuery,
                 super::refund::RefundRequest,
                 _,
                 _,
             >(&super::refund::OPERATION, super::refund::path(), None, Some(request))
-            .await?;
-        Ok(())
+            .await
     }
 }

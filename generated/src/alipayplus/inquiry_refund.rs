@@ -133,6 +133,12 @@ impl payspec_runtime::Validate for InquiryRefundRequest {
                 },
             );
         }
+        out.at_least_one(
+            &at.field("refundId"),
+            &["refundId", "refundRequestId"],
+            self.refund_id.as_deref().is_some_and(|v| !v.is_empty())
+                || self.refund_request_id.as_deref().is_some_and(|v| !v.is_empty()),
+        );
     }
 }
 
@@ -253,26 +259,34 @@ impl<'de> serde::Deserialize<'de> for RefundStatus {
 #[non_exhaustive]
 pub enum InquiryRefundError {
     /// `PROCESS_FAIL`: The wallet could not process the request; the failure is final.
+    ///
+    /// Classified as: resultStatus F.
     ProcessFail,
     /// `PARAM_ILLEGAL`: A request parameter is missing or has an invalid value.
+    ///
+    /// Classified as: resultStatus F.
     ParamIllegal,
     /// `INVALID_API`: The API that was called is not valid or not available.
+    ///
+    /// Classified as: resultStatus F.
     InvalidApi,
     /// `ACCESS_DENIED`: The caller is not allowed to use this API.
+    ///
+    /// Classified as: resultStatus F.
     AccessDenied,
     /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a
     /// traffic limit.
     ///
-    /// Classified as: retryable.
+    /// Classified as: retryable, resultStatus F.
     RequestTrafficExceedLimit,
     /// `EXPIRED_ACCESS_TOKEN`: The access token used for the call has expired.
     ///
-    /// Classified as: refresh access token.
+    /// Classified as: resultStatus F, refresh access token.
     ExpiredAccessToken,
     /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known;
     /// inquire, or call again with the same request id.
     ///
-    /// Classified as: retryable, outcome unknown.
+    /// Classified as: retryable, outcome unknown, resultStatus U.
     UnknownException,
     /// A code the spec does not list for this operation.
     Unknown(payspec_runtime::UnknownValue),
@@ -362,6 +376,27 @@ impl InquiryRefundError {
     /// before calling again.
     pub fn refresh_access_token(&self) -> bool {
         matches!(self, Self::ExpiredAccessToken)
+    }
+
+    /// The `resultStatus` the provider documents for this code; `None` for codes the spec does
+    /// not list.
+    pub fn result_status(&self) -> Option<payspec_runtime::client::ResultStatus> {
+        match self {
+            Self::ProcessFail => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::ParamIllegal => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::InvalidApi => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::AccessDenied => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::RequestTrafficExceedLimit => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::ExpiredAccessToken => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::UnknownException => {
+                Some(payspec_runtime::client::ResultStatus::Unknown)
+            }
+            _ => None,
+        }
     }
 }
 

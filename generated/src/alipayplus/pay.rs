@@ -14,7 +14,8 @@
 //! Transcribed from `https://miniprogram.alipay.com/docs/miniprogram/mpdev/v2_pay`,
 //! `https://miniprogram.alipay.com/docs-alipayconnect/miniprogram_alipayconnect/mpdev/v2_pay`,
 //! `https://miniprogram.alipay.com/docs-demo/miniprogram_demo/mpdev/v2_pay`,
-//! `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`.
+//! `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`,
+//! `provider-notes.md#alipay-v2-pay-complete-page-from-a-faithful-third-party-transcription-of-mpdevv2_pay`.
 
 /// The operation's name, as handlers and logs see it.
 pub const NAME: &str = "pay";
@@ -32,6 +33,63 @@ pub const TIMEOUT: Option<std::time::Duration> = None;
 /// outcome safe (GET calls, and calls keyed by a provider request id).
 pub const IDEMPOTENT: bool = true;
 
+/// Result codes that answer this operation (with status S or A); any other code with
+/// status A is not one the spec knows and is reported with an unknown outcome.
+pub const SUCCESS_CODES: &[&str] = &["ACCEPT", "SUCCESS"];
+
+/// What a `pay` call that was answered reports: the code the provider answered with.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PayOutcome {
+    /// `ACCEPT` (resultStatus `A`): The wallet accepted the order, but no money has moved yet: send the
+    /// user to the wallet's cashier page in redirectActionForm, then wait for the payment notification
+    /// or inquire.
+    Accepted,
+    /// `SUCCESS` (resultStatus `S`): The payment succeeded. In payment evaluation only the evaluation
+    /// succeeded; in an authorization payment only the authorization succeeded, and a capture must
+    /// follow.
+    Succeeded,
+    /// Another success code, such as LINE Pay's `0000`.
+    Other(payspec_runtime::UnknownValue),
+}
+
+impl PayOutcome {
+    /// The outcome for a success code.
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "ACCEPT" => Self::Accepted,
+            "SUCCESS" => Self::Succeeded,
+            other => Self::Other(payspec_runtime::UnknownValue::new_unchecked(other)),
+        }
+    }
+
+    /// The code exactly as the provider sent it.
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Accepted => "ACCEPT",
+            Self::Succeeded => "SUCCESS",
+            Self::Other(code) => code.as_str(),
+        }
+    }
+
+    /// What the code means; `None` for `Other`.
+    pub fn description(&self) -> Option<&'static str> {
+        match self {
+            Self::Accepted => {
+                Some(
+                    "The wallet accepted the order, but no money has moved yet: send the user to the wallet's cashier page in redirectActionForm, then wait for the payment notification or inquire.",
+                )
+            }
+            Self::Succeeded => {
+                Some(
+                    "The payment succeeded. In payment evaluation only the evaluation succeeded; in an authorization payment only the authorization succeeded, and a capture must follow.",
+                )
+            }
+            Self::Other(_) => None,
+        }
+    }
+}
+
 /// What the client needs to know to call this operation.
 pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::client::Operation {
     name: NAME,
@@ -40,7 +98,7 @@ pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::clien
     secret_path_params: &[],
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
-    extra_success_codes: &[],
+    extra_success_codes: SUCCESS_CODES,
     classify: payspec_runtime::client::facts_of::<PayError>,
 };
 
@@ -81,13 +139,12 @@ pub struct PayRequest {
     /// never to move money.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
-    /// How the wallet collects the money, as a PaymentMethod object of the wallet's data model.
+    /// How the wallet collects the money.
     #[serde(rename = "paymentMethod", default, skip_serializing_if = "Option::is_none")]
-    pub payment_method: Option<serde_json::Value>,
-    /// Facts about the payment scenario, as a PaymentFactor object of the wallet's data model; for a
-    /// mini program it marks a cashier payment.
+    pub payment_method: Option<PaymentMethod>,
+    /// Facts about the payment scenario.
     #[serde(rename = "paymentFactor", default, skip_serializing_if = "Option::is_none")]
-    pub payment_factor: Option<serde_json::Value>,
+    pub payment_factor: Option<PaymentFactor>,
     /// When the payment expires; after it the merchant has to stop processing the order.
     #[serde(
         rename = "paymentExpiryTime",
@@ -96,12 +153,33 @@ pub struct PayRequest {
     )]
     pub payment_expiry_time: Option<super::Datetime>,
     /// The merchant page the user is sent to after the payment.
+    ///
+    /// At most 1024 characters.
     #[serde(
         rename = "paymentRedirectUrl",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub payment_redirect_url: Option<String>,
+    /// Where the wallet sends the payment result notification.
+    ///
+    /// At most 1024 characters.
+    #[serde(
+        rename = "paymentNotifyUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payment_notify_url: Option<String>,
+    /// Where the wallet sends the notification that the payment was voided.
+    ///
+    /// At most 2048 characters.
+    #[serde(rename = "voidNotifyUrl", default, skip_serializing_if = "Option::is_none")]
+    pub void_notify_url: Option<String>,
+    /// Extra information the wallet and the merchant agree to exchange.
+    ///
+    /// At most 4096 characters.
+    #[serde(rename = "extendInfo", default, skip_serializing_if = "Option::is_none")]
+    pub extend_info: Option<String>,
 }
 
 impl PayRequest {
@@ -122,6 +200,9 @@ impl PayRequest {
             payment_factor: Default::default(),
             payment_expiry_time: Default::default(),
             payment_redirect_url: Default::default(),
+            payment_notify_url: Default::default(),
+            void_notify_url: Default::default(),
+            extend_info: Default::default(),
         }
     }
 
@@ -148,14 +229,14 @@ impl PayRequest {
 
     /// Sets [`payment_method`](Self::payment_method).
     #[must_use]
-    pub fn with_payment_method(mut self, value: serde_json::Value) -> Self {
+    pub fn with_payment_method(mut self, value: PaymentMethod) -> Self {
         self.payment_method = Some(value);
         self
     }
 
     /// Sets [`payment_factor`](Self::payment_factor).
     #[must_use]
-    pub fn with_payment_factor(mut self, value: serde_json::Value) -> Self {
+    pub fn with_payment_factor(mut self, value: PaymentFactor) -> Self {
         self.payment_factor = Some(value);
         self
     }
@@ -171,6 +252,27 @@ impl PayRequest {
     #[must_use]
     pub fn with_payment_redirect_url(mut self, value: impl Into<String>) -> Self {
         self.payment_redirect_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`payment_notify_url`](Self::payment_notify_url).
+    #[must_use]
+    pub fn with_payment_notify_url(mut self, value: impl Into<String>) -> Self {
+        self.payment_notify_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`void_notify_url`](Self::void_notify_url).
+    #[must_use]
+    pub fn with_void_notify_url(mut self, value: impl Into<String>) -> Self {
+        self.void_notify_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`extend_info`](Self::extend_info).
+    #[must_use]
+    pub fn with_extend_info(mut self, value: impl Into<String>) -> Self {
+        self.extend_info = Some(value.into());
         self
     }
 }
@@ -239,7 +341,158 @@ impl payspec_runtime::Validate for PayRequest {
             let path = at.field("order");
             payspec_runtime::Validate::validate_at(value, &path, out);
         }
+        if let Some(value) = &self.payment_method {
+            let path = at.field("paymentMethod");
+            payspec_runtime::Validate::validate_at(value, &path, out);
+        }
+        if let Some(value) = &self.payment_factor {
+            let path = at.field("paymentFactor");
+            payspec_runtime::Validate::validate_at(value, &path, out);
+        }
+        if let Some(value) = &self.payment_redirect_url {
+            let path = at.field("paymentRedirectUrl");
+            out.text(
+                &path,
+                value,
+                &payspec_runtime::validate::TextRules {
+                    max_chars: Some(1024),
+                    ..payspec_runtime::validate::TextRules::NONE
+                },
+            );
+        }
+        if let Some(value) = &self.payment_notify_url {
+            let path = at.field("paymentNotifyUrl");
+            out.text(
+                &path,
+                value,
+                &payspec_runtime::validate::TextRules {
+                    max_chars: Some(1024),
+                    ..payspec_runtime::validate::TextRules::NONE
+                },
+            );
+        }
+        if let Some(value) = &self.void_notify_url {
+            let path = at.field("voidNotifyUrl");
+            out.text(
+                &path,
+                value,
+                &payspec_runtime::validate::TextRules {
+                    max_chars: Some(2048),
+                    ..payspec_runtime::validate::TextRules::NONE
+                },
+            );
+        }
+        if let Some(value) = &self.extend_info {
+            let path = at.field("extendInfo");
+            out.text(
+                &path,
+                value,
+                &payspec_runtime::validate::TextRules {
+                    max_chars: Some(4096),
+                    ..payspec_runtime::validate::TextRules::NONE
+                },
+            );
+        }
     }
+}
+
+/// How the wallet collects the money of a payment.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PaymentMethod {
+    /// The kind of payment method, as the wallet names it.
+    #[serde(
+        rename = "paymentMethodType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payment_method_type: Option<String>,
+    /// The wallet's id of the payment method to use.
+    #[serde(
+        rename = "paymentMethodId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payment_method_id: Option<String>,
+}
+
+impl PaymentMethod {
+    /// Sets [`payment_method_type`](Self::payment_method_type).
+    #[must_use]
+    pub fn with_payment_method_type(mut self, value: impl Into<String>) -> Self {
+        self.payment_method_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`payment_method_id`](Self::payment_method_id).
+    #[must_use]
+    pub fn with_payment_method_id(mut self, value: impl Into<String>) -> Self {
+        self.payment_method_id = Some(value.into());
+        self
+    }
+}
+
+impl payspec_runtime::Validate for PaymentMethod {
+    fn validate_at(
+        &self,
+        _at: &payspec_runtime::validate::Path<'_>,
+        _out: &mut payspec_runtime::validate::Violations,
+    ) {}
+}
+
+/// Facts about the payment scenario.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PaymentFactor {
+    /// Whether a surcharge applies to the payment.
+    #[serde(rename = "needSurcharge", default, skip_serializing_if = "Option::is_none")]
+    pub need_surcharge: Option<bool>,
+    /// Whether the call only evaluates the payment; then S means only the evaluation succeeded.
+    #[serde(
+        rename = "isPaymentEvaluation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_payment_evaluation: Option<bool>,
+    /// Whether the payment is an authorization; then S means only the authorization succeeded and a
+    /// capture must follow, and the response carries authExpiryTime.
+    #[serde(
+        rename = "isAuthorizationPayment",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_authorization_payment: Option<bool>,
+}
+
+impl PaymentFactor {
+    /// Sets [`need_surcharge`](Self::need_surcharge).
+    #[must_use]
+    pub fn with_need_surcharge(mut self, value: bool) -> Self {
+        self.need_surcharge = Some(value);
+        self
+    }
+
+    /// Sets [`is_payment_evaluation`](Self::is_payment_evaluation).
+    #[must_use]
+    pub fn with_is_payment_evaluation(mut self, value: bool) -> Self {
+        self.is_payment_evaluation = Some(value);
+        self
+    }
+
+    /// Sets [`is_authorization_payment`](Self::is_authorization_payment).
+    #[must_use]
+    pub fn with_is_authorization_payment(mut self, value: bool) -> Self {
+        self.is_authorization_payment = Some(value);
+        self
+    }
+}
+
+impl payspec_runtime::Validate for PaymentFactor {
+    fn validate_at(
+        &self,
+        _at: &payspec_runtime::validate::Path<'_>,
+        _out: &mut payspec_runtime::validate::Violations,
+    ) {}
 }
 
 /// The payment products a pay call can name (v2_pay page).
@@ -353,6 +606,9 @@ pub struct Order {
     /// The merchant that sells the goods or services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant: Option<Merchant>,
+    /// The environment the order was placed in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<Env>,
 }
 
 impl Order {
@@ -390,6 +646,13 @@ impl Order {
         self.merchant = Some(value);
         self
     }
+
+    /// Sets [`env`](Self::env).
+    #[must_use]
+    pub fn with_env(mut self, value: Env) -> Self {
+        self.env = Some(value);
+        self
+    }
 }
 
 impl payspec_runtime::Validate for Order {
@@ -406,7 +669,47 @@ impl payspec_runtime::Validate for Order {
             let path = at.field("merchant");
             payspec_runtime::Validate::validate_at(value, &path, out);
         }
+        if let Some(value) = &self.env {
+            let path = at.field("env");
+            payspec_runtime::Validate::validate_at(value, &path, out);
+        }
     }
+}
+
+/// The environment an order was placed in.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Env {
+    /// The operating system of the user's device, such as IOS or ANDROID.
+    #[serde(rename = "osType", default, skip_serializing_if = "Option::is_none")]
+    pub os_type: Option<String>,
+    /// The kind of terminal, such as APP or WEB.
+    #[serde(rename = "terminalType", default, skip_serializing_if = "Option::is_none")]
+    pub terminal_type: Option<String>,
+}
+
+impl Env {
+    /// Sets [`os_type`](Self::os_type).
+    #[must_use]
+    pub fn with_os_type(mut self, value: impl Into<String>) -> Self {
+        self.os_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`terminal_type`](Self::terminal_type).
+    #[must_use]
+    pub fn with_terminal_type(mut self, value: impl Into<String>) -> Self {
+        self.terminal_type = Some(value.into());
+        self
+    }
+}
+
+impl payspec_runtime::Validate for Env {
+    fn validate_at(
+        &self,
+        _at: &payspec_runtime::validate::Path<'_>,
+        _out: &mut payspec_runtime::validate::Violations,
+    ) {}
 }
 
 /// The merchant behind an order.
@@ -487,36 +790,153 @@ impl payspec_runtime::Validate for Merchant {
     ) {}
 }
 
+/// The body of a pay response, apart from the result object.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PayResponse {
+    /// The wallet's id for the payment.
+    ///
+    /// At most 64 characters.
+    #[serde(rename = "paymentId", default, skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// When the payment succeeded.
+    #[serde(rename = "paymentTime", default, skip_serializing_if = "Option::is_none")]
+    pub payment_time: Option<super::Datetime>,
+    /// Where to send the user to continue, with resultStatus A (the wallet's cashier page).
+    #[serde(
+        rename = "redirectActionForm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub redirect_action_form: Option<RedirectActionForm>,
+    /// When the authorization expires; only for an authorization payment
+    /// (paymentFactor.isAuthorizationPayment).
+    #[serde(rename = "authExpiryTime", default, skip_serializing_if = "Option::is_none")]
+    pub auth_expiry_time: Option<super::Datetime>,
+    /// Extra information the wallet and the merchant agree to exchange.
+    ///
+    /// At most 4096 characters.
+    #[serde(rename = "extendInfo", default, skip_serializing_if = "Option::is_none")]
+    pub extend_info: Option<String>,
+}
+
+/// A page the user must be sent to.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RedirectActionForm {
+    /// The HTTP method to open the page with, such as POST or GET.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// The address of the page.
+    #[serde(rename = "redirectionUrl", default, skip_serializing_if = "Option::is_none")]
+    pub redirection_url: Option<String>,
+}
+
 /// Every return code the provider documents for `pay`.
 ///
 /// Codes the spec does not list decode as `Unknown`, so a new code never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PayError {
+    /// `PAYMENT_IN_PROCESS`: The payment is still being processed: inquire or wait for the payment
+    /// notification; never mark it failed or succeeded, and never refund it offline.
+    ///
+    /// Classified as: outcome unknown, resultStatus U.
+    PaymentInProcess,
     /// `REPEAT_REQ_INCONSISTENT`: A payment with the same paymentRequestId was sent before with
     /// different parameters.
+    ///
+    /// Classified as: resultStatus F.
     RepeatReqInconsistent,
+    /// `PAYMENT_AMOUNT_EXCEED_LIMIT`: The payment amount is above the allowed limit.
+    ///
+    /// Classified as: resultStatus F.
+    PaymentAmountExceedLimit,
+    /// `USER_NOT_EXIST`: The user does not exist.
+    ///
+    /// Classified as: resultStatus F.
+    UserNotExist,
+    /// `USER_STATUS_ABNORMAL`: The user's account is in an abnormal state.
+    ///
+    /// Classified as: resultStatus F.
+    UserStatusAbnormal,
+    /// `USER_BALANCE_NOT_ENOUGH`: The user does not have enough balance for the payment.
+    ///
+    /// Classified as: resultStatus F.
+    UserBalanceNotEnough,
+    /// `PARTNER_NOT_EXIST`: The partner (merchant) does not exist.
+    ///
+    /// Classified as: resultStatus F.
+    PartnerNotExist,
+    /// `PARTNER_STATUS_ABNORMAL`: The partner's (merchant's) account is in an abnormal state.
+    ///
+    /// Classified as: resultStatus F.
+    PartnerStatusAbnormal,
+    /// `RISK_REJECT`: Risk control rejected the payment.
+    ///
+    /// Classified as: resultStatus F.
+    RiskReject,
+    /// `CURRENCY_NOT_SUPPORT`: The wallet does not support the currency of the payment.
+    ///
+    /// Classified as: resultStatus F.
+    CurrencyNotSupport,
+    /// `ORDER_STATUS_INVALID`: The order is in a state that does not allow the payment.
+    ///
+    /// Classified as: resultStatus F.
+    OrderStatusInvalid,
+    /// `INVALID_ACCESS_TOKEN`: The access token is not valid.
+    ///
+    /// Classified as: resultStatus F.
+    InvalidAccessToken,
+    /// `USER_AMOUNT_EXCEED_LIMIT`: The payment amount is above the user's own amount limit.
+    ///
+    /// Classified as: resultStatus F.
+    UserAmountExceedLimit,
+    /// `AUTH_CODE_ALREADY_USED`: The authorization code has already been used.
+    ///
+    /// Classified as: resultStatus F.
+    AuthCodeAlreadyUsed,
+    /// `INVALID_CODE`: The payment code is not valid.
+    ///
+    /// Classified as: resultStatus F.
+    InvalidCode,
+    /// `EXPIRED_AGENT_TOKEN`: The agent token has expired.
+    ///
+    /// Classified as: resultStatus F.
+    ExpiredAgentToken,
+    /// `INVALID_AGENT_TOKEN`: The agent token is not valid.
+    ///
+    /// Classified as: resultStatus F.
+    InvalidAgentToken,
     /// `PROCESS_FAIL`: The wallet could not process the request; the failure is final.
+    ///
+    /// Classified as: resultStatus F.
     ProcessFail,
     /// `PARAM_ILLEGAL`: A request parameter is missing or has an invalid value.
+    ///
+    /// Classified as: resultStatus F.
     ParamIllegal,
     /// `INVALID_API`: The API that was called is not valid or not available.
+    ///
+    /// Classified as: resultStatus F.
     InvalidApi,
     /// `ACCESS_DENIED`: The caller is not allowed to use this API.
+    ///
+    /// Classified as: resultStatus F.
     AccessDenied,
     /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a
     /// traffic limit.
     ///
-    /// Classified as: retryable.
+    /// Classified as: retryable, resultStatus F.
     RequestTrafficExceedLimit,
     /// `EXPIRED_ACCESS_TOKEN`: The access token used for the call has expired.
     ///
-    /// Classified as: refresh access token.
+    /// Classified as: resultStatus F, refresh access token.
     ExpiredAccessToken,
     /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known;
     /// inquire, or call again with the same request id.
     ///
-    /// Classified as: retryable, outcome unknown.
+    /// Classified as: retryable, outcome unknown, resultStatus U.
     UnknownException,
     /// A code the spec does not list for this operation.
     Unknown(payspec_runtime::UnknownValue),
@@ -525,7 +945,23 @@ pub enum PayError {
 impl PayError {
     /// Every code listed in the spec, in spec order.
     pub const CODES: &'static [&'static str] = &[
+        "PAYMENT_IN_PROCESS",
         "REPEAT_REQ_INCONSISTENT",
+        "PAYMENT_AMOUNT_EXCEED_LIMIT",
+        "USER_NOT_EXIST",
+        "USER_STATUS_ABNORMAL",
+        "USER_BALANCE_NOT_ENOUGH",
+        "PARTNER_NOT_EXIST",
+        "PARTNER_STATUS_ABNORMAL",
+        "RISK_REJECT",
+        "CURRENCY_NOT_SUPPORT",
+        "ORDER_STATUS_INVALID",
+        "INVALID_ACCESS_TOKEN",
+        "USER_AMOUNT_EXCEED_LIMIT",
+        "AUTH_CODE_ALREADY_USED",
+        "INVALID_CODE",
+        "EXPIRED_AGENT_TOKEN",
+        "INVALID_AGENT_TOKEN",
         "PROCESS_FAIL",
         "PARAM_ILLEGAL",
         "INVALID_API",
@@ -538,7 +974,23 @@ impl PayError {
     /// The variant for `code`; codes the spec does not list become `Unknown`.
     pub fn from_code(code: &str) -> Self {
         match code {
+            "PAYMENT_IN_PROCESS" => Self::PaymentInProcess,
             "REPEAT_REQ_INCONSISTENT" => Self::RepeatReqInconsistent,
+            "PAYMENT_AMOUNT_EXCEED_LIMIT" => Self::PaymentAmountExceedLimit,
+            "USER_NOT_EXIST" => Self::UserNotExist,
+            "USER_STATUS_ABNORMAL" => Self::UserStatusAbnormal,
+            "USER_BALANCE_NOT_ENOUGH" => Self::UserBalanceNotEnough,
+            "PARTNER_NOT_EXIST" => Self::PartnerNotExist,
+            "PARTNER_STATUS_ABNORMAL" => Self::PartnerStatusAbnormal,
+            "RISK_REJECT" => Self::RiskReject,
+            "CURRENCY_NOT_SUPPORT" => Self::CurrencyNotSupport,
+            "ORDER_STATUS_INVALID" => Self::OrderStatusInvalid,
+            "INVALID_ACCESS_TOKEN" => Self::InvalidAccessToken,
+            "USER_AMOUNT_EXCEED_LIMIT" => Self::UserAmountExceedLimit,
+            "AUTH_CODE_ALREADY_USED" => Self::AuthCodeAlreadyUsed,
+            "INVALID_CODE" => Self::InvalidCode,
+            "EXPIRED_AGENT_TOKEN" => Self::ExpiredAgentToken,
+            "INVALID_AGENT_TOKEN" => Self::InvalidAgentToken,
             "PROCESS_FAIL" => Self::ProcessFail,
             "PARAM_ILLEGAL" => Self::ParamIllegal,
             "INVALID_API" => Self::InvalidApi,
@@ -553,7 +1005,23 @@ impl PayError {
     /// The code exactly as the provider sends it.
     pub fn code(&self) -> &str {
         match self {
+            Self::PaymentInProcess => "PAYMENT_IN_PROCESS",
             Self::RepeatReqInconsistent => "REPEAT_REQ_INCONSISTENT",
+            Self::PaymentAmountExceedLimit => "PAYMENT_AMOUNT_EXCEED_LIMIT",
+            Self::UserNotExist => "USER_NOT_EXIST",
+            Self::UserStatusAbnormal => "USER_STATUS_ABNORMAL",
+            Self::UserBalanceNotEnough => "USER_BALANCE_NOT_ENOUGH",
+            Self::PartnerNotExist => "PARTNER_NOT_EXIST",
+            Self::PartnerStatusAbnormal => "PARTNER_STATUS_ABNORMAL",
+            Self::RiskReject => "RISK_REJECT",
+            Self::CurrencyNotSupport => "CURRENCY_NOT_SUPPORT",
+            Self::OrderStatusInvalid => "ORDER_STATUS_INVALID",
+            Self::InvalidAccessToken => "INVALID_ACCESS_TOKEN",
+            Self::UserAmountExceedLimit => "USER_AMOUNT_EXCEED_LIMIT",
+            Self::AuthCodeAlreadyUsed => "AUTH_CODE_ALREADY_USED",
+            Self::InvalidCode => "INVALID_CODE",
+            Self::ExpiredAgentToken => "EXPIRED_AGENT_TOKEN",
+            Self::InvalidAgentToken => "INVALID_AGENT_TOKEN",
             Self::ProcessFail => "PROCESS_FAIL",
             Self::ParamIllegal => "PARAM_ILLEGAL",
             Self::InvalidApi => "INVALID_API",
@@ -568,11 +1036,47 @@ impl PayError {
     /// What the code means; `None` for codes the spec does not list.
     pub fn description(&self) -> Option<&'static str> {
         match self {
+            Self::PaymentInProcess => {
+                Some(
+                    "The payment is still being processed: inquire or wait for the payment notification; never mark it failed or succeeded, and never refund it offline.",
+                )
+            }
             Self::RepeatReqInconsistent => {
                 Some(
                     "A payment with the same paymentRequestId was sent before with different parameters.",
                 )
             }
+            Self::PaymentAmountExceedLimit => {
+                Some("The payment amount is above the allowed limit.")
+            }
+            Self::UserNotExist => Some("The user does not exist."),
+            Self::UserStatusAbnormal => {
+                Some("The user's account is in an abnormal state.")
+            }
+            Self::UserBalanceNotEnough => {
+                Some("The user does not have enough balance for the payment.")
+            }
+            Self::PartnerNotExist => Some("The partner (merchant) does not exist."),
+            Self::PartnerStatusAbnormal => {
+                Some("The partner's (merchant's) account is in an abnormal state.")
+            }
+            Self::RiskReject => Some("Risk control rejected the payment."),
+            Self::CurrencyNotSupport => {
+                Some("The wallet does not support the currency of the payment.")
+            }
+            Self::OrderStatusInvalid => {
+                Some("The order is in a state that does not allow the payment.")
+            }
+            Self::InvalidAccessToken => Some("The access token is not valid."),
+            Self::UserAmountExceedLimit => {
+                Some("The payment amount is above the user's own amount limit.")
+            }
+            Self::AuthCodeAlreadyUsed => {
+                Some("The authorization code has already been used.")
+            }
+            Self::InvalidCode => Some("The payment code is not valid."),
+            Self::ExpiredAgentToken => Some("The agent token has expired."),
+            Self::InvalidAgentToken => Some("The agent token is not valid."),
             Self::ProcessFail => {
                 Some("The wallet could not process the request; the failure is final.")
             }
@@ -607,13 +1111,77 @@ impl PayError {
 
     /// The call may or may not have taken effect: look the outcome up before anything else.
     pub fn is_outcome_unknown(&self) -> bool {
-        matches!(self, Self::UnknownException)
+        matches!(self, Self::PaymentInProcess | Self::UnknownException)
     }
 
     /// The access token has expired, so obtain a new one through applyToken with the refresh token
     /// before calling again.
     pub fn refresh_access_token(&self) -> bool {
         matches!(self, Self::ExpiredAccessToken)
+    }
+
+    /// The `resultStatus` the provider documents for this code; `None` for codes the spec does
+    /// not list.
+    pub fn result_status(&self) -> Option<payspec_runtime::client::ResultStatus> {
+        match self {
+            Self::PaymentInProcess => {
+                Some(payspec_runtime::client::ResultStatus::Unknown)
+            }
+            Self::RepeatReqInconsistent => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::PaymentAmountExceedLimit => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::UserNotExist => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::UserStatusAbnormal => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::UserBalanceNotEnough => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::PartnerNotExist => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::PartnerStatusAbnormal => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::RiskReject => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::CurrencyNotSupport => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::OrderStatusInvalid => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::InvalidAccessToken => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::UserAmountExceedLimit => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::AuthCodeAlreadyUsed => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::InvalidCode => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::ExpiredAgentToken => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::InvalidAgentToken => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::ProcessFail => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::ParamIllegal => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::InvalidApi => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::AccessDenied => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::RequestTrafficExceedLimit => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::ExpiredAccessToken => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::UnknownException => {
+                Some(payspec_runtime::client::ResultStatus::Unknown)
+            }
+            _ => None,
+        }
     }
 }
 

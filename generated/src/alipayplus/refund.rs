@@ -10,6 +10,8 @@
 //! `POST /v2/payments/refund`
 //!
 //! Transcribed from `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`,
+//! `provider-notes.md#alipay-v2-refund-miniprogramalipaycomdocsminiprogrammpdevv2_refund`,
+//! `https://miniprogram.alipay.com/docs/miniprogram/mpdev/v2_refund`,
 //! `https://miniprogram.alipay.com/docs/miniprogram/mpdev/v2_inquiryrefund`.
 
 /// The operation's name, as handlers and logs see it.
@@ -59,24 +61,44 @@ pub struct RefundRequest {
     /// At most 64 characters.
     #[serde(rename = "paymentId", default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
-    /// The amount to return to the user.
-    #[serde(rename = "refundAmount", default, skip_serializing_if = "Option::is_none")]
-    pub refund_amount: Option<super::Amount>,
+    /// The merchant's id for the payment request to refund, as sent to pay.
+    ///
+    /// At most 64 characters.
+    #[serde(
+        rename = "paymentRequestId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payment_request_id: Option<String>,
+    /// The amount to return to the user. Several refunds of one payment are allowed; together they may
+    /// not exceed the payment amount.
+    #[serde(rename = "refundAmount")]
+    pub refund_amount: super::Amount,
     /// Why the money is returned.
     ///
     /// At most 256 characters.
     #[serde(rename = "refundReason", default, skip_serializing_if = "Option::is_none")]
     pub refund_reason: Option<String>,
+    /// Extra information the wallet and the merchant agree to exchange.
+    ///
+    /// At most 4096 characters.
+    #[serde(rename = "extendInfo", default, skip_serializing_if = "Option::is_none")]
+    pub extend_info: Option<String>,
 }
 
 impl RefundRequest {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(refund_request_id: impl Into<String>) -> Self {
+    pub fn new(
+        refund_request_id: impl Into<String>,
+        refund_amount: super::Amount,
+    ) -> Self {
         Self {
             refund_request_id: refund_request_id.into(),
             payment_id: Default::default(),
-            refund_amount: Default::default(),
+            payment_request_id: Default::default(),
+            refund_amount,
             refund_reason: Default::default(),
+            extend_info: Default::default(),
         }
     }
 
@@ -87,10 +109,10 @@ impl RefundRequest {
         self
     }
 
-    /// Sets [`refund_amount`](Self::refund_amount).
+    /// Sets [`payment_request_id`](Self::payment_request_id).
     #[must_use]
-    pub fn with_refund_amount(mut self, value: super::Amount) -> Self {
-        self.refund_amount = Some(value);
+    pub fn with_payment_request_id(mut self, value: impl Into<String>) -> Self {
+        self.payment_request_id = Some(value.into());
         self
     }
 
@@ -98,6 +120,13 @@ impl RefundRequest {
     #[must_use]
     pub fn with_refund_reason(mut self, value: impl Into<String>) -> Self {
         self.refund_reason = Some(value.into());
+        self
+    }
+
+    /// Sets [`extend_info`](Self::extend_info).
+    #[must_use]
+    pub fn with_extend_info(mut self, value: impl Into<String>) -> Self {
+        self.extend_info = Some(value.into());
         self
     }
 }
@@ -132,8 +161,20 @@ impl payspec_runtime::Validate for RefundRequest {
                 },
             );
         }
-        if let Some(value) = &self.refund_amount {
+        if let Some(value) = &self.payment_request_id {
+            let path = at.field("paymentRequestId");
+            out.text(
+                &path,
+                value,
+                &payspec_runtime::validate::TextRules {
+                    max_chars: Some(64),
+                    ..payspec_runtime::validate::TextRules::NONE
+                },
+            );
+        }
+        {
             let path = at.field("refundAmount");
+            let value = &self.refund_amount;
             payspec_runtime::Validate::validate_at(value, &path, out);
         }
         if let Some(value) = &self.refund_reason {
@@ -147,6 +188,37 @@ impl payspec_runtime::Validate for RefundRequest {
                 },
             );
         }
+        if let Some(value) = &self.extend_info {
+            let path = at.field("extendInfo");
+            out.text(
+                &path,
+                value,
+                &payspec_runtime::validate::TextRules {
+                    max_chars: Some(4096),
+                    ..payspec_runtime::validate::TextRules::NONE
+                },
+            );
+        }
+    }
+}
+
+/// The body of a refund response, apart from the result object.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RefundResponse {
+    /// The wallet's id for the refund.
+    ///
+    /// At most 64 characters.
+    #[serde(rename = "refundId")]
+    pub refund_id: String,
+}
+
+impl RefundResponse {
+    /// Creates the value from its required fields; optional fields start empty.
+    pub fn new(refund_id: impl Into<String>) -> Self {
+        Self {
+            refund_id: refund_id.into(),
+        }
     }
 }
 
@@ -158,28 +230,38 @@ impl payspec_runtime::Validate for RefundRequest {
 pub enum RefundError {
     /// `REPEAT_REQ_INCONSISTENT`: A refund with the same refundRequestId was sent before with different
     /// parameters.
+    ///
+    /// Classified as: resultStatus F.
     RepeatReqInconsistent,
     /// `PROCESS_FAIL`: The wallet could not process the request; the failure is final.
+    ///
+    /// Classified as: resultStatus F.
     ProcessFail,
     /// `PARAM_ILLEGAL`: A request parameter is missing or has an invalid value.
+    ///
+    /// Classified as: resultStatus F.
     ParamIllegal,
     /// `INVALID_API`: The API that was called is not valid or not available.
+    ///
+    /// Classified as: resultStatus F.
     InvalidApi,
     /// `ACCESS_DENIED`: The caller is not allowed to use this API.
+    ///
+    /// Classified as: resultStatus F.
     AccessDenied,
     /// `REQUEST_TRAFFIC_EXCEED_LIMIT`: Too many requests were sent; the call was refused because of a
     /// traffic limit.
     ///
-    /// Classified as: retryable.
+    /// Classified as: retryable, resultStatus F.
     RequestTrafficExceedLimit,
     /// `EXPIRED_ACCESS_TOKEN`: The access token used for the call has expired.
     ///
-    /// Classified as: refresh access token.
+    /// Classified as: resultStatus F, refresh access token.
     ExpiredAccessToken,
     /// `UNKNOWN_EXCEPTION`: The call failed for an unknown reason and its outcome is not known;
     /// inquire, or call again with the same request id.
     ///
-    /// Classified as: retryable, outcome unknown.
+    /// Classified as: retryable, outcome unknown, resultStatus U.
     UnknownException,
     /// A code the spec does not list for this operation.
     Unknown(payspec_runtime::UnknownValue),
@@ -277,6 +359,30 @@ impl RefundError {
     /// before calling again.
     pub fn refresh_access_token(&self) -> bool {
         matches!(self, Self::ExpiredAccessToken)
+    }
+
+    /// The `resultStatus` the provider documents for this code; `None` for codes the spec does
+    /// not list.
+    pub fn result_status(&self) -> Option<payspec_runtime::client::ResultStatus> {
+        match self {
+            Self::RepeatReqInconsistent => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::ProcessFail => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::ParamIllegal => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::InvalidApi => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::AccessDenied => Some(payspec_runtime::client::ResultStatus::Failed),
+            Self::RequestTrafficExceedLimit => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::ExpiredAccessToken => {
+                Some(payspec_runtime::client::ResultStatus::Failed)
+            }
+            Self::UnknownException => {
+                Some(payspec_runtime::client::ResultStatus::Unknown)
+            }
+            _ => None,
+        }
     }
 }
 

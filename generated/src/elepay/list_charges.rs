@@ -473,8 +473,6 @@ pub enum ListChargesError {
     SystemMaintenance,
     /// `S002001`: The payment provider is under maintenance at the moment; another payment method may
     /// be used meanwhile.
-    ///
-    /// Classified as: retryable.
     ProviderMaintenance,
     /// `U001000`: The user's balance is too low; the user can add funds or choose another method. The
     /// table gives U001001 nearly the same message.
@@ -512,6 +510,8 @@ pub enum ListChargesError {
     InvalidQrCode,
     /// `U003007`: The user's payment QR code may have been used already; check whether the payment went
     /// through before asking the user to refresh the code.
+    ///
+    /// Classified as: outcome unknown.
     QrCodePossiblyUsed,
     /// `U003008`: The user's payment QR code has expired; the user should refresh it.
     QrCodeExpired,
@@ -1022,13 +1022,13 @@ impl ListChargesError {
         matches!(
             self, Self::TooManyRequests | Self::OperationInProgress |
             Self::PaymentServiceConnectionFailed | Self::SystemMaintenance |
-            Self::ProviderMaintenance | Self::TooManyAttempts
+            Self::TooManyAttempts
         )
     }
 
     /// The call may or may not have taken effect: look the outcome up before anything else.
     pub fn is_outcome_unknown(&self) -> bool {
-        false
+        matches!(self, Self::QrCodePossiblyUsed)
     }
 
     /// The HTTP status the provider documents for this code.

@@ -372,6 +372,24 @@ pub enum PaymentMethod {
     Tosspay,
     /// `naverpay`: Naver Pay.
     Naverpay,
+    /// `clicktopay`: Click to Pay, a card checkout.
+    Clicktopay,
+    /// `banktransfer`: Bank transfer.
+    Banktransfer,
+    /// `konbini`: Payment at a convenience store (konbini).
+    Konbini,
+    /// `smartcode`: Smart Code, a shared QR code scheme.
+    Smartcode,
+    /// `wellwa`: Wellwa.
+    Wellwa,
+    /// `grabpay`: GrabPay.
+    Grabpay,
+    /// `momopay`: MoMo.
+    Momopay,
+    /// `promptpay`: PromptPay.
+    Promptpay,
+    /// `wovenpay`: Woven Pay.
+    Wovenpay,
     /// `auto`: Detect the method automatically; only for payments where the user presents a code (cpm).
     Auto,
     /// A value the spec does not list yet; decoding keeps it instead of failing.
@@ -424,6 +442,15 @@ impl PaymentMethod {
             Self::Hellomoney => "hellomoney",
             Self::Tosspay => "tosspay",
             Self::Naverpay => "naverpay",
+            Self::Clicktopay => "clicktopay",
+            Self::Banktransfer => "banktransfer",
+            Self::Konbini => "konbini",
+            Self::Smartcode => "smartcode",
+            Self::Wellwa => "wellwa",
+            Self::Grabpay => "grabpay",
+            Self::Momopay => "momopay",
+            Self::Promptpay => "promptpay",
+            Self::Wovenpay => "wovenpay",
             Self::Auto => "auto",
             Self::Unknown(value) => value.as_str(),
         }
@@ -474,6 +501,15 @@ impl PaymentMethod {
             "hellomoney" => Self::Hellomoney,
             "tosspay" => Self::Tosspay,
             "naverpay" => Self::Naverpay,
+            "clicktopay" => Self::Clicktopay,
+            "banktransfer" => Self::Banktransfer,
+            "konbini" => Self::Konbini,
+            "smartcode" => Self::Smartcode,
+            "wellwa" => Self::Wellwa,
+            "grabpay" => Self::Grabpay,
+            "momopay" => Self::Momopay,
+            "promptpay" => Self::Promptpay,
+            "wovenpay" => Self::Wovenpay,
             "auto" => Self::Auto,
             other => Self::Unknown(payspec_runtime::UnknownValue::new_unchecked(other)),
         }
@@ -524,6 +560,15 @@ impl payspec_runtime::OpenEnum for PaymentMethod {
         "hellomoney",
         "tosspay",
         "naverpay",
+        "clicktopay",
+        "banktransfer",
+        "konbini",
+        "smartcode",
+        "wellwa",
+        "grabpay",
+        "momopay",
+        "promptpay",
+        "wovenpay",
         "auto",
     ];
 

@@ -58,6 +58,8 @@ pub struct CaptureRequest {
     /// No more fractional digits than the minor units of the currency in `currency`.
     pub amount: payspec_runtime::Decimal,
     /// The currency of the amount (ISO 4217).
+    ///
+    /// At most 3 bytes (UTF-8).
     pub currency: super::Currency,
     /// Extra settings for the capture.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,6 +102,14 @@ impl payspec_runtime::Validate for CaptureRequest {
             let path = at.field("currency");
             let value = &self.currency;
             out.known(&path, value);
+            out.text(
+                &path,
+                value.as_str(),
+                &payspec_runtime::validate::TextRules {
+                    max_bytes: Some(3),
+                    ..payspec_runtime::validate::TextRules::NONE
+                },
+            );
         }
         if let Some(value) = &self.options {
             let path = at.field("options");

@@ -32,7 +32,8 @@ pub const IDEMPOTENT: bool = true;
 /// Return codes that mean success for this operation: the provider's and its own.
 pub const SUCCESS_CODES: &[&str] = &["0000", "0110", "0121", "0122", "0123"];
 
-/// What a successful `check_payment_status` call reports: the code LINE Pay answered with.
+/// What a `check_payment_status` call that was answered reports: the code the provider answered
+/// with.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckPaymentStatusOutcome {
@@ -45,7 +46,7 @@ pub enum CheckPaymentStatusOutcome {
     Failed,
     /// `0123`: The payment has been completed.
     Completed,
-    /// Another success code, such as the provider's `0000`.
+    /// Another success code, such as LINE Pay's `0000`.
     Other(payspec_runtime::UnknownValue),
 }
 

@@ -92,7 +92,7 @@ impl payspec_runtime::client::QueryParams for CheckRegKeyQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckRegKeyError {
-    /// `1101`: The paying user cannot make payments at the moment.
+    /// `1101`: The paying user is not a LINE Pay member, or cannot make payments at the moment.
     PurchaserSuspended,
     /// `1102`: The paying user's account is suspended for transactions.
     PurchaserTransactionsSuspended,
@@ -165,7 +165,9 @@ impl CheckRegKeyError {
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::PurchaserSuspended => {
-                Some("The paying user cannot make payments at the moment.")
+                Some(
+                    "The paying user is not a LINE Pay member, or cannot make payments at the moment.",
+                )
             }
             Self::PurchaserTransactionsSuspended => {
                 Some("The paying user's account is suspended for transactions.")

@@ -60,6 +60,8 @@ pub struct ConfirmRequest {
     /// No more fractional digits than the minor units of the currency in `currency`.
     pub amount: payspec_runtime::Decimal,
     /// The currency of the amount (ISO 4217).
+    ///
+    /// At most 3 bytes (UTF-8).
     pub currency: super::Currency,
 }
 
@@ -91,6 +93,14 @@ impl payspec_runtime::Validate for ConfirmRequest {
             let path = at.field("currency");
             let value = &self.currency;
             out.known(&path, value);
+            out.text(
+                &path,
+                value.as_str(),
+                &payspec_runtime::validate::TextRules {
+                    max_bytes: Some(3),
+                    ..payspec_runtime::validate::TextRules::NONE
+                },
+            );
         }
         {
             let (amount, currency) = (&self.amount, &self.currency);
@@ -129,7 +139,6 @@ pub struct ConfirmInfo {
     #[serde(rename = "payInfo")]
     pub pay_info: Vec<super::PayInfo>,
     /// The packages of the order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub packages: Vec<ConfirmPackage>,
     /// The shipping the user chose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -142,6 +151,7 @@ impl ConfirmInfo {
         order_id: impl Into<String>,
         transaction_id: super::TransactionId,
         pay_info: impl Into<Vec<super::PayInfo>>,
+        packages: impl Into<Vec<ConfirmPackage>>,
     ) -> Self {
         Self {
             order_id: order_id.into(),
@@ -149,7 +159,7 @@ impl ConfirmInfo {
             authorization_expire_date: Default::default(),
             reg_key: Default::default(),
             pay_info: pay_info.into(),
-            packages: Default::default(),
+            packages: packages.into(),
             shipping: Default::default(),
         }
     }
@@ -166,6 +176,9 @@ pub struct ConfirmPackage {
     /// The fee charged to the user within the amount, when there is one.
     #[serde(rename = "userFeeAmount", default, skip_serializing_if = "Option::is_none")]
     pub user_fee_amount: Option<payspec_runtime::Decimal>,
+    /// The package name given in the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 impl ConfirmPackage {
@@ -178,23 +191,38 @@ impl ConfirmPackage {
             id: id.into(),
             amount: amount.into(),
             user_fee_amount: Default::default(),
+            name: Default::default(),
         }
     }
 }
 
 /// The shipping the user chose in LINE Pay.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConfirmShipping {
     /// The shipping method the user picked.
-    #[serde(rename = "methodId", default, skip_serializing_if = "Option::is_none")]
-    pub method_id: Option<String>,
+    #[serde(rename = "methodId")]
+    pub method_id: String,
     /// The shipping fee.
-    #[serde(rename = "feeAmount", default, skip_serializing_if = "Option::is_none")]
-    pub fee_amount: Option<payspec_runtime::Decimal>,
+    #[serde(rename = "feeAmount")]
+    pub fee_amount: payspec_runtime::Decimal,
     /// The address the order goes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<super::Address>,
+    pub address: super::Address,
+}
+
+impl ConfirmShipping {
+    /// Creates the value from its required fields; optional fields start empty.
+    pub fn new(
+        method_id: impl Into<String>,
+        fee_amount: impl Into<payspec_runtime::Decimal>,
+        address: super::Address,
+    ) -> Self {
+        Self {
+            method_id: method_id.into(),
+            fee_amount: fee_amount.into(),
+            address,
+        }
+    }
 }
 
 /// Every return code the provider documents for `confirm`.
@@ -203,7 +231,7 @@ pub struct ConfirmShipping {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConfirmError {
-    /// `1101`: The paying user cannot make payments at the moment.
+    /// `1101`: The paying user is not a LINE Pay member, or cannot make payments at the moment.
     PurchaserSuspended,
     /// `1102`: The paying user's account is suspended for transactions.
     PurchaserTransactionsSuspended,
@@ -429,7 +457,9 @@ impl ConfirmError {
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::PurchaserSuspended => {
-                Some("The paying user cannot make payments at the moment.")
+                Some(
+                    "The paying user is not a LINE Pay member, or cannot make payments at the moment.",
+                )
             }
             Self::PurchaserTransactionsSuspended => {
                 Some("The paying user's account is suspended for transactions.")

@@ -168,19 +168,41 @@ impl payspec_runtime::Validate for PayPreapprovedRequest {
 }
 
 /// What LINE Pay returns for a successful preapproved payment.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PayPreapprovedInfo {
+    /// The merchant's order id given in the request.
+    #[serde(rename = "orderId")]
+    pub order_id: String,
     /// The new payment's transaction id.
-    #[serde(rename = "transactionId", default, skip_serializing_if = "Option::is_none")]
-    pub transaction_id: Option<super::TransactionId>,
+    #[serde(rename = "transactionId")]
+    pub transaction_id: super::TransactionId,
     /// When the payment was made (ISO 8601).
+    #[serde(rename = "transactionDate")]
+    pub transaction_date: String,
+    /// When the authorization expires if it is not captured (ISO 8601); sent when capture is false.
     #[serde(
-        rename = "transactionDate",
+        rename = "authorizationExpireDate",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub transaction_date: Option<String>,
+    pub authorization_expire_date: Option<String>,
+}
+
+impl PayPreapprovedInfo {
+    /// Creates the value from its required fields; optional fields start empty.
+    pub fn new(
+        order_id: impl Into<String>,
+        transaction_id: super::TransactionId,
+        transaction_date: impl Into<String>,
+    ) -> Self {
+        Self {
+            order_id: order_id.into(),
+            transaction_id,
+            transaction_date: transaction_date.into(),
+            authorization_expire_date: Default::default(),
+        }
+    }
 }
 
 /// Every return code the provider documents for `pay_preapproved`.
@@ -189,7 +211,7 @@ pub struct PayPreapprovedInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PayPreapprovedError {
-    /// `1101`: The paying user cannot make payments at the moment.
+    /// `1101`: The paying user is not a LINE Pay member, or cannot make payments at the moment.
     PurchaserSuspended,
     /// `1102`: The paying user's account is suspended for transactions.
     PurchaserTransactionsSuspended,
@@ -232,8 +254,6 @@ pub enum PayPreapprovedError {
     /// `1199`: LINE Pay failed to process the request internally.
     InternalRequestError,
     /// `1280`: A temporary error occurred while charging the credit card.
-    ///
-    /// Classified as: retryable.
     CardTemporaryError,
     /// `1281`: The credit card payment failed.
     CardPaymentError,
@@ -427,7 +447,9 @@ impl PayPreapprovedError {
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::PurchaserSuspended => {
-                Some("The paying user cannot make payments at the moment.")
+                Some(
+                    "The paying user is not a LINE Pay member, or cannot make payments at the moment.",
+                )
             }
             Self::PurchaserTransactionsSuspended => {
                 Some("The paying user's account is suspended for transactions.")
@@ -517,7 +539,7 @@ impl PayPreapprovedError {
 
     /// The same call may be sent again later.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Self::CardTemporaryError)
+        false
     }
 
     /// The call may or may not have taken effect: look the outcome up before anything else.

@@ -114,6 +114,11 @@ impl payspec_runtime::Validate for PaymentDetailsQuery {
             let path = at.field("fields");
             out.known(&path, value);
         }
+        out.at_least_one(
+            &at.field("transactionId"),
+            &["transactionId", "orderId"],
+            !self.transaction_id.is_empty() || !self.order_id.is_empty(),
+        );
     }
 }
 

@@ -113,7 +113,7 @@ impl RefundInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RefundError {
-    /// `1101`: The paying user cannot make payments at the moment.
+    /// `1101`: The paying user is not a LINE Pay member, or cannot make payments at the moment.
     PurchaserSuspended,
     /// `1102`: The paying user's account is suspended for transactions.
     PurchaserTransactionsSuspended,
@@ -154,10 +154,9 @@ pub enum RefundError {
     ///
     /// Classified as: retryable.
     TemporaryError1902,
-    /// `1999`: LINE Pay hit a temporary problem; the same call can be sent again later.
-    ///
-    /// Classified as: retryable.
-    TemporaryError1999,
+    /// `1999`: The request differs from an earlier request for the same transaction: a retry whose data
+    /// changed. Sending it again as it is will not help.
+    RequestDiffersFromEarlier,
     /// `9000`: LINE Pay had an internal error.
     InternalError,
     /// A code the spec does not list for this operation.
@@ -206,7 +205,7 @@ impl RefundError {
             "1199" => Self::InternalRequestError,
             "1900" => Self::TemporaryError1900,
             "1902" => Self::TemporaryError1902,
-            "1999" => Self::TemporaryError1999,
+            "1999" => Self::RequestDiffersFromEarlier,
             "9000" => Self::InternalError,
             other => Self::Unknown(payspec_runtime::UnknownValue::new_unchecked(other)),
         }
@@ -231,7 +230,7 @@ impl RefundError {
             Self::InternalRequestError => "1199",
             Self::TemporaryError1900 => "1900",
             Self::TemporaryError1902 => "1902",
-            Self::TemporaryError1999 => "1999",
+            Self::RequestDiffersFromEarlier => "1999",
             Self::InternalError => "9000",
             Self::Unknown(code) => code.as_str(),
         }
@@ -241,7 +240,9 @@ impl RefundError {
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::PurchaserSuspended => {
-                Some("The paying user cannot make payments at the moment.")
+                Some(
+                    "The paying user is not a LINE Pay member, or cannot make payments at the moment.",
+                )
             }
             Self::PurchaserTransactionsSuspended => {
                 Some("The paying user's account is suspended for transactions.")
@@ -298,9 +299,9 @@ impl RefundError {
                     "LINE Pay hit a temporary problem; the same call can be sent again later.",
                 )
             }
-            Self::TemporaryError1999 => {
+            Self::RequestDiffersFromEarlier => {
                 Some(
-                    "LINE Pay hit a temporary problem; the same call can be sent again later.",
+                    "The request differs from an earlier request for the same transaction: a retry whose data changed. Sending it again as it is will not help.",
                 )
             }
             Self::InternalError => Some("LINE Pay had an internal error."),
@@ -310,10 +311,7 @@ impl RefundError {
 
     /// The same call may be sent again later.
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self, Self::TemporaryError1900 | Self::TemporaryError1902 |
-            Self::TemporaryError1999
-        )
+        matches!(self, Self::TemporaryError1900 | Self::TemporaryError1902)
     }
 
     /// The call may or may not have taken effect: look the outcome up before anything else.

@@ -54,7 +54,7 @@ pub fn path() -> String {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentRequest {
-    /// The total to pay; the package amounts must add up to it.
+    /// The total to pay; the package amounts and their user fees must add up to it.
     ///
     /// At least 0.
     ///
@@ -172,16 +172,38 @@ impl payspec_runtime::Validate for PaymentRequest {
         }
         {
             let value = &self.amount;
-            let sum = self
-                .packages
-                .iter()
-                .try_fold(
-                    payspec_runtime::Decimal::ZERO,
-                    |sum, item| {
-                        Some(item.amount).and_then(|term| sum.checked_add(term))
-                    },
-                );
-            out.sum(&at.field("amount"), "packages[].amount", sum, *value);
+            let sum = Some(payspec_runtime::Decimal::ZERO)
+                .and_then(|sum| {
+                    self
+                        .packages
+                        .iter()
+                        .try_fold(
+                            sum,
+                            |sum, item| {
+                                Some(item.amount).and_then(|term| sum.checked_add(term))
+                            },
+                        )
+                })
+                .and_then(|sum| {
+                    self
+                        .packages
+                        .iter()
+                        .try_fold(
+                            sum,
+                            |sum, item| {
+                                Some(
+                                        item.user_fee.unwrap_or(payspec_runtime::Decimal::ZERO),
+                                    )
+                                    .and_then(|term| sum.checked_add(term))
+                            },
+                        )
+                });
+            out.sum(
+                &at.field("amount"),
+                "packages[].amount + packages[].userFee",
+                sum,
+                *value,
+            );
         }
     }
 }
@@ -287,17 +309,20 @@ impl payspec_runtime::Validate for RequestPackage {
         }
         {
             let value = &self.amount;
-            let sum = self
-                .products
-                .iter()
-                .try_fold(
-                    payspec_runtime::Decimal::ZERO,
-                    |sum, item| {
-                        payspec_runtime::Decimal::from_i64(item.quantity)
-                            .checked_mul(item.price)
-                            .and_then(|term| sum.checked_add(term))
-                    },
-                );
+            let sum = Some(payspec_runtime::Decimal::ZERO)
+                .and_then(|sum| {
+                    self
+                        .products
+                        .iter()
+                        .try_fold(
+                            sum,
+                            |sum, item| {
+                                payspec_runtime::Decimal::from_i64(item.quantity)
+                                    .checked_mul(item.price)
+                                    .and_then(|term| sum.checked_add(term))
+                            },
+                        )
+                });
             out.sum(&at.field("amount"), "products[].quantity × price", sum, *value);
         }
     }

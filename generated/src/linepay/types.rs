@@ -276,14 +276,15 @@ pub struct PayInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub credit_card_nickname: Option<String>,
-    /// The brand of the credit card used for a preapproved payment (VISA, JCB, ...).
+    /// The brand of the credit card used for a preapproved payment.
     #[serde(
         rename = "creditCardBrand",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub credit_card_brand: Option<String>,
-    /// The card number with all but the last digits hidden, where LINE Pay sends it.
+    pub credit_card_brand: Option<CreditCardBrand>,
+    /// The card number with all but the last digits hidden (`**** **** **** 1234`); sent by Confirm to
+    /// Taiwan merchants only, never by Payment Details.
     #[serde(
         rename = "maskedCreditCardNumber",
         default,
@@ -302,6 +303,90 @@ impl PayInfo {
             credit_card_brand: Default::default(),
             masked_credit_card_number: Default::default(),
         }
+    }
+}
+
+/// The brand of a credit card.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreditCardBrand {
+    /// `VISA`: Visa.
+    Visa,
+    /// `MASTER`: Mastercard.
+    Master,
+    /// `AMEX`: American Express.
+    Amex,
+    /// `DINERS`: Diners Club.
+    Diners,
+    /// `JCB`: JCB.
+    Jcb,
+    /// A value the spec does not list yet; decoding keeps it instead of failing.
+    Unknown(payspec_runtime::UnknownValue),
+}
+
+impl CreditCardBrand {
+    /// The value exactly as the provider writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Visa => "VISA",
+            Self::Master => "MASTER",
+            Self::Amex => "AMEX",
+            Self::Diners => "DINERS",
+            Self::Jcb => "JCB",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The variant for `value`; values the spec does not list become `Unknown`.
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "VISA" => Self::Visa,
+            "MASTER" => Self::Master,
+            "AMEX" => Self::Amex,
+            "DINERS" => Self::Diners,
+            "JCB" => Self::Jcb,
+            other => Self::Unknown(payspec_runtime::UnknownValue::new_unchecked(other)),
+        }
+    }
+}
+
+impl payspec_runtime::OpenEnum for CreditCardBrand {
+    const VALUES: &'static [&'static str] = &["VISA", "MASTER", "AMEX", "DINERS", "JCB"];
+
+    fn as_str(&self) -> &str {
+        CreditCardBrand::as_str(self)
+    }
+
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl std::str::FromStr for CreditCardBrand {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::parse(value))
+    }
+}
+
+impl std::fmt::Display for CreditCardBrand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CreditCardBrand {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreditCardBrand {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
     }
 }
 

@@ -18,13 +18,39 @@ pub enum Envelope {
         /// The provider's success codes (`0000`).
         success_codes: &'static [&'static str],
     },
-    /// `{result: {resultCode, resultStatus, resultMessage}, ...}` with S, F or U.
+    /// `{result: {resultCode, resultStatus, resultMessage}, ...}` with S, A, F or U.
     AlipayPlus,
     /// 2xx with the object, or an error status with an error body whose `code_field` holds the code.
     HttpStatus {
         /// The field of the error body that holds the code.
         code_field: &'static str,
     },
+}
+
+/// An Alipay+ `resultStatus`: what a result code says about the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResultStatus {
+    /// `S`: the call succeeded.
+    Success,
+    /// `A`: the wallet accepted the call and the merchant must continue (pay: send the user to the
+    /// cashier page in `redirectActionForm`). Money has not moved; it is neither success nor failure.
+    Accepted,
+    /// `F`: a final failure.
+    Failed,
+    /// `U`: the outcome is unknown; inquire, or call again with the same request id.
+    Unknown,
+}
+
+impl ResultStatus {
+    /// The status as the provider writes it: `S`, `A`, `F` or `U`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResultStatus::Success => "S",
+            ResultStatus::Accepted => "A",
+            ResultStatus::Failed => "F",
+            ResultStatus::Unknown => "U",
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -101,14 +127,22 @@ impl Envelope {
                     .map_err(|e| undecodable(status, body, format!("not an Alipay+ response: {e}")))?;
                 let result = parsed.result;
                 let facts = (call.classify)(&result.result_code);
+                // `A` answers the call only with a code the operation documents (pay's ACCEPT, whose
+                // outcome the client returns); any other `A` is neither success nor failure, so its
+                // outcome is unknown.
+                let answered = match result.result_status.as_str() {
+                    "S" => true,
+                    "A" => call.extra_success_codes.contains(&result.result_code.as_str()),
+                    _ => false,
+                };
+                if answered {
+                    let payload =
+                        RawValue::from_string(body.to_owned()).map_err(|e| undecodable(status, body, e.to_string()))?;
+                    return Ok(Reply::new(status, Some(result.result_code), payload));
+                }
                 let outcome_unknown = match result.result_status.as_str() {
-                    "S" => {
-                        let payload = RawValue::from_string(body.to_owned())
-                            .map_err(|e| undecodable(status, body, e.to_string()))?;
-                        return Ok(Reply::new(status, Some(result.result_code), payload));
-                    }
                     "F" => facts.outcome_unknown,
-                    "U" => true,
+                    "U" | "A" => true,
                     other => return Err(undecodable(status, body, format!("unknown resultStatus {other:?}"))),
                 };
                 Err(ErrorKind::Provider(ProviderError {
@@ -144,5 +178,62 @@ impl Envelope {
                 }))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::client::CodeFacts;
+
+    fn call(extra_success_codes: &'static [&'static str]) -> Call {
+        Call {
+            operation: "pay",
+            method: reqwest::Method::POST,
+            path: "/v2/payments/pay".into(),
+            path_template: "/v2/payments/pay",
+            secret_path_params: &[],
+            query: String::new(),
+            body: None,
+            timeout: Duration::from_secs(1),
+            idempotent: true,
+            extra_success_codes,
+            classify: |_| CodeFacts::default(),
+        }
+    }
+
+    fn alipay(status: &str, code: &str) -> String {
+        format!(
+            r#"{{"result":{{"resultCode":"{code}","resultStatus":"{status}","resultMessage":"m"}},"paymentId":"p-1","redirectActionForm":{{"method":"POST","redirectionUrl":"https://wallet.example/cashier"}}}}"#
+        )
+    }
+
+    #[test]
+    fn alipay_plus_accepted_answers_only_a_documented_code() {
+        let body = alipay("A", "ACCEPT");
+        let reply = Envelope::AlipayPlus.decode(&call(&["ACCEPT"]), 200, &body).expect("ACCEPT answers pay");
+        assert_eq!(reply.code.as_deref(), Some("ACCEPT"));
+        assert!(reply.payload.get().contains("redirectionUrl"), "the body is the payload");
+
+        // An A the operation does not document is neither success nor failure: outcome unknown.
+        let Err(ErrorKind::Provider(p)) = Envelope::AlipayPlus.decode(&call(&[]), 200, &body) else {
+            panic!("an undocumented A must not answer the call")
+        };
+        assert!(p.outcome_unknown && p.code == "ACCEPT");
+
+        let reply = Envelope::AlipayPlus.decode(&call(&["ACCEPT"]), 200, &alipay("S", "SUCCESS")).expect("S answers");
+        assert_eq!(reply.code.as_deref(), Some("SUCCESS"));
+        let Err(ErrorKind::Provider(p)) = Envelope::AlipayPlus.decode(&call(&["ACCEPT"]), 200, &alipay("F", "ACCEPT"))
+        else {
+            panic!("F never answers")
+        };
+        assert!(!p.outcome_unknown);
+        assert!(matches!(
+            Envelope::AlipayPlus.decode(&call(&[]), 200, &alipay("X", "ACCEPT")),
+            Err(ErrorKind::Undecodable(_))
+        ));
+        assert_eq!(ResultStatus::Accepted.as_str(), "A");
     }
 }

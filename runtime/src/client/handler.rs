@@ -56,7 +56,7 @@ pub struct Call {
     pub timeout: Duration,
     /// Sending the call twice has no further effect (GET, or an Alipay+ request id).
     pub idempotent: bool,
-    /// LINE Pay: the operation's own non-error codes, beside the provider's.
+    /// The operation's own codes that answer it: LINE Pay's beside `0000`, Alipay+'s with status S or A.
     pub extra_success_codes: &'static [&'static str],
     /// The spec's facts about a code of this operation.
     pub classify: fn(&str) -> CodeFacts,

@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 pub use auth::{
     AlipayPlusCredentials, Credentials, ElepayAuthScheme, ElepayCredentials, LinePayCredentials, UnsignedResponses,
 };
-pub use envelope::Envelope;
+pub use envelope::{Envelope, ResultStatus};
 pub use error::{
     CallError, Error, ErrorKind, IncompleteReply, ProviderError, Recovery, TransportError, TransportErrorKind,
     UndecodableResponse,
@@ -50,7 +50,7 @@ pub struct Operation {
     pub timeout: Option<Duration>,
     /// The operation's `IDEMPOTENT`.
     pub idempotent: bool,
-    /// LINE Pay: the operation's own non-error codes.
+    /// The operation's own codes that answer it: LINE Pay's beside `0000`, Alipay+'s with status S or A.
     pub extra_success_codes: &'static [&'static str],
     /// The spec's facts about a code of this operation.
     pub classify: fn(&str) -> CodeFacts,

@@ -133,6 +133,9 @@ impl<'a> HeaderFields<'a> {
     }
 }
 
+/// What a private key signs once when it is loaded, to prove it can.
+const KEY_PROBE: &[u8] = b"payspec: can this key sign?";
+
 /// A merchant RSA private key for signing requests.
 ///
 /// `Debug` shows no key material, so a key held in a config struct can be
@@ -153,7 +156,12 @@ impl PrivateKey {
             Some(other) => return Err(KeyError::UnsupportedPemLabel(other.to_owned())),
             None => RsaKeyPair::from_pkcs8(&der).or_else(|pkcs8_err| RsaKeyPair::from_der(&der).map_err(|_| pkcs8_err)),
         };
-        Ok(Self { key: key.map_err(KeyError::Rejected)? })
+        let key = Self { key: key.map_err(KeyError::Rejected)? };
+        // `ring` checks the modulus and exponents when it parses, but not that the CRT parts
+        // (`dP`, `dQ`, `qInv`) agree with them; such a key parses, then every signature fails
+        // ring's check of its own output. Refuse it here, once, rather than at the first request.
+        key.sign(KEY_PROBE).map_err(|_| KeyError::CannotSign)?;
+        Ok(key)
     }
 
     /// Signs `message` (see [`string_to_sign`]) and returns standard, padded
@@ -299,6 +307,8 @@ pub enum KeyError {
     },
     /// `ring` rejected the private key (wrong type, size or encoding).
     Rejected(KeyRejected),
+    /// The private key parses but cannot sign: its parts do not agree with each other.
+    CannotSign,
 }
 
 impl fmt::Display for KeyError {
@@ -313,6 +323,7 @@ impl fmt::Display for KeyError {
                 write!(f, "RSA modulus of {bits} bits is outside 2048..=8192")
             }
             Self::Rejected(err) => write!(f, "private key rejected: {err}"),
+            Self::CannotSign => f.write_str("private key rejected: its parts do not agree, so it cannot sign"),
         }
     }
 }

@@ -657,28 +657,61 @@ pub fn bad_signature<E: std::fmt::Debug>(err: &Error<E>) -> &str {
     }
 }
 
-/// A stateful simulator behind the harness: the harness checks each request's signature, then the
-/// simulator answers. `prefix` is stripped from paths first (the Alipay+ wallet prefix, or "").
-pub async fn simulated<S: payspec_fakes::Simulate + Send + 'static>(
-    provider: Provider,
-    prefix: &'static str,
-    simulator: S,
-) -> (FakeServer, Arc<Mutex<S>>) {
-    let simulator = Arc::new(Mutex::new(simulator));
-    let shared = simulator.clone();
-    let fake = FakeServer::start(provider, move |request| {
-        let Some(path) = request.path.strip_prefix(prefix) else {
-            return Response::json(404, r#"{"fake":"not under the expected prefix"}"#);
-        };
-        let query = request.query.as_deref().unwrap_or_default();
-        let answer = shared.lock().expect("simulator").handle(&request.method, path, query, &request.body);
-        Response::json(answer.status, answer.body)
-    })
-    .await;
-    (fake, simulator)
-}
-
 /// Runs `flow`, failing the test if it takes longer than `limit`.
 pub async fn bounded<T>(limit: Duration, flow: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(limit, flow).await.expect("the flow finishes within its time bound")
+}
+
+// ---------------------------------------------------------------------------------------------------
+// payspec-mock, checked by the harness
+// ---------------------------------------------------------------------------------------------------
+
+/// payspec-mock with the harness's credentials and keys, so that the harness can check what the mock
+/// received with its own implementations.
+pub fn mock_options() -> payspec_mock::Options {
+    payspec_mock::Options {
+        linepay_channel_id: CHANNEL_ID.into(),
+        linepay_channel_secret: CHANNEL_SECRET.into(),
+        alipayplus_client_id: ALIPAY_CLIENT_ID.into(),
+        alipayplus_merchant_public_key: MERCHANT_PUBLIC_PEM.into(),
+        alipayplus_wallet_private_key: WALLET_PRIVATE_PEM.into(),
+        elepay_secret_key: ELEPAY_KEY.into(),
+        ..payspec_mock::Options::default()
+    }
+}
+
+/// Checks every call the mock recorded with the harness's own implementations (RustCrypto `hmac`,
+/// `sha2`, `rsa`), independently of both the client and the mock, which use `ring`: the request's
+/// signature (LINE Pay nonces must not repeat), and for Alipay+ the wallet signature on the answer.
+/// Returns how many calls were checked.
+pub fn assert_signed_independently(provider: &Provider, exchanges: &[payspec_mock::Exchange]) -> usize {
+    let nonces = Mutex::new(HashSet::new());
+    for e in exchanges {
+        let request = Request {
+            method: e.method.clone(),
+            path: e.path.clone(),
+            query: Some(e.query.clone()),
+            headers: e.headers.clone(),
+            body: e.body.clone(),
+            auth: Ok(()),
+        };
+        if let Err(reason) = provider.verify(&request, &nonces) {
+            panic!("the harness refuses {} {}: {reason}", e.method, e.path);
+        }
+        assert!(e.is_authenticated(), "the mock refused {} {}: {:?}", e.method, e.path, e.authenticated);
+        if let (Provider::AlipayPlus { client_id, .. }, Some(reply)) = (provider, &e.reply) {
+            let header = |name: &str| reply.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+            assert_eq!(header("client-id"), Some(client_id.as_str()), "the answer names the client");
+            let time = header("response-time").expect("a Response-Time");
+            let (_, _, signature) = parse_alipay_signature_header(header("signature").expect("a signed answer"))
+                .expect("a Signature header");
+            let base64 = percent_decode_str(&signature).decode_utf8().expect("UTF-8");
+            let bytes = STANDARD.decode(base64.as_bytes()).expect("Base64");
+            let signature = Signature::try_from(&bytes[..]).expect("a signature");
+            let key = RsaPublicKey::from_public_key_pem(WALLET_PUBLIC_PEM).expect("wallet key");
+            let message = alipay_message(&e.method, &e.path, client_id, time, &reply.body);
+            VerifyingKey::<Sha256>::new(key).verify(&message, &signature).expect("the answer's wallet signature");
+        }
+    }
+    exchanges.len()
 }

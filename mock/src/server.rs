@@ -1,0 +1,483 @@
+//! The HTTP side shared by every provider: one server on 127.0.0.1 with one or more providers mounted,
+//! the faults a test arms, the record of what was received, and the control surface under
+//! [`CONTROL_PREFIX`].
+//!
+//! A call goes: route (method and path to an operation of a mounted provider) -> authenticate (the
+//! provider's signature scheme; a failure gets the provider's own authentication error and is
+//! recorded) -> the next armed fault of that operation, if any -> the provider's state machine ->
+//! the provider's finishing touch (Alipay+ signs its answers) -> the record.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::task::{JoinHandle, JoinSet};
+
+/// Every control path starts with this; no provider has a path under it.
+pub const CONTROL_PREFIX: &str = "/__payspec/";
+
+/// The longest delay a fault may ask for.
+pub const MAX_DELAY: Duration = Duration::from_secs(600);
+
+/// One answer: status, headers and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// A JSON answer.
+    pub fn json(status: u16, body: &Value) -> Reply {
+        Reply {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.to_string().into_bytes(),
+        }
+    }
+
+    /// The body as JSON (`Null` when it is not JSON).
+    pub fn value(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// One call as the mock received it and answered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    pub method: String,
+    /// The raw path as received, percent-encoding and any wallet prefix intact.
+    pub path: String,
+    /// The raw query string without `?` (empty when there was none).
+    pub query: String,
+    /// Header names in lower case, in the order received.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The operation it was routed to (the generated module's name, `capture`).
+    pub operation: Option<&'static str>,
+    /// The mock's own check of the signature or key: `Err(reason)` when it failed.
+    pub authenticated: Result<(), String>,
+    /// The fault that shaped the answer, if one was armed (`inject 1198 after processing`, ...).
+    pub fault: Option<String>,
+    /// What was sent back; `None` when the answer was lost on purpose.
+    pub reply: Option<Reply>,
+}
+
+impl Exchange {
+    /// A request header by name (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The request body decoded as a generated request type.
+    pub fn request<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+
+    /// Whether the signature (or key) checked out.
+    pub fn is_authenticated(&self) -> bool {
+        self.authenticated.is_ok()
+    }
+
+    fn to_json(&self) -> Value {
+        json!({
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "operation": self.operation,
+            "authenticated": self.authenticated.is_ok(),
+            "authenticationError": self.authenticated.as_ref().err(),
+            "fault": self.fault,
+            "body": serde_json::from_slice::<Value>(&self.body).unwrap_or_else(|_| String::from_utf8_lossy(&self.body).into()),
+            "reply": self.reply.as_ref().map(|r| json!({"status": r.status, "body": r.value()})),
+        })
+    }
+}
+
+/// What the next call to an operation does instead of (or besides) the normal answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FaultKind {
+    /// Answer this documented code; `after`: let the state machine process the call first.
+    Code { code: String, after: bool },
+    /// Process the call, then close the connection without an answer.
+    Lose,
+    /// Process the call, then hold the answer back this long.
+    Delay(Duration),
+}
+
+impl FaultKind {
+    fn describe(&self) -> String {
+        match self {
+            FaultKind::Code { code, after: false } => format!("inject {code} before processing"),
+            FaultKind::Code { code, after: true } => format!("inject {code} after processing"),
+            FaultKind::Lose => "lose the answer after processing".into(),
+            FaultKind::Delay(d) => format!("delay the answer by {} ms after processing", d.as_millis()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Fault {
+    pub id: u64,
+    pub operation: &'static str,
+    pub kind: FaultKind,
+}
+
+/// Why a control request was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlError(pub String);
+
+impl std::fmt::Display for ControlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ControlError {}
+
+/// What a provider's simulator offers the shared server.
+pub(crate) trait Service: Send + 'static {
+    /// `linepay`, `alipayplus`, `elepay`: the control path segment and the feature name.
+    fn provider(&self) -> &'static str;
+    /// The path prefix the provider's API is served under (`""`, or the wallet prefix).
+    fn prefix(&self) -> &'static str;
+    /// Every operation name, in spec order of the generated crate.
+    fn operations(&self) -> &'static [&'static str];
+    /// The documented codes of an operation (its error enum's `CODES`).
+    fn codes(&self, operation: &str) -> Option<&'static [&'static str]>;
+    /// The operation a method and path (without the prefix) call.
+    fn route(&self, method: &str, path: &str) -> Option<&'static str>;
+    /// The provider's signature or key check.
+    fn authenticate(&mut self, exchange: &Exchange) -> Result<(), String>;
+    /// The provider's answer to a call that did not authenticate.
+    fn refuse(&self, reason: &str) -> Reply;
+    /// Runs the call through the state machine; the answer conforms to the generated response type.
+    fn handle(&mut self, operation: &'static str, exchange: &Exchange) -> Reply;
+    /// The provider's envelope around a documented code of `operation`.
+    fn code_reply(&self, operation: &'static str, code: &str) -> Reply;
+    /// Anything added to every answer (Alipay+ signs it).
+    fn finish(&self, _exchange: &Exchange, _reply: &mut Reply) {}
+    /// Moves the provider's clock forward.
+    fn advance(&mut self, by: Duration);
+    /// Provider-specific controls over HTTP (`approve`, `cancel`, ...).
+    fn control(&mut self, action: &str, body: &Value) -> Result<Value, ControlError>;
+    /// What a client needs: base URL suffix and credentials, as JSON for the binary and the control API.
+    fn describe(&self, base_url: &str) -> Value;
+    /// For the typed controls of each provider's mock.
+    fn as_any(&mut self) -> &mut dyn std::any::Any;
+}
+
+pub(crate) struct Mount {
+    pub service: Box<dyn Service>,
+    pub faults: Vec<Fault>,
+    pub exchanges: Vec<Exchange>,
+}
+
+pub(crate) struct Inner {
+    pub mounts: Vec<Mount>,
+    next_fault: u64,
+    base_url: String,
+}
+
+impl Inner {
+    pub(crate) fn mount(&mut self, provider: &str) -> Option<&mut Mount> {
+        self.mounts.iter_mut().find(|m| m.service.provider() == provider)
+    }
+
+    /// Arms a fault on the next call of `operation`; returns its id.
+    pub(crate) fn arm(&mut self, provider: &str, operation: &str, kind: FaultKind) -> Result<u64, ControlError> {
+        let id = self.next_fault;
+        let mount = self.mount(provider).ok_or_else(|| ControlError(format!("no provider {provider} here")))?;
+        let operation = *mount
+            .service
+            .operations()
+            .iter()
+            .find(|o| **o == operation)
+            .ok_or_else(|| ControlError(format!("{provider} has no operation {operation:?}")))?;
+        if let FaultKind::Code { code, .. } = &kind {
+            let codes = mount.service.codes(operation).unwrap_or_default();
+            if !codes.contains(&code.as_str()) {
+                return Err(ControlError(format!(
+                    "{code:?} is not a documented code of {provider} {operation}; documented: {}",
+                    codes.join(", ")
+                )));
+            }
+        }
+        if let FaultKind::Delay(d) = kind {
+            if d > MAX_DELAY {
+                return Err(ControlError(format!("a delay is at most {} s", MAX_DELAY.as_secs())));
+            }
+        }
+        mount.faults.push(Fault { id, operation, kind });
+        self.next_fault += 1;
+        Ok(id)
+    }
+
+    pub(crate) fn update_fault(&mut self, id: u64, change: impl FnOnce(&mut FaultKind)) {
+        if let Some(f) = self.mounts.iter_mut().flat_map(|m| m.faults.iter_mut()).find(|f| f.id == id) {
+            change(&mut f.kind);
+        }
+    }
+}
+
+/// The shared state behind a running mock.
+#[derive(Clone)]
+pub(crate) struct Shared(Arc<Mutex<Inner>>);
+
+impl Shared {
+    /// The state, even after a panic elsewhere poisoned the lock (the state stays consistent: every
+    /// change is made under the lock in one step).
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A running server with its providers; stops when dropped.
+pub(crate) struct Server {
+    pub shared: Shared,
+    pub addr: SocketAddr,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Server {
+    /// Binds `addr` (loopback only) and serves `services` from the current tokio runtime.
+    pub(crate) async fn start(addr: SocketAddr, services: Vec<Box<dyn Service>>) -> std::io::Result<Server> {
+        if !addr.ip().is_loopback() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("{addr} is not a loopback address: the mock only listens on loopback"),
+            ));
+        }
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let mounts = services.into_iter().map(|service| Mount { service, faults: Vec::new(), exchanges: Vec::new() });
+        let shared = Shared(Arc::new(Mutex::new(Inner {
+            mounts: mounts.collect(),
+            next_fault: 1,
+            base_url: format!("http://{addr}"),
+        })));
+        let served = shared.clone();
+        let task = tokio::spawn(async move {
+            // Dropping the set (when this task is aborted) aborts every connection task.
+            let mut connections = JoinSet::new();
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { continue };
+                let shared = served.clone();
+                connections.spawn(async move {
+                    let service = service_fn(move |request| answer(shared.clone(), request));
+                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                });
+                while connections.try_join_next().is_some() {}
+            }
+        });
+        Ok(Server { shared, addr, task })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// An answer was lost on purpose: the connection closes without a response.
+#[derive(Debug)]
+struct Lost;
+
+impl std::fmt::Display for Lost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the mock lost this answer on purpose")
+    }
+}
+
+impl std::error::Error for Lost {}
+
+async fn answer(shared: Shared, request: hyper::Request<Incoming>) -> Result<hyper::Response<Full<Bytes>>, Lost> {
+    let (parts, body) = request.into_parts();
+    let body = body.collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
+    let mut exchange = Exchange {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().unwrap_or_default().to_owned(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
+        body,
+        operation: None,
+        authenticated: Ok(()),
+        fault: None,
+        reply: None,
+    };
+    if let Some(rest) = exchange.path.strip_prefix(CONTROL_PREFIX) {
+        let rest = rest.to_owned();
+        let reply = control(&shared, &exchange.method, &rest, &exchange.body);
+        return Ok(respond(reply));
+    }
+    let (reply, delay) = {
+        let mut inner = shared.lock();
+        let routed = inner.mounts.iter().enumerate().find_map(|(i, m)| {
+            let path = exchange.path.strip_prefix(m.service.prefix())?;
+            Some((i, m.service.route(&exchange.method, path)?))
+        });
+        let Some((index, operation)) = routed else {
+            let body = json!({"mock": format!("no operation at {} {}", exchange.method, exchange.path)});
+            return Ok(respond(Reply::json(404, &body)));
+        };
+        let mount = &mut inner.mounts[index];
+        exchange.operation = Some(operation);
+        exchange.authenticated = mount.service.authenticate(&exchange);
+        let mut delay = None;
+        let reply = match &exchange.authenticated {
+            Err(reason) => Some(mount.service.refuse(reason)),
+            Ok(()) => {
+                let fault = mount.faults.iter().position(|f| f.operation == operation).map(|i| mount.faults.remove(i));
+                exchange.fault = fault.as_ref().map(|f| f.kind.describe());
+                match fault.map(|f| f.kind) {
+                    None => Some(mount.service.handle(operation, &exchange)),
+                    Some(FaultKind::Code { code, after }) => {
+                        if after {
+                            mount.service.handle(operation, &exchange);
+                        }
+                        Some(mount.service.code_reply(operation, &code))
+                    }
+                    Some(FaultKind::Lose) => {
+                        mount.service.handle(operation, &exchange);
+                        None
+                    }
+                    Some(FaultKind::Delay(d)) => {
+                        delay = Some(d);
+                        Some(mount.service.handle(operation, &exchange))
+                    }
+                }
+            }
+        };
+        let reply = reply.map(|mut r| {
+            mount.service.finish(&exchange, &mut r);
+            r
+        });
+        exchange.reply = reply.clone();
+        mount.exchanges.push(exchange);
+        (reply, delay)
+    };
+    if let Some(d) = delay {
+        tokio::time::sleep(d).await;
+    }
+    match reply {
+        Some(reply) => Ok(respond(reply)),
+        None => Err(Lost),
+    }
+}
+
+fn respond(reply: Reply) -> hyper::Response<Full<Bytes>> {
+    let mut builder = hyper::Response::builder().status(reply.status);
+    for (name, value) in &reply.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    builder.body(Full::new(Bytes::from(reply.body))).unwrap_or_else(|_| {
+        let mut response = hyper::Response::new(Full::new(Bytes::from_static(b"{\"mock\":\"unsendable reply\"}")));
+        *response.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+        response
+    })
+}
+
+/// The HTTP control surface (documented in the crate docs and README).
+fn control(shared: &Shared, method: &str, rest: &str, body: &[u8]) -> Reply {
+    let refused = |status: u16, message: String| Reply::json(status, &json!({"error": message}));
+    let body: Value = if body.is_empty() {
+        json!({})
+    } else {
+        match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) => return refused(400, format!("the control body is not JSON: {e}")),
+        }
+    };
+    let mut inner = shared.lock();
+    if rest.is_empty() && method == "GET" {
+        let base = inner.base_url.clone();
+        let providers: Vec<Value> = inner.mounts.iter().map(|m| m.service.describe(&base)).collect();
+        return Reply::json(200, &json!({"providers": providers}));
+    }
+    let (provider, action) = rest.split_once('/').unwrap_or((rest, ""));
+    let provider = provider.to_owned();
+    let base = inner.base_url.clone();
+    if inner.mount(&provider).is_none() {
+        return refused(404, format!("no provider {provider:?} is served here"));
+    }
+    let operation = || body["operation"].as_str().map(str::to_owned).ok_or("give \"operation\"".to_owned());
+    let result: Result<Value, ControlError> = match (method, action) {
+        ("GET", "") => Ok(inner.mount(&provider).map(|m| m.service.describe(&base)).unwrap_or_default()),
+        ("GET", "received") => {
+            let list: Vec<Value> =
+                inner.mount(&provider).map(|m| m.exchanges.iter().map(Exchange::to_json).collect()).unwrap_or_default();
+            Ok(json!({"received": list}))
+        }
+        ("POST", "inject") => operation().map_err(ControlError).and_then(|op| {
+            let code = body["code"].as_str().ok_or_else(|| ControlError("give \"code\"".into()))?;
+            let after = match body["when"].as_str().unwrap_or("before_processing") {
+                "before_processing" => false,
+                "after_processing" => true,
+                other => {
+                    return Err(ControlError(format!(
+                        "\"when\" is before_processing or after_processing, not {other:?}"
+                    )));
+                }
+            };
+            let id = inner.arm(&provider, &op, FaultKind::Code { code: code.to_owned(), after })?;
+            Ok(json!({"fault": id}))
+        }),
+        ("POST", "lose") => operation().map_err(ControlError).and_then(|op| {
+            let id = inner.arm(&provider, &op, FaultKind::Lose)?;
+            Ok(json!({"fault": id}))
+        }),
+        ("POST", "delay") => operation().map_err(ControlError).and_then(|op| {
+            let millis = body["millis"].as_u64().ok_or_else(|| ControlError("give \"millis\"".into()))?;
+            let id = inner.arm(&provider, &op, FaultKind::Delay(Duration::from_millis(millis)))?;
+            Ok(json!({"fault": id}))
+        }),
+        ("POST", "advance") => match body["seconds"].as_u64() {
+            Some(s) => {
+                if let Some(m) = inner.mount(&provider) {
+                    m.service.advance(Duration::from_secs(s));
+                }
+                Ok(json!({}))
+            }
+            None => Err(ControlError("give \"seconds\"".into())),
+        },
+        ("POST", action) => match inner.mount(&provider) {
+            Some(m) => m.service.control(action, &body),
+            None => Err(ControlError(format!("no provider {provider:?}"))),
+        },
+        _ => Err(ControlError(format!("no control {method} {CONTROL_PREFIX}{rest}"))),
+    };
+    match result {
+        Ok(value) => Reply::json(200, &value),
+        Err(e) => refused(400, e.0),
+    }
+}
+
+/// Nonces a LINE Pay mock has seen, so a replayed signature is refused.
+#[derive(Debug, Default)]
+pub(crate) struct Nonces(HashSet<String>);
+
+impl Nonces {
+    pub(crate) fn fresh(&mut self, nonce: &str) -> bool {
+        self.0.insert(nonce.to_owned())
+    }
+}
