@@ -54,6 +54,58 @@ pub fn peak_bytes_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
     (out, PEAK.load(Ordering::Relaxed))
 }
 
+/// CPU time (user + system, every thread) of this process so far, or of its finished children.
+pub fn cpu_time(children: bool) -> Duration {
+    let who = if children { libc::RUSAGE_CHILDREN } else { libc::RUSAGE_SELF };
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage = std::mem::zeroed::<libc::rusage>();
+        libc::getrusage(who, &mut usage);
+        usage
+    };
+    let micros = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
+    micros(usage.ru_utime) + micros(usage.ru_stime)
+}
+
+/// Wall and CPU time of each of `runs` runs of `f`, sorted: median, min and max of each.
+pub fn timings(runs: usize, mut f: impl FnMut()) -> (Spread, Spread) {
+    let (mut wall, mut cpu) = (Vec::new(), Vec::new());
+    for _ in 0..runs.max(1) {
+        let (start, start_cpu) = (Instant::now(), cpu_time(false));
+        f();
+        wall.push(start.elapsed());
+        cpu.push(cpu_time(false).saturating_sub(start_cpu));
+    }
+    (Spread::of(wall), Spread::of(cpu))
+}
+
+/// The median of some timings, with the smallest and largest.
+#[derive(Debug, Clone, Copy)]
+pub struct Spread {
+    pub median: Duration,
+    pub min: Duration,
+    pub max: Duration,
+}
+
+impl Spread {
+    pub fn of(mut times: Vec<Duration>) -> Spread {
+        times.sort();
+        Spread { median: times[times.len() / 2], min: times[0], max: times[times.len() - 1] }
+    }
+
+    /// `1.23 s (1.20-1.31)`.
+    pub fn show(&self) -> String {
+        format!("{} ({}-{})", show(self.median), show(self.min), show(self.max))
+    }
+}
+
+/// The machine's load averages over 1, 5 and 15 minutes, as `/proc/loadavg` has them.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
 /// The median of `runs` timings of `f`.
 pub fn median_of(runs: usize, mut f: impl FnMut()) -> Duration {
     let mut times: Vec<Duration> = (0..runs.max(1))

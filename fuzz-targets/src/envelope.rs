@@ -65,7 +65,7 @@ fn common(result: &Result<Reply, ErrorKind<String>>, status: u16, body: &str) ->
         Ok(reply) => {
             assert_eq!(reply.status, status);
             assert!((200..300).contains(&status), "a success comes from a 2xx, not {status}");
-            assert!(is_json(reply.payload.get()), "the payload is JSON: {}", reply.payload.get());
+            assert!(is_json(reply.payload().get()), "the payload is JSON: {}", reply.payload().get());
             assert!(is_json(body), "a success comes from a JSON body");
         }
         Err(ErrorKind::Undecodable(u)) => {
@@ -96,16 +96,16 @@ pub fn envelope_line_pay(data: &[u8]) {
             if let Some(parsed) = parsed {
                 assert_eq!(parsed.get("returnCode").and_then(Value::as_str), Some(code));
                 let info = parsed.get("info").cloned().unwrap_or(Value::Null);
-                let payload = serde_json::from_str::<Value>(reply.payload.get()).ok();
+                let payload = serde_json::from_str::<Value>(reply.payload().get()).ok();
                 assert_eq!(payload, Some(info), "the payload is `info`");
             }
             // Re-encodes: the body rebuilt from the decoded code and payload decodes to the same reply.
             let code_json = serde_json::to_string(code).unwrap_or_else(|e| panic!("a code encodes: {e}"));
-            let rebuilt = format!(r#"{{"returnCode":{code_json},"info":{}}}"#, reply.payload.get());
+            let rebuilt = format!(r#"{{"returnCode":{code_json},"info":{}}}"#, reply.payload().get());
             match envelope.decode(&call, status, &rebuilt) {
                 Ok(again) => {
                     assert_eq!(again.code, reply.code);
-                    assert_eq!(again.payload.get(), reply.payload.get());
+                    assert_eq!(again.payload().get(), reply.payload().get());
                 }
                 Err(e) => panic!("the re-encoded success {rebuilt} does not decode: {e:?}"),
             }
@@ -138,7 +138,7 @@ pub fn envelope_alipay_plus(data: &[u8]) {
     };
     match &result {
         Ok(reply) => {
-            assert_eq!(reply.payload.get(), json_trim(body), "an Alipay+ success is the whole body");
+            assert_eq!(reply.payload().get(), json_trim(body), "an Alipay+ success is the whole body");
             if parsed.is_some() {
                 assert_eq!(result_field("resultStatus").as_deref(), Some("S"));
                 assert_eq!(reply.code, result_field("resultCode"));
@@ -166,7 +166,7 @@ pub fn envelope_http_status(data: &[u8]) {
     let parsed = common(&result, status, body);
     match &result {
         Ok(reply) => {
-            assert_eq!(reply.payload.get(), json_trim(body), "a success is the whole body");
+            assert_eq!(reply.payload().get(), json_trim(body), "a success is the whole body");
             assert_eq!(reply.code, None);
         }
         Err(ErrorKind::Provider(p)) => {

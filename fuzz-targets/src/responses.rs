@@ -63,8 +63,8 @@ const ALIPAYPLUS: &[ResponseCase] = &[
     case!(alipayplus / capture -> alipayplus::capture::CaptureResponse, round_trip, CaptureError),
     case!(alipayplus / inquiry_payment -> alipayplus::inquiry_payment::InquiryPaymentResponse, round_trip, InquiryPaymentError),
     case!(alipayplus / inquiry_refund -> alipayplus::inquiry_refund::InquiryRefundResponse, round_trip, InquiryRefundError),
-    case!(alipayplus / pay -> (), ignored, PayError),
-    case!(alipayplus / refund -> (), ignored, RefundError),
+    case!(alipayplus / pay -> (alipayplus::pay::PayOutcome, alipayplus::pay::PayResponse), outcome_and_body, PayError),
+    case!(alipayplus / refund -> alipayplus::refund::RefundResponse, round_trip, RefundError),
 ];
 
 const ELEPAY: &[ResponseCase] = &[
@@ -134,8 +134,34 @@ impl Outcome for linepay::check_payment_status::CheckPaymentStatusOutcome {
     }
 }
 
+impl Outcome for alipayplus::pay::PayOutcome {
+    fn from_code(code: &str) -> Self {
+        Self::from_code(code)
+    }
+    fn code(&self) -> &str {
+        self.code()
+    }
+}
+
 fn outcome<T: Outcome>(code: &str) {
     assert_eq!(T::from_code(code).code(), code, "an outcome keeps its code");
+}
+
+/// An operation whose client returns the success code as an outcome beside the decoded body
+/// (Alipay+ pay: `A` accepted with the cashier page, or `S`).
+trait OutcomeAndBody {
+    fn check(text: &str);
+}
+
+impl<O: Outcome, B: DeserializeOwned + Serialize + PartialEq + Debug> OutcomeAndBody for (O, B) {
+    fn check(text: &str) {
+        outcome::<O>(text);
+        round_trip::<B>(text);
+    }
+}
+
+fn outcome_and_body<T: OutcomeAndBody>(text: &str) {
+    T::check(text);
 }
 
 fn error_code<E: ErrorCode>(code: &str) {

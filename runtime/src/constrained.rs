@@ -99,7 +99,7 @@ fn digits(mut value: u64) -> String {
             break;
         }
     }
-    buf[start..].iter().map(|&b| char::from(b)).collect()
+    String::from_utf8_lossy(&buf[start..]).into_owned()
 }
 
 #[cfg(test)]

@@ -206,19 +206,33 @@ impl FromStr for Decimal {
             Some(rest) => (true, rest),
             None => (false, text),
         };
-        let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
-        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || unsigned.ends_with('.') {
+        // One pass: the shape, the scale and the mantissa together. The errors keep their order of
+        // precedence: the shape, then the scale, then the size.
+        let (mut mantissa, mut overflow) = (0_i64, false);
+        let (mut whole_len, mut dot, mut shape_ok) = (0_usize, None, true);
+        for (i, b) in unsigned.bytes().enumerate() {
+            match b {
+                b'0'..=b'9' => {
+                    match mantissa.checked_mul(10).and_then(|m| m.checked_add(i64::from(b - b'0'))) {
+                        Some(m) => mantissa = m,
+                        None => overflow = true,
+                    }
+                    if dot.is_none() {
+                        whole_len += 1;
+                    }
+                }
+                b'.' if dot.is_none() => dot = Some(i),
+                _ => shape_ok = false,
+            }
+        }
+        if whole_len == 0 || !shape_ok || unsigned.ends_with('.') {
             return Err(error("expected digits with an optional `.` and fraction"));
         }
-        let scale = u32::try_from(fraction.len()).ok().filter(|s| *s <= MAX_SCALE);
+        let fraction = dot.map_or(0, |at| unsigned.len() - at - 1);
+        let scale = u32::try_from(fraction).ok().filter(|s| *s <= MAX_SCALE);
         let scale = scale.ok_or(error("more than 18 fractional digits"))?;
-        let mut mantissa: i64 = 0;
-        for b in whole.bytes().chain(fraction.bytes()) {
-            mantissa = mantissa
-                .checked_mul(10)
-                .and_then(|m| m.checked_add(i64::from(b - b'0')))
-                .ok_or(error("too many digits"))?;
+        if overflow {
+            return Err(error("too many digits"));
         }
         Ok(Decimal { mantissa: if negative { -mantissa } else { mantissa }, scale })
     }

@@ -10,7 +10,12 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(
 
 /// `value` as one path segment: `/` and everything else reserved is escaped.
 pub fn path_segment(value: impl std::fmt::Display) -> String {
-    utf8_percent_encode(&value.to_string(), COMPONENT).to_string()
+    let text = value.to_string();
+    // Ids are nearly always unreserved characters only, which encode to themselves.
+    if text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')) {
+        return text;
+    }
+    utf8_percent_encode(&text, COMPONENT).to_string()
 }
 
 /// A query string built in order; repeated names are sent once per value.
@@ -43,6 +48,8 @@ mod tests {
         assert_eq!(path_segment("a/b c"), "a%2Fb%20c");
         assert_eq!(path_segment("RK-9_x.~"), "RK-9_x.~");
         assert_eq!(path_segment(42), "42");
+        assert_eq!(path_segment("é~!*'()"), "%C3%A9~%21%2A%27%28%29");
+        assert_eq!(path_segment(""), "");
         let mut q = QueryString::default();
         q.push("transactionId", "1");
         q.push("transactionId", "2");

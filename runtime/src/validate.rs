@@ -383,8 +383,10 @@ impl TextRules {
         if let Some(limit) = self.min_bytes.filter(|l| bytes < *l && !reported_empty) {
             report(Rule::MinBytes { limit, actual: bytes });
         }
+        // In ASCII text (ids, codes, most amounts and names) a character is a byte.
+        let ascii = value.is_ascii();
         if self.max_chars.is_some() || self.min_chars.is_some() {
-            let chars = value.chars().count();
+            let chars = if ascii { bytes } else { value.chars().count() };
             if let Some(limit) = self.max_chars.filter(|l| chars > *l) {
                 report(Rule::MaxChars { limit, actual: chars });
             }
@@ -393,7 +395,12 @@ impl TextRules {
             }
         }
         if let Some(expected) = self.charset {
-            if let Some((index, found)) = value.chars().enumerate().find(|(_, c)| !expected.allows(*c)) {
+            let found = if ascii {
+                value.bytes().map(char::from).enumerate().find(|(_, c)| !expected.allows(*c))
+            } else {
+                value.chars().enumerate().find(|(_, c)| !expected.allows(*c))
+            };
+            if let Some((index, found)) = found {
                 report(Rule::Charset { expected, found, index });
             }
         }

@@ -40,7 +40,7 @@ fn survive<R: DeserializeOwned>(envelope: Envelope, valid: &str, status: u16) ->
             }
             other => format!("{other:?}"),
         })?;
-        serde_json::from_str::<R>(reply.payload.get()).map_err(|e| e.to_string())
+        serde_json::from_str::<R>(reply.payload().get()).map_err(|e| e.to_string())
     };
     assert!(decode(valid).is_ok(), "the valid body decodes");
     let mut refused = 0;

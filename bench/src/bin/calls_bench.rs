@@ -76,19 +76,185 @@ fn details_call() -> Call {
     }
 }
 
+/// A hand-written decode of the same Payment Details answer, as an application would type it without
+/// payspec: owned strings, ids as `u64`, amounts as `f64`, enums as text, the envelope and `info` in one
+/// serde pass. The floor payspec's decode is measured against.
+mod floor {
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Answer {
+        pub return_code: String,
+        pub return_message: Option<String>,
+        #[serde(default)]
+        pub info: Vec<Transaction>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Transaction {
+        pub transaction_id: u64,
+        pub order_id: String,
+        pub transaction_date: Option<String>,
+        pub transaction_type: Option<String>,
+        pub pay_status: Option<String>,
+        pub product_name: Option<String>,
+        pub merchant_name: Option<String>,
+        pub currency: Option<String>,
+        pub authorization_expire_date: Option<String>,
+        #[serde(default)]
+        pub pay_info: Vec<PayInfo>,
+        #[serde(default)]
+        pub refund_list: Vec<Refund>,
+        #[serde(default)]
+        pub packages: Vec<Package>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    pub struct PayInfo {
+        pub method: String,
+        pub amount: f64,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Refund {
+        pub refund_transaction_id: u64,
+        pub transaction_type: String,
+        pub refund_amount: f64,
+        pub refund_transaction_date: String,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Package {
+        pub id: String,
+        pub amount: f64,
+        pub user_fee_amount: Option<f64>,
+        pub products: Vec<Product>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    pub struct Product {
+        pub name: String,
+        pub quantity: i64,
+        pub price: f64,
+    }
+}
+
+/// The same, borrowing every string from the body (`&str`; none of these strings is escaped).
+mod borrowed {
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Answer<'a> {
+        pub return_code: &'a str,
+        pub return_message: Option<&'a str>,
+        #[serde(default, borrow)]
+        pub info: Vec<Transaction<'a>>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Transaction<'a> {
+        pub transaction_id: u64,
+        pub order_id: &'a str,
+        pub transaction_date: Option<&'a str>,
+        pub transaction_type: Option<&'a str>,
+        pub pay_status: Option<&'a str>,
+        pub product_name: Option<&'a str>,
+        pub merchant_name: Option<&'a str>,
+        pub currency: Option<&'a str>,
+        pub authorization_expire_date: Option<&'a str>,
+        #[serde(default, borrow)]
+        pub pay_info: Vec<PayInfo<'a>>,
+        #[serde(default, borrow)]
+        pub refund_list: Vec<Refund<'a>>,
+        #[serde(default, borrow)]
+        pub packages: Vec<Package<'a>>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    pub struct PayInfo<'a> {
+        pub method: &'a str,
+        pub amount: f64,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Refund<'a> {
+        pub refund_transaction_id: u64,
+        pub transaction_type: &'a str,
+        pub refund_amount: f64,
+        pub refund_transaction_date: &'a str,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Package<'a> {
+        pub id: &'a str,
+        pub amount: f64,
+        pub user_fee_amount: Option<f64>,
+        #[serde(borrow)]
+        pub products: Vec<Product<'a>>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    pub struct Product<'a> {
+        pub name: &'a str,
+        pub quantity: i64,
+        pub price: f64,
+    }
+}
+
+/// payspec's decode of a Payment Details answer, as the client does it: the body arrives as a
+/// `String`, the envelope and `info` are decoded, the typed value is returned.
+fn payspec_decode(envelope: &Envelope, call: &Call, body: String) -> Vec<PaymentDetailsInfo> {
+    let mut reply =
+        envelope.decode_typed::<Vec<PaymentDetailsInfo>>(call, 200, body).unwrap_or_else(|e| panic!("{e:?}"));
+    reply.take_typed().unwrap_or_else(|| panic!("not decoded in one pass"))
+}
+
+fn floor_decode(body: String) -> usize {
+    let answer: floor::Answer = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(answer.return_code, "0000");
+    answer.info.len()
+}
+
+fn borrowed_decode(body: String) -> usize {
+    let answer: borrowed::Answer<'_> = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(answer.return_code, "0000");
+    answer.info.len()
+}
+
 fn main() {
-    // `calls_bench decode N`: only the payment-details decode, N times, for instruction counting
-    // with `valgrind --tool=callgrind` (stable when the machine is busy, unlike wall time).
+    // `calls_bench decode-payspec|decode-floor|decode-borrowed N`: only that decode of the 100
+    // transactions, N times, for instruction counting with `valgrind --tool=callgrind` (stable when
+    // the machine is busy, unlike wall time); bench/instructions.sh takes the difference of N and 2N.
     let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("decode") {
+    if let Some(mode) = args.get(1).and_then(|m| m.strip_prefix("decode")) {
         let body = details_body(100);
         let call = details_call();
         let envelope = Envelope::LinePay { success_codes: SUCCESS_CODES };
         for _ in 0..args.get(2).and_then(|n| n.parse().ok()).unwrap_or(10) {
-            let reply = envelope.decode(&call, 200, black_box(&body)).unwrap_or_else(|e| panic!("{e:?}"));
-            let info: Vec<PaymentDetailsInfo> =
-                serde_json::from_str(reply.payload.get()).unwrap_or_else(|e| panic!("{e}"));
-            black_box(info);
+            // Each decode gets the body as a fresh String, as the transport hands it over.
+            let body = black_box(body.clone());
+            match mode {
+                "" | "-payspec" => drop(black_box(payspec_decode(&envelope, &call, body))),
+                "-floor" => drop(black_box(floor_decode(body))),
+                "-borrowed" => drop(black_box(borrowed_decode(body))),
+                other => panic!("unknown mode decode{other}"),
+            }
         }
         return;
     }
@@ -108,25 +274,30 @@ fn main() {
     });
     report("LINE Pay request, 10 products: same", &show(t), "-", true);
 
+    // The three decodes of the same 100 transactions, interleaved batch by batch so that a change in
+    // machine load hits all three alike.
     let body = details_body(100);
     let call = details_call();
     let envelope = Envelope::LinePay { success_codes: SUCCESS_CODES };
-    let t = median_per_call(31, 200, || {
-        let reply = envelope.decode(&call, 200, black_box(&body)).unwrap_or_else(|e| panic!("{e:?}"));
-        let info: Vec<PaymentDetailsInfo> = serde_json::from_str(reply.payload.get()).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(info.len(), 100);
-        black_box(info);
-    });
-    report("payment details: decode 100 transactions", &show(t), "< 200 µs", t < Duration::from_micros(200));
-    let reply = envelope.decode(&call, 200, &body).unwrap_or_else(|e| panic!("{e:?}"));
-    let t_env = median_per_call(31, 200, || {
-        black_box(envelope.decode(&call, 200, black_box(&body)).unwrap_or_else(|e| panic!("{e:?}")));
-    });
-    report("  of which the envelope", &show(t_env), "-", true);
-    let t_value = median_per_call(31, 200, || {
-        black_box(serde_json::from_str::<serde_json::Value>(black_box(reply.payload.get())).unwrap_or_default());
-    });
-    report("  (untyped serde_json::Value of the info, for scale)", &show(t_value), "-", true);
+    let (mut ours, mut floor, mut borrowed) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..31 {
+        ours.push(median_per_call(1, 100, || assert_eq!(payspec_decode(&envelope, &call, body.clone()).len(), 100)));
+        floor.push(median_per_call(1, 100, || assert_eq!(floor_decode(body.clone()), 100)));
+        borrowed.push(median_per_call(1, 100, || assert_eq!(borrowed_decode(body.clone()), 100)));
+    }
+    let spread = |v: &mut Vec<Duration>| {
+        v.sort();
+        (v[v.len() / 2], format!("{} ({}-{})", show(v[v.len() / 2]), show(v[0]), show(v[v.len() - 1])))
+    };
+    let ((t, ours), (t_floor, floor), (t_borrowed, borrowed)) =
+        (spread(&mut ours), spread(&mut floor), spread(&mut borrowed));
+    report("payment details, 100 transactions: payspec", &ours, "-", true);
+    report("  hand-written owned, one pass (floor)", &floor, "-", true);
+    report("  hand-written borrowed &str, one pass", &borrowed, "-", true);
+    let ratio = t.as_secs_f64() / t_floor.as_secs_f64();
+    report("  payspec / floor (wall)", &format!("{ratio:.2}x"), "<= 1.15x", ratio <= 1.15);
+    let ratio = t_borrowed.as_secs_f64() / t_floor.as_secs_f64();
+    report("  borrowed / floor (wall)", &format!("{ratio:.2}x"), "<= 0.75x", ratio <= 0.75);
 
     let private = alipay_plus::PrivateKey::from_pem_or_base64(MERCHANT_KEY).unwrap_or_else(|e| panic!("{e}"));
     let public = alipay_plus::PublicKey::from_pem_or_base64(MERCHANT_PUBLIC).unwrap_or_else(|e| panic!("{e}"));

@@ -1,6 +1,6 @@
 //! Generator benchmark: load + check + emit, in process, of the real spec/ and of synthetic spec sets
-//! of 100, 1,000 and 5,000 operations that this program writes itself; peak heap of each; and the
-//! wall time of `cargo xtask codegen --check` on the real spec/.
+//! of 100, 1,000, 5,000 and 10,000 operations that this program writes itself: wall and CPU time,
+//! peak heap of each; and the wall and CPU time of `cargo xtask codegen --check` on the real spec/.
 //!
 //! `cargo run --release -p payspec-bench --bin codegen_bench`
 
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use payspec_bench::{CountingAllocator, median_of, peak_bytes_during, report, show};
+use payspec_bench::{CountingAllocator, Spread, cpu_time, load_average, peak_bytes_during, report, timings};
 use payspec_codegen::{generate, load_dir};
 
 #[global_allocator]
@@ -29,57 +29,106 @@ fn run_generator(spec_dir: &Path) -> usize {
 }
 
 fn main() {
-    println!("generator: load + check + emit in process (release build)\n");
+    // `codegen_bench once OPERATIONS`: one generator run of a synthetic spec of that size (0: the
+    // real spec/), for instruction counting with callgrind (bench/instructions.sh).
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("once") {
+        let operations: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(0);
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let spec = if operations == 0 {
+            workspace().join("spec")
+        } else {
+            write_synthetic(dir.path(), operations);
+            dir.path().to_path_buf()
+        };
+        for _ in 0..args.get(3).and_then(|n| n.parse().ok()).unwrap_or(1) {
+            run_generator(&spec);
+        }
+        return;
+    }
+    println!("generator: load + check + emit in process (release build); load average {}\n", load_average());
+    println!("wall and CPU (all threads): median (min-max)\n");
     let real = workspace().join("spec");
     let files = run_generator(&real);
-    let real_time = median_of(20, || {
+    let (wall, cpu) = timings(20, || {
         run_generator(&real);
     });
     report(
-        &format!("real spec/ ({files} files)"),
-        &show(real_time),
+        &format!("real spec/ ({files} files): wall"),
+        &wall.show(),
         "< 100 ms",
-        real_time < Duration::from_millis(100),
+        wall.median < Duration::from_millis(100),
     );
+    report("  CPU", &cpu.show(), "-", true);
 
     let mut per_size = Vec::new();
-    for (operations, runs) in [(100, 15), (1_000, 7), (5_000, 5)] {
+    for (operations, runs) in [(100, 15), (1_000, 5), (5_000, 3), (10_000, 3)] {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
         write_synthetic(dir.path(), operations);
         run_generator(dir.path());
-        let time = median_of(runs, || {
+        let (wall, cpu) = timings(runs, || {
             run_generator(dir.path());
         });
         let (_, peak) = peak_bytes_during(|| run_generator(dir.path()));
         let mb = peak as f64 / 1e6;
         let (goal, met) = match operations {
-            1_000 => ("< 2 s", time < Duration::from_secs(2)),
+            1_000 => ("< 2 s", wall.median < Duration::from_secs(2)),
             _ => ("-", true),
         };
-        report(&format!("synthetic, {operations} operations"), &show(time), goal, met);
-        let load = median_of(runs, || {
+        report(&format!("synthetic, {operations} operations: wall"), &wall.show(), goal, met);
+        report("  CPU", &cpu.show(), "-", true);
+        let (load, _) = timings(runs, || {
             load_dir(dir.path(), "spec").unwrap_or_else(|e| panic!("{e}"));
         });
-        report("  of which load + check", &show(load), "-", true);
-        let (mem_goal, mem_met) = if operations == 1_000 { ("< 200 MB", mb < 200.0) } else { ("-", true) };
-        report(&format!("synthetic, {operations} operations: peak heap"), &format!("{mb:.1} MB"), mem_goal, mem_met);
-        per_size.push((operations, time));
+        report("  of which load + check (wall)", &load.show(), "-", true);
+        let (mem_goal, mem_met) = match operations {
+            1_000 => ("< 200 MB", mb < 200.0),
+            10_000 => ("< 300 MB", mb < 300.0),
+            _ => ("-", true),
+        };
+        report("  peak heap", &format!("{mb:.1} MB"), mem_goal, mem_met);
+        per_size.push((operations, wall, cpu));
     }
-    let ratio = per_size[2].1.as_secs_f64() / per_size[1].1.as_secs_f64();
-    report("time(5,000 ops) / time(1,000 ops)", &format!("{ratio:.2}x"), "<= 5.5x", ratio <= 5.5);
+    let ratio = |i: usize, j: usize, f: fn(&(usize, Spread, Spread)) -> Duration| {
+        f(&per_size[i]).as_secs_f64() / f(&per_size[j]).as_secs_f64()
+    };
+    let cpu5 = ratio(2, 1, |s| s.2.median);
+    report("CPU time(5,000 ops) / CPU time(1,000 ops)", &format!("{cpu5:.2}x"), "<= 5.5x", cpu5 <= 5.5);
+    let wall10 = ratio(3, 1, |s| s.1.median);
+    report("wall time(10,000 ops) / wall time(1,000 ops)", &format!("{wall10:.2}x"), "-", true);
+    let cpu10 = ratio(3, 1, |s| s.2.median);
+    report("CPU time(10,000 ops) / CPU time(1,000 ops)", &format!("{cpu10:.2}x"), "<= 10.5x", cpu10 <= 10.5);
 
-    // The command maintainers and CI run, once built: cargo's own start-up included.
-    let check = || {
-        let status = Command::new(env!("CARGO"))
-            .args(["xtask", "codegen", "--check"])
+    // The command maintainers and CI run, once built: cargo's own start-up included; and the xtask
+    // binary alone. CPU time is that of the finished child processes.
+    let check = |program: &str, args: &[&str]| {
+        let status = Command::new(program)
+            .args(args)
             .current_dir(workspace())
             .output()
-            .unwrap_or_else(|e| panic!("cargo xtask: {e}"));
+            .unwrap_or_else(|e| panic!("{program}: {e}"));
         assert!(status.status.success(), "generated/ is stale: {}", String::from_utf8_lossy(&status.stderr));
     };
-    check();
-    let check_time = median_of(5, check);
-    report("`cargo xtask codegen --check` (built)", &show(check_time), "< 1 s", check_time < Duration::from_secs(1));
+    let cargo = env!("CARGO");
+    check(cargo, &["xtask", "codegen", "--check"]);
+    let child_timings = |program: &str, args: &[&str]| {
+        let (mut wall, mut cpu) = (Vec::new(), Vec::new());
+        for _ in 0..7 {
+            let (start, start_cpu) = (std::time::Instant::now(), cpu_time(true));
+            check(program, args);
+            wall.push(start.elapsed());
+            cpu.push(cpu_time(true).saturating_sub(start_cpu));
+        }
+        (Spread::of(wall), Spread::of(cpu))
+    };
+    let (wall, cpu) = child_timings(cargo, &["xtask", "codegen", "--check"]);
+    report("`cargo xtask codegen --check` (built): wall", &wall.show(), "< 1 s", wall.median < Duration::from_secs(1));
+    report("  CPU", &cpu.show(), "< 0.2 s", cpu.median < Duration::from_millis(200));
+    let xtask = workspace().join("target/debug/xtask");
+    let xtask = xtask.to_string_lossy();
+    let (wall, cpu) = child_timings(&xtask, &["codegen", "--check"]);
+    report("  the xtask binary alone: wall", &wall.show(), "-", true);
+    report("  the xtask binary alone: CPU", &cpu.show(), "-", true);
 }
 
 /// A synthetic spec tree with `operations` operations over providers of 100 each: varied fields,

@@ -5,6 +5,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
+use std::fmt;
+
 use super::handler::Call;
 use crate::secret::SecretString;
 use crate::signing::{alipay_plus, line_pay};
@@ -146,6 +148,35 @@ fn header(name: &'static str, value: &str) -> Result<(HeaderName, HeaderValue), 
     Ok((HeaderName::from_static(name), value))
 }
 
+/// A header whose value was built for this call: its text becomes the header's bytes without a copy.
+fn owned_header(name: &'static str, value: String) -> Result<(HeaderName, HeaderValue), String> {
+    let value =
+        HeaderValue::try_from(value).map_err(|_| format!("the value for {name} is not a valid header value"))?;
+    Ok((HeaderName::from_static(name), value))
+}
+
+/// Fixed headers and keys of a scheme, computed once when the client is built instead of on every
+/// call: the LINE Pay HMAC key and the header values that do not change. A value that is not a
+/// valid header is kept as its error and reported by each call, as it was before it was cached.
+pub(crate) enum Prepared {
+    LinePay {
+        signer: line_pay::Signer,
+        /// Content type and channel id (sent before the nonce), then the device headers.
+        #[allow(clippy::type_complexity)]
+        headers: Result<(Vec<(HeaderName, HeaderValue)>, Vec<(HeaderName, HeaderValue)>), String>,
+    },
+    AlipayPlus,
+    Elepay {
+        headers: Result<[(HeaderName, HeaderValue); 2], String>,
+    },
+}
+
+impl fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Prepared([redacted])")
+    }
+}
+
 impl Auth {
     /// Checks what can be checked before the first call.
     pub(crate) fn check(&self) -> Result<(), String> {
@@ -161,46 +192,30 @@ impl Auth {
         }
     }
 
-    /// The headers that authenticate `call`, sent to `full_path` (the base URL's path prefix and the
-    /// operation's path). Computed for every attempt, so each carries a fresh nonce or time.
-    pub(crate) fn headers(&self, call: &Call, full_path: &str) -> Result<HeaderMap, String> {
-        let body = call.body.as_deref().unwrap_or_default();
-        let mut out = HeaderMap::new();
+    /// What this scheme needs for every call, computed once for the client (see [`Prepared`]).
+    pub(crate) fn prepare(&self) -> Prepared {
+        let fixed = |pairs: &[(&'static str, &str)]| -> Result<Vec<(HeaderName, HeaderValue)>, String> {
+            pairs.iter().map(|(name, value)| header(name, value)).collect()
+        };
         match self {
             Auth::LinePay(c) => {
-                let nonce = line_pay::new_nonce().map_err(|e| e.to_string())?;
-                let payload = if call.method == reqwest::Method::GET { call.query.as_bytes() } else { body };
-                let signature = line_pay::signature(&c.channel_secret, full_path, payload, &nonce);
-                out.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                for (name, value) in [
-                    header("x-line-channelid", &c.channel_id)?,
-                    header("x-line-authorization-nonce", &nonce)?,
-                    header("x-line-authorization", &signature)?,
-                ] {
-                    out.insert(name, value);
-                }
+                let mut first = vec![(CONTENT_TYPE, HeaderValue::from_static("application/json"))];
+                let channel = fixed(&[("x-line-channelid", &c.channel_id)]);
+                let mut device = Vec::new();
                 if let Some(id) = &c.merchant_device_profile_id {
-                    let (name, value) = header("x-line-merchantdeviceprofileid", id)?;
-                    out.insert(name, value);
+                    device.push(("x-line-merchantdeviceprofileid", id.as_str()));
                 }
                 if let Some(kind) = &c.merchant_device_type {
-                    let (name, value) = header("x-line-merchantdevicetype", kind)?;
-                    out.insert(name, value);
+                    device.push(("x-line-merchantdevicetype", kind.as_str()));
                 }
+                // The errors come in the order the headers used to be built in, call by call.
+                let headers = channel.and_then(|channel| {
+                    first.extend(channel);
+                    Ok((first, fixed(&device)?))
+                });
+                Prepared::LinePay { signer: line_pay::Signer::new(c.channel_secret.clone()), headers }
             }
-            Auth::AlipayPlus(c) => {
-                let time = iso8601_utc(std::time::SystemTime::now());
-                let message = alipay_plus::string_to_sign(call.method.as_str(), full_path, &c.client_id, &time, body);
-                let signature = c.private_key.sign(&message).map_err(|e| e.to_string())?;
-                out.insert(CONTENT_TYPE, HeaderValue::from_static("application/json; charset=UTF-8"));
-                for (name, value) in [
-                    header("client-id", &c.client_id)?,
-                    header("request-time", &time)?,
-                    header("signature", &alipay_plus::signature_header(&signature, c.key_version))?,
-                ] {
-                    out.insert(name, value);
-                }
-            }
+            Auth::AlipayPlus(_) => Prepared::AlipayPlus,
             Auth::Elepay(c) => {
                 let value = match c.scheme {
                     ElepayAuthScheme::Bearer => format!("Bearer {}", c.secret_key.expose()),
@@ -208,14 +223,68 @@ impl Auth {
                         format!("Basic {}", STANDARD.encode(format!("{}:", c.secret_key.expose())))
                     }
                 };
-                let mut value =
-                    HeaderValue::from_str(&value).map_err(|_| "the secret key is not a valid header value")?;
-                value.set_sensitive(true);
-                out.insert(AUTHORIZATION, value);
-                out.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                let headers = HeaderValue::from_str(&value)
+                    .map(|mut value| {
+                        value.set_sensitive(true);
+                        [(AUTHORIZATION, value), (CONTENT_TYPE, HeaderValue::from_static("application/json"))]
+                    })
+                    .map_err(|_| "the secret key is not a valid header value".to_owned());
+                Prepared::Elepay { headers }
             }
         }
-        Ok(out)
+    }
+
+    /// Writes the headers that authenticate `call`, sent to `full_path` (the base URL's path prefix
+    /// and the operation's path), into `out`. Computed for every attempt, so each carries a fresh
+    /// nonce or time.
+    pub(crate) fn write_headers(
+        &self,
+        prepared: &Prepared,
+        call: &Call,
+        full_path: &str,
+        out: &mut HeaderMap,
+    ) -> Result<(), String> {
+        let body = call.body.as_deref().unwrap_or_default();
+        match (self, prepared) {
+            (Auth::LinePay(_), Prepared::LinePay { signer, headers }) => {
+                let (fixed, device) = headers.as_ref().map_err(Clone::clone)?;
+                let nonce = line_pay::new_nonce().map_err(|e| e.to_string())?;
+                let payload = if call.method == reqwest::Method::GET { call.query.as_bytes() } else { body };
+                let signature = signer.sign(full_path, payload, &nonce);
+                for (name, value) in fixed {
+                    out.insert(name.clone(), value.clone());
+                }
+                for (name, value) in [
+                    owned_header("x-line-authorization-nonce", nonce)?,
+                    owned_header("x-line-authorization", signature)?,
+                ] {
+                    out.insert(name, value);
+                }
+                for (name, value) in device {
+                    out.insert(name.clone(), value.clone());
+                }
+            }
+            (Auth::AlipayPlus(c), _) => {
+                let time = iso8601_utc(std::time::SystemTime::now());
+                let message = alipay_plus::string_to_sign(call.method.as_str(), full_path, &c.client_id, &time, body);
+                let signature = c.private_key.sign(&message).map_err(|e| e.to_string())?;
+                out.insert(CONTENT_TYPE, HeaderValue::from_static("application/json; charset=UTF-8"));
+                for (name, value) in [
+                    header("client-id", &c.client_id)?,
+                    owned_header("request-time", time)?,
+                    owned_header("signature", alipay_plus::signature_header(&signature, c.key_version))?,
+                ] {
+                    out.insert(name, value);
+                }
+            }
+            (Auth::Elepay(_), Prepared::Elepay { headers }) => {
+                for (name, value) in headers.as_ref().map_err(Clone::clone)? {
+                    out.insert(name.clone(), value.clone());
+                }
+            }
+            _ => unreachable!("prepared from this Auth"),
+        }
+        Ok(())
     }
 
     /// Verifies the response's signature where the scheme has one (Alipay+).

@@ -5,10 +5,11 @@
 use std::borrow::Cow;
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use super::error::{ErrorKind, ProviderError, UndecodableResponse};
-use super::handler::{Call, Reply};
+use super::handler::{Call, DecodeFn, Reply};
 
 /// The envelope of a provider, as its spec names it.
 #[derive(Debug, Clone, Copy)]
@@ -76,6 +77,38 @@ struct AlipayPlusResult {
     result_status: String,
     #[serde(rename = "resultMessage")]
     result_message: Option<String>,
+}
+
+/// A LINE Pay body with `info` decoded as the operation's response in the same pass.
+#[derive(Deserialize)]
+#[serde(bound = "R: Deserialize<'de>")]
+struct LinePayTyped<'a, R> {
+    #[serde(rename = "returnCode", borrow)]
+    return_code: Cow<'a, str>,
+    /// Checked to be text, as [`LinePayBody`] checks it, but not kept: a success has no use for it.
+    #[serde(rename = "returnMessage")]
+    #[allow(dead_code)]
+    return_message: Option<AnyText>,
+    info: Option<R>,
+}
+
+/// Any JSON string, read without being copied.
+struct AnyText;
+
+impl<'de> Deserialize<'de> for AnyText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<AnyText, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = AnyText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<AnyText, E> {
+                Ok(AnyText)
+            }
+        }
+        deserializer.deserialize_str(Text)
+    }
 }
 
 fn undecodable(status: u16, body: &str, reason: impl Into<String>) -> ErrorKind<String> {
@@ -181,6 +214,55 @@ impl Envelope {
     }
 }
 
+impl Envelope {
+    /// [`Envelope::decode`] for a call whose response type is `R`, reading the envelope and `R` in one
+    /// pass over the body. A success whose payload decodes as `R` becomes a [`Reply`] that carries the
+    /// value (and cuts its untyped payload out of the body only if a handler asks for it); anything
+    /// else (an error code, a body off the documented shape, a payload that is not an `R`) is decoded
+    /// by [`Envelope::decode`], so the outcome is always the same as decoding the payload afterwards.
+    pub fn decode_typed<R: DeserializeOwned + Send + Sync + 'static>(
+        &self,
+        call: &Call,
+        status: u16,
+        body: String,
+    ) -> Result<Reply, ErrorKind<String>> {
+        if (200..300).contains(&status) {
+            match self {
+                Envelope::LinePay { success_codes } => {
+                    if let Ok(parsed) = serde_json::from_str::<LinePayTyped<'_, R>>(&body) {
+                        let code = &*parsed.return_code;
+                        if success_codes.contains(&code) || call.extra_success_codes.contains(&code) {
+                            let code = code.to_owned();
+                            // An absent or `null` info is the payload `null`, as in `decode`.
+                            let value = match parsed.info {
+                                Some(value) => Some(value),
+                                None => serde_json::from_str::<R>("null").ok(),
+                            };
+                            if let Some(value) = value {
+                                return Ok(Reply::typed(status, Some(code), body, Some("info"), value));
+                            }
+                        }
+                    }
+                }
+                Envelope::HttpStatus { .. } => {
+                    if let Ok(value) = serde_json::from_str::<R>(&body) {
+                        return Ok(Reply::typed(status, None, body, None, value));
+                    }
+                }
+                // The result status decides here, and a response is read in two passes; its RSA
+                // verification costs far more than either.
+                Envelope::AlipayPlus => {}
+            }
+        }
+        self.decode(call, status, &body)
+    }
+
+    /// [`Envelope::decode_typed`] as a function pointer for the transport.
+    pub(crate) fn typed_decoder<R: DeserializeOwned + Send + Sync + 'static>() -> DecodeFn {
+        |envelope, call, status, body| envelope.decode_typed::<R>(call, status, body)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -215,7 +297,7 @@ mod tests {
         let body = alipay("A", "ACCEPT");
         let reply = Envelope::AlipayPlus.decode(&call(&["ACCEPT"]), 200, &body).expect("ACCEPT answers pay");
         assert_eq!(reply.code.as_deref(), Some("ACCEPT"));
-        assert!(reply.payload.get().contains("redirectionUrl"), "the body is the payload");
+        assert!(reply.payload().get().contains("redirectionUrl"), "the body is the payload");
 
         // An A the operation does not document is neither success nor failure: outcome unknown.
         let Err(ErrorKind::Provider(p)) = Envelope::AlipayPlus.decode(&call(&[]), 200, &body) else {

@@ -9,14 +9,17 @@
 //! attempt, so each retry gets a new nonce and time), sends it, checks the response signature and
 //! decodes the envelope.
 
+use std::any::Any;
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serde_json::value::RawValue;
 
-use super::error::Error;
+use super::envelope::Envelope;
+use super::error::{Error, ErrorKind};
 use super::transport::Transport;
 
 /// The future a handler returns: boxed, so that `Handler` stays object-safe.
@@ -86,25 +89,121 @@ impl Call {
 }
 
 /// A successful, decoded answer.
-#[derive(Debug, Clone)]
 pub struct Reply {
     /// The HTTP status.
     pub status: u16,
     /// The provider's success code (`0000`, `0110`, `SUCCESS`), when its envelope has one.
     pub code: Option<String>,
-    /// The JSON the operation's response type decodes from: LINE Pay's `info`, or the whole body.
-    pub payload: Box<RawValue>,
+    payload: Payload,
     /// `None` for the provider's own answer. A recovery handler that rebuilt the answer from a
     /// lookup says here which response fields the lookup cannot supply; the client then reports
     /// [`super::ErrorKind::Incomplete`] instead of a success that silently lacks them.
     pub missing: Option<Missing>,
+    /// The operation's response, when the transport decoded it with the envelope in one pass.
+    typed: Option<Box<dyn Any + Send + Sync>>,
+}
+
+/// Where a reply's payload comes from.
+enum Payload {
+    Raw(Box<RawValue>),
+    /// The body of a reply whose response type was decoded in the same pass as its envelope: the
+    /// untyped payload is cut out of it only if a handler asks for it.
+    Body {
+        body: String,
+        member: Option<&'static str>,
+        raw: OnceLock<Box<RawValue>>,
+    },
 }
 
 impl Reply {
     /// The provider's own, complete answer.
     pub fn new(status: u16, code: Option<String>, payload: Box<RawValue>) -> Reply {
-        Reply { status, code, payload, missing: None }
+        Reply { status, code, payload: Payload::Raw(payload), missing: None, typed: None }
     }
+
+    /// A reply whose response was decoded as `R` with its envelope; `member` names the payload's
+    /// member of the body (LINE Pay's `info`), `None` when the payload is the whole body.
+    pub(crate) fn typed<R: Any + Send + Sync>(
+        status: u16,
+        code: Option<String>,
+        body: String,
+        member: Option<&'static str>,
+        value: R,
+    ) -> Reply {
+        let payload = Payload::Body { body, member, raw: OnceLock::new() };
+        Reply { status, code, payload, missing: None, typed: Some(Box::new(value)) }
+    }
+
+    /// The JSON the operation's response type decodes from: LINE Pay's `info` (`null` when it is
+    /// absent), or the whole body.
+    pub fn payload(&self) -> &RawValue {
+        match &self.payload {
+            Payload::Raw(raw) => raw,
+            Payload::Body { body, member, raw } => raw.get_or_init(|| cut_payload(body, *member)),
+        }
+    }
+
+    /// The operation's response, when the transport decoded it as an `R` together with the envelope
+    /// (the client's own calls; a handler's lookups and rebuilt replies have none). Taken: the
+    /// reply keeps its payload.
+    pub fn take_typed<R: Any>(&mut self) -> Option<R> {
+        self.typed.take()?.downcast::<R>().ok().map(|r| *r)
+    }
+}
+
+/// The payload of a body that has already been decoded once (so it is JSON).
+fn cut_payload(body: &str, member: Option<&'static str>) -> Box<RawValue> {
+    #[derive(serde::Deserialize)]
+    struct Info<'a> {
+        #[serde(borrow)]
+        info: Option<&'a RawValue>,
+    }
+    let null = || RawValue::from_string("null".to_owned()).unwrap_or_else(|_| unreachable!("`null` is JSON"));
+    match member {
+        Some("info") => match serde_json::from_str::<Info<'_>>(body) {
+            Ok(Info { info: Some(info) }) => info.to_owned(),
+            _ => null(),
+        },
+        Some(other) => unreachable!("no envelope has its payload in {other:?}"),
+        None => RawValue::from_string(body.to_owned()).unwrap_or_else(|_| null()),
+    }
+}
+
+impl Clone for Reply {
+    /// The clone has the payload; the typed response stays with the original (the client decodes
+    /// the clone's payload instead).
+    fn clone(&self) -> Reply {
+        let payload = match &self.payload {
+            Payload::Raw(raw) => Payload::Raw(raw.clone()),
+            Payload::Body { body, member, raw } => {
+                Payload::Body { body: body.clone(), member: *member, raw: raw.clone() }
+            }
+        };
+        Reply { status: self.status, code: self.code.clone(), payload, missing: self.missing, typed: None }
+    }
+}
+
+impl fmt::Debug for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reply")
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("payload", &self.payload())
+            .field("missing", &self.missing)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Decodes a response body (status, text) for a call into a reply or the provider's error.
+pub(crate) type DecodeFn = fn(&Envelope, &Call, u16, String) -> Result<Reply, ErrorKind<String>>;
+
+/// How the client decodes its operation's response together with the envelope, in one pass over
+/// the body. It travels with the chain ([`Next`]) and applies only to calls of `operation`: a
+/// handler's own calls (a Payment Details lookup) are decoded untyped.
+#[derive(Clone, Copy)]
+pub(crate) struct TypedDecode {
+    pub(crate) operation: &'static str,
+    pub(crate) decode: DecodeFn,
 }
 
 /// The fields a rebuilt answer lacks, and where the caller can get them.
@@ -148,14 +247,15 @@ pub trait Handler: Send + Sync + 'static {
 pub struct Next<'a> {
     pub(crate) handlers: &'a [Arc<dyn Handler>],
     pub(crate) transport: &'a Transport,
+    pub(crate) typed: Option<TypedDecode>,
 }
 
 impl<'a> Next<'a> {
     /// Passes `call` to the next handler, or sends it when none is left.
     pub fn run(self, call: Call) -> BoxFuture<'a, CallResult> {
         match self.handlers.split_first() {
-            Some((handler, rest)) => handler.handle(call, Next { handlers: rest, transport: self.transport }),
-            None => Box::pin(self.transport.send(call)),
+            Some((handler, rest)) => handler.handle(call, Next { handlers: rest, ..self }),
+            None => Box::pin(self.transport.send(call, self.typed)),
         }
     }
 }

@@ -27,6 +27,7 @@ pub use reqwest::Method;
 
 use crate::error_code::ErrorCode;
 use crate::validate::{Path, Validate, Violations};
+use handler::TypedDecode;
 use transport::Transport;
 
 /// Used when the spec gives an operation no recommended timeout.
@@ -234,6 +235,7 @@ impl Client {
         let base_path = url.path().trim_end_matches('/').to_owned();
         let auth: auth::Auth = config.credentials.into();
         auth.check().map_err(BuildError)?;
+        let prepared = auth.prepare();
         let http = match config.http_client {
             Some(http) => http.0,
             None => HttpClient::from_builder(HttpClient::builder()?.https_only(https))?.0,
@@ -243,8 +245,10 @@ impl Client {
                 transport: Transport {
                     http,
                     base_url,
+                    base: url,
                     base_path,
                     auth,
+                    prepared,
                     envelope,
                     max_response_bytes: config.max_response_bytes,
                 },
@@ -261,7 +265,8 @@ impl Client {
     }
 
     /// Validates the query and body (every violation at once; nothing is sent when there is one),
-    /// runs the call through the handlers and decodes the typed response.
+    /// runs the call through the handlers and decodes the typed response. The response is read with
+    /// the envelope in one pass over the body when the reply is the provider's own.
     pub async fn send<Q, B, R, E>(
         &self,
         op: &Operation,
@@ -272,11 +277,15 @@ impl Client {
     where
         Q: QueryParams,
         B: Serialize + Validate,
-        R: DeserializeOwned,
+        R: DeserializeOwned + Send + Sync + 'static,
         E: ErrorCode,
     {
-        let reply = self.send_raw(op, path, query, body).await.map_err(Error::typed)?;
-        self.decode(op, &reply)
+        let typed = TypedDecode { operation: op.name, decode: Envelope::typed_decoder::<R>() };
+        let mut reply = self.run(op, path, query, body, Some(typed)).await.map_err(Error::typed)?;
+        match reply.missing.is_none().then(|| reply.take_typed::<R>()).flatten() {
+            Some(value) => Ok(value),
+            None => self.decode(op, &reply),
+        }
     }
 
     /// Decodes a reply's payload into the operation's response type. A reply rebuilt by a recovery
@@ -288,19 +297,19 @@ impl Client {
                 op.idempotent,
                 ErrorKind::Incomplete(IncompleteReply {
                     status: reply.status,
-                    payload: reply.payload.get().to_owned(),
+                    payload: reply.payload().get().to_owned(),
                     missing,
                 }),
             ));
         }
-        serde_json::from_str(reply.payload.get()).map_err(|e| {
+        serde_json::from_str(reply.payload().get()).map_err(|e| {
             Error::new(
                 op.name,
                 op.idempotent,
                 ErrorKind::Undecodable(UndecodableResponse {
                     status: reply.status,
                     reason: format!("the response does not match the spec: {e}"),
-                    body: reply.payload.get().to_owned(),
+                    body: reply.payload().get().to_owned(),
                 }),
             )
         })
@@ -308,6 +317,21 @@ impl Client {
 
     /// Like [`Client::send`], but returns the decoded envelope (the success code and the raw payload).
     pub async fn send_raw<Q, B>(&self, op: &Operation, path: String, query: Option<&Q>, body: Option<&B>) -> CallResult
+    where
+        Q: QueryParams,
+        B: Serialize + Validate,
+    {
+        self.run(op, path, query, body, None).await
+    }
+
+    async fn run<Q, B>(
+        &self,
+        op: &Operation,
+        path: String,
+        query: Option<&Q>,
+        body: Option<&B>,
+        typed: Option<TypedDecode>,
+    ) -> CallResult
     where
         Q: QueryParams,
         B: Serialize + Validate,
@@ -335,7 +359,7 @@ impl Client {
             extra_success_codes: op.extra_success_codes,
             classify: op.classify,
         };
-        let next = Next { handlers: &self.inner.handlers, transport: &self.inner.transport };
+        let next = Next { handlers: &self.inner.handlers, transport: &self.inner.transport, typed };
         next.run(call).await
     }
 }

@@ -2,10 +2,12 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::auth::Auth;
+use reqwest::header::HeaderMap;
+
+use super::auth::{Auth, Prepared};
 use super::envelope::Envelope;
 use super::error::{Error, ErrorKind, TransportError, TransportErrorKind, UndecodableResponse};
-use super::handler::{Call, CallResult};
+use super::handler::{Call, CallResult, TypedDecode};
 use crate::time::http_date;
 use crate::validate::{Rule, ValidationError, Violation};
 
@@ -13,29 +15,75 @@ pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
     /// Without a trailing `/`.
     pub(crate) base_url: String,
+    /// `base_url`, parsed once: each call's path is joined onto it (see [`Transport::url`]).
+    pub(crate) base: reqwest::Url,
     /// The base URL's path prefix (`/api/open` for some Alipay+ wallets), signed with each path.
     pub(crate) base_path: String,
     pub(crate) auth: Auth,
+    /// The keys and fixed headers of `auth`, computed once.
+    pub(crate) prepared: Prepared,
     pub(crate) envelope: Envelope,
     pub(crate) max_response_bytes: usize,
 }
 
+/// Whether every byte of a path is one the URL parser copies as it is: RFC 3986 unreserved
+/// characters, `%` and `/` (what generated code writes, see `encode::path_segment`).
+fn verbatim_path(path: &str) -> bool {
+    path.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'%' | b'/'))
+}
+
+/// The same for a query string, which also has `=` and `&` (see `encode::QueryString`).
+fn verbatim_query(query: &str) -> bool {
+    query.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'%' | b'=' | b'&'))
+}
+
 impl Transport {
-    pub(crate) async fn send(&self, call: Call) -> CallResult {
-        let fail = |kind| Error::new(call.operation, call.idempotent, kind);
+    /// The URL of a call to `full_path` (the base URL's path and the call's) with `query`: the parsed
+    /// base URL with the path and query set, for the paths and queries generated code writes. For
+    /// those, parsing the whole text again would give the same URL, only slower: scheme, host and
+    /// port would all be parsed anew on every call. Any other text (a handler may rewrite a call) is
+    /// parsed whole, as before (`None`).
+    fn url(&self, full_path: &str, query: &str) -> Option<reqwest::Url> {
+        if !verbatim_path(full_path) || !verbatim_query(query) {
+            return None;
+        }
+        let mut url = self.base.clone();
+        url.set_path(full_path);
+        url.set_query((!query.is_empty()).then_some(query));
+        Some(url)
+    }
+
+    /// Sends `call`. `typed` decodes the success payload in the same pass as the envelope when it
+    /// is the decoder of this call's operation (see [`TypedDecode`]).
+    pub(crate) async fn send(&self, mut call: Call, typed: Option<TypedDecode>) -> CallResult {
+        let (operation, idempotent) = (call.operation, call.idempotent);
+        let fail = |kind| Error::new(operation, idempotent, kind);
         check_path(&call.path).map_err(|e| fail(ErrorKind::Validation(e)))?;
         let full_path = format!("{}{}", self.base_path, call.path);
-        let mut url = format!("{}{}", self.base_url, call.path);
-        if !call.query.is_empty() {
-            url.push('?');
-            url.push_str(&call.query);
+        let mut headers = HeaderMap::with_capacity(8);
+        self.auth
+            .write_headers(&self.prepared, &call, &full_path, &mut headers)
+            .map_err(|e| fail(ErrorKind::Encode(e)))?;
+        let request = match self.url(&full_path, &call.query) {
+            Some(url) => Ok(reqwest::Request::new(call.method.clone(), url)),
+            None => {
+                let mut url = format!("{}{}", self.base_url, call.path);
+                if !call.query.is_empty() {
+                    url.push('?');
+                    url.push_str(&call.query);
+                }
+                self.http.request(call.method.clone(), url).build()
+            }
+        };
+        let mut request = request.map_err(|e| fail(ErrorKind::Transport(transport_error(e))))?;
+        *request.headers_mut() = headers;
+        *request.timeout_mut() = Some(call.timeout);
+        // The signature is computed; the body is moved into the request, not copied.
+        if let Some(body) = call.body.take() {
+            *request.body_mut() = Some(body.into());
         }
-        let headers = self.auth.headers(&call, &full_path).map_err(|e| fail(ErrorKind::Encode(e)))?;
-        let mut request = self.http.request(call.method.clone(), url).headers(headers).timeout(call.timeout);
-        if let Some(body) = &call.body {
-            request = request.body(body.clone());
-        }
-        let mut response = request.send().await.map_err(|e| fail(ErrorKind::Transport(transport_error(e))))?;
+        let mut response =
+            self.http.execute(request).await.map_err(|e| fail(ErrorKind::Transport(transport_error(e))))?;
         let status = response.status().as_u16();
         // Taken, not cloned: only Alipay+ verification reads them, after the body.
         let headers = std::mem::take(response.headers_mut());
@@ -83,7 +131,11 @@ impl Transport {
                 })));
             }
         };
-        self.envelope.decode(&call, status, &text).map_err(fail)
+        match typed {
+            Some(typed) if typed.operation == call.operation => (typed.decode)(&self.envelope, &call, status, text),
+            _ => self.envelope.decode(&call, status, &text),
+        }
+        .map_err(fail)
     }
 }
 
@@ -94,7 +146,13 @@ fn check_path(path: &str) -> Result<(), ValidationError> {
     let bad = path
         .split('/')
         .skip(1)
-        .find(|s| s.is_empty() || dot(s) || ["..", ".%2e", "%2e.", "%2e%2e"].iter().any(|d| s.eq_ignore_ascii_case(d)));
+        // Only a segment of at most 6 bytes can be one of these (`%2e%2e`).
+        .find(|s| {
+            s.len() <= 6
+                && (s.is_empty()
+                    || dot(s)
+                    || ["..", ".%2e", "%2e.", "%2e%2e"].iter().any(|d| s.eq_ignore_ascii_case(d)))
+        });
     match bad {
         Some(segment) => Err(ValidationError {
             violations: vec![Violation {
@@ -143,7 +201,40 @@ fn transport_error(e: reqwest::Error) -> TransportError {
 
 #[cfg(test)]
 mod tests {
-    use super::check_path;
+    use super::*;
+
+    #[test]
+    fn a_joined_url_is_the_url_the_whole_text_parses_to() {
+        for base in [
+            "https://api-pay.line.me",
+            "http://127.0.0.1:18080/",
+            "https://wallet.example/api/open/",
+            "https://h/a%20b",
+        ] {
+            let base_url = base.trim_end_matches('/').to_owned();
+            let parsed = reqwest::Url::parse(base).unwrap();
+            let base_path = parsed.path().trim_end_matches('/').to_owned();
+            for (path, query) in [
+                ("/v3/payments/authorizations/2021121300698360310/capture", ""),
+                ("/v3/payments", "transactionId=1&transactionId=2&orderId=%E6%B3%A8%E6%96%87%261"),
+                ("/charges/ch_1.2~x/capture", ""),
+                ("/a/%2e%2f/b", "x="),
+            ] {
+                let full_path = format!("{base_path}{path}");
+                assert!(verbatim_path(&full_path) && verbatim_query(query), "{full_path}?{query}");
+                let mut joined = parsed.clone();
+                joined.set_path(&full_path);
+                joined.set_query((!query.is_empty()).then_some(query));
+                let text =
+                    if query.is_empty() { format!("{base_url}{path}") } else { format!("{base_url}{path}?{query}") };
+                assert_eq!(joined, reqwest::Url::parse(&text).unwrap(), "{text}");
+            }
+        }
+        for other in ["/a b", "/a?b", "/a#b", "/a\\b", "/a\tb", "/é"] {
+            assert!(!verbatim_path(other), "{other}");
+        }
+        assert!(!verbatim_query("a=b#c") && !verbatim_query("a=b c"));
+    }
 
     #[test]
     fn refuses_empty_and_dot_segments_in_any_spelling() {

@@ -236,7 +236,7 @@ impl LinePayRecovery {
     /// Payment Details for `id`: its transactions and the answer's HTTP status.
     async fn look_up(&self, id: &str, timeout: Duration, next: Next<'_>) -> Result<(u16, Vec<Entry>), String> {
         let found = next.run(self.lookup_call(id, timeout)).await.map_err(|e| e.to_string())?;
-        let entries = serde_json::from_str(found.payload.get())
+        let entries = serde_json::from_str(found.payload().get())
             .map_err(|e| format!("Payment Details answered in an unexpected shape: {e}"))?;
         Ok((found.status, entries))
     }
@@ -260,7 +260,9 @@ impl LinePayRecovery {
             let last_error = match self.look_up(id, timeout, next).await {
                 Ok((status, entries)) => match settle(call, id, &entries, before) {
                     Settled::Applied { payload, missing } => {
-                        return Ok(Reply { status, code: Some("0000".into()), payload, missing });
+                        let mut reply = Reply::new(status, Some("0000".into()), payload);
+                        reply.missing = missing;
+                        return Ok(reply);
                     }
                     Settled::NotApplied(reason) => return Err(err.with_recovery(Recovery::NotApplied { reason })),
                     Settled::NotVisible => None,

@@ -23,12 +23,41 @@ use crate::secret::SecretString;
 /// - `nonce` is the value sent in `X-LINE-Authorization-Nonce`; see [`new_nonce`].
 pub fn signature(channel_secret: &SecretString, api_path: &str, payload: &[u8], nonce: &str) -> String {
     let secret = channel_secret.expose().as_bytes();
-    let key = hmac::Key::new(hmac::HMAC_SHA256, secret);
-    let mut mac = hmac::Context::with_key(&key);
+    sign_with(&hmac::Key::new(hmac::HMAC_SHA256, secret), secret, api_path, payload, nonce)
+}
+
+fn sign_with(key: &hmac::Key, secret: &[u8], api_path: &str, payload: &[u8], nonce: &str) -> String {
+    let mut mac = hmac::Context::with_key(key);
     for part in [secret, api_path.as_bytes(), payload, nonce.as_bytes()] {
         mac.update(part);
     }
     STANDARD.encode(mac.sign().as_ref())
+}
+
+/// [`signature`] with the HMAC key built once: a client signs every call with the same secret, and
+/// deriving the key (two SHA-256 blocks) is a third of the signing work for a short body.
+#[derive(Clone)]
+pub struct Signer {
+    secret: SecretString,
+    key: hmac::Key,
+}
+
+impl Signer {
+    pub fn new(channel_secret: SecretString) -> Signer {
+        let key = hmac::Key::new(hmac::HMAC_SHA256, channel_secret.expose().as_bytes());
+        Signer { secret: channel_secret, key }
+    }
+
+    /// The value of `X-LINE-Authorization`; the arguments are those of [`signature`].
+    pub fn sign(&self, api_path: &str, payload: &[u8], nonce: &str) -> String {
+        sign_with(&self.key, self.secret.expose().as_bytes(), api_path, payload, nonce)
+    }
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer").finish_non_exhaustive()
+    }
 }
 
 /// A random UUID v4 (`xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`, lowercase hex)
@@ -72,11 +101,25 @@ fn format_uuid_v4(mut bytes: [u8; 16]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::format_uuid_v4;
+    use super::*;
 
     #[test]
     fn uuid_layout_sets_version_and_variant_bits() {
         assert_eq!(format_uuid_v4([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
         assert_eq!(format_uuid_v4([0x00; 16]), "00000000-0000-4000-8000-000000000000");
+    }
+
+    #[test]
+    fn the_cached_key_signs_as_the_secret_does_and_stays_out_of_debug() {
+        let secret = SecretString::from("a-channel-secret-of-32-characters");
+        let signer = Signer::new(secret.clone());
+        let mut mac = hmac::Context::with_key(&hmac::Key::new(hmac::HMAC_SHA256, secret.expose().as_bytes()));
+        for part in [secret.expose().as_bytes(), b"/v3/payments/request".as_slice(), b"{}", b"nonce"] {
+            mac.update(part);
+        }
+        let fresh = STANDARD.encode(mac.sign().as_ref());
+        assert_eq!(signer.sign("/v3/payments/request", b"{}", "nonce"), fresh);
+        assert_eq!(signature(&secret, "/v3/payments/request", b"{}", "nonce"), fresh);
+        assert!(!format!("{signer:?}").contains("secret-of"));
     }
 }
