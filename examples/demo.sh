@@ -4,7 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --quiet -p payspec-examples || exit 1
+# cargo shows its progress: the first build takes minutes on a fresh machine.
+cargo build -p payspec-examples || exit 1
 bin=${CARGO_TARGET_DIR:-target}/debug
 port=${PORT:-18080}
 

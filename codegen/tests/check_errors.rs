@@ -445,6 +445,16 @@ fn snake_names_whose_camel_case_is_no_identifier() {
 }
 
 #[test]
+fn types_named_like_the_provider_error_or_credentials() {
+    let expected = expect![[r#"
+        spec/shop/provider.yaml:12:3: type `Error` takes the Rust name `Error` in module `shop`, which the generated `Error` of its operations already has; choose another name
+        1 problem found; nothing was written"#]];
+    let provider = PROVIDER.replace("  Currency:", "  Error:");
+    let op = OPERATION.replace("type: Currency", "type: Error");
+    expected.assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &op)]));
+}
+
+#[test]
 fn amount_rules_are_checked_where_they_are_written() {
     let expected = expect![[r#"
         spec/shop/pay.yaml:6:37: `secret` path parameter `orderId` must be a plain string

@@ -62,10 +62,10 @@ async fn the_binary_serves_and_is_controlled_over_http() {
         linepay["credentials"]["channelSecret"].as_str().expect("channelSecret"),
     );
     let client = Client::new(Config::new(linepay["baseUrl"].as_str().expect("baseUrl"), credentials)).expect("client");
-    let amount = "500".parse().expect("amount");
-    let package = RequestPackage::new("pkg".into(), amount, vec![RequestProduct::new("Tea".into(), 1, amount)]);
-    let urls = RedirectUrls::new("https://shop.example/ok".into(), "https://shop.example/no".into());
-    let mut request = PaymentRequest::new(amount, Currency::Twd, "order-bin".into(), vec![package], urls);
+    let amount: payspec::Decimal = "500".parse().expect("amount");
+    let package = RequestPackage::new("pkg", amount, vec![RequestProduct::new("Tea", 1, amount)]);
+    let urls = RedirectUrls::new("https://shop.example/ok", "https://shop.example/no");
+    let mut request = PaymentRequest::new(amount, Currency::Twd, "order-bin", vec![package], urls);
     let (mut options, mut payment) = (RequestOptions::default(), PaymentOptions::default());
     payment.capture = Some(false);
     options.payment = Some(payment);

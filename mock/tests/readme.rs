@@ -14,14 +14,16 @@ use payspec_mock::LinePayMock;
 async fn a_capture_answered_1198_is_recovered() {
     let mock = LinePayMock::start().await;
     let client = Client::new(mock.config().handler(LinePayRecovery::default())).unwrap();
-    let amount = "1000".parse().unwrap();
-    let package = RequestPackage::new("pkg-1".into(), amount, vec![RequestProduct::new("Tea".into(), 1, amount)]);
-    let urls = RedirectUrls::new("https://shop.example/ok".into(), "https://shop.example/cancel".into());
-    let mut request = PaymentRequest::new(amount, Currency::Twd, "order-1".into(), vec![package], urls);
-    let (mut options, mut payment) = (RequestOptions::default(), PaymentOptions::default());
-    payment.capture = Some(false); // authorize only; capture below
-    options.payment = Some(payment);
-    request.options = Some(options);
+    let amount = payspec::Decimal::from(1000);
+    let request = PaymentRequest::new(
+        amount,
+        Currency::Twd,
+        "order-1",
+        [RequestPackage::new("pkg-1", amount, [RequestProduct::new("Tea", 1, amount)])],
+        RedirectUrls::new("https://shop.example/ok", "https://shop.example/cancel"),
+    )
+    // Authorize only; capture below.
+    .with_options(RequestOptions::default().with_payment(PaymentOptions::default().with_capture(false)));
 
     let id = client.request(&request).await.unwrap().transaction_id;
     mock.approve(&id).unwrap(); // the user approves in the LINE app

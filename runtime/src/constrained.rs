@@ -9,7 +9,9 @@ use crate::validate::{Rule, TextRules};
 /// A value refused by a constrained string type, with every rule it broke.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConstraintError {
+    /// The type that refused it (`TransactionId`).
     pub type_name: &'static str,
+    /// Every rule the value broke.
     pub rules: Vec<Rule>,
 }
 
@@ -27,6 +29,7 @@ impl fmt::Display for ConstraintError {
 impl std::error::Error for ConstraintError {}
 
 /// Checks `value` against the rules of the type named `type_name`.
+#[doc(hidden)]
 pub fn check(type_name: &'static str, value: &str, rules: &TextRules) -> Result<(), ConstraintError> {
     let mut broken = Vec::new();
     rules.check(value, |rule| broken.push(rule));
@@ -36,6 +39,7 @@ pub fn check(type_name: &'static str, value: &str, rules: &TextRules) -> Result<
 /// Writes an all-digit id as a JSON number, the way the provider sends it. Generated types only use
 /// this for ids whose rules guarantee at most 19 digits, which always fit a `u64`. An id a JSON
 /// number cannot spell (a leading zero) is an error, never a different, shorter number.
+#[doc(hidden)]
 pub fn serialize_digits<S: serde::Serializer>(digits: &str, serializer: S) -> Result<S::Ok, S::Error> {
     if digits.len() > 1 && digits.starts_with('0') {
         return Err(serde::ser::Error::custom("an id with a leading zero cannot be written as a JSON number"));
@@ -48,6 +52,7 @@ pub fn serialize_digits<S: serde::Serializer>(digits: &str, serializer: S) -> Re
 
 /// Reads a string, or an integer kept as its exact decimal digits: LINE Pay sends 19-digit ids as JSON
 /// numbers, above 2^53, where a detour through `f64` would change them.
+#[doc(hidden)]
 pub fn deserialize_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     deserializer.deserialize_any(TextVisitor)
 }

@@ -14,8 +14,22 @@ const EXACT_DOUBLE_DIGITS: u32 = 15;
 
 /// An exact decimal number: `mantissa / 10^scale`.
 ///
-/// Equality and ordering are numeric (`1.5 == 1.50`); `Display` keeps the scale it was written with.
-#[derive(Clone, Copy, Debug)]
+/// Equality and ordering are numeric (`1.5 == 1.50`); `Display` and `Debug` write the number with
+/// the scale it was written with (`10.50`). Arithmetic is checked: every operation returns `None`
+/// instead of overflowing or rounding.
+///
+/// ```
+/// use payspec_runtime::Decimal;
+///
+/// let price: Decimal = "19.99".parse()?;
+/// let fee = Decimal::from(5);
+/// let total = price.checked_mul(3).and_then(|t| t.checked_add(fee)).ok_or("overflow")?;
+/// assert_eq!(total.to_string(), "64.97");
+/// assert!(total > Decimal::from(60));
+/// assert_eq!(format!("{total:?}"), "64.97");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy)]
 pub struct Decimal {
     mantissa: i64,
     scale: u32,
@@ -40,6 +54,7 @@ const fn error(reason: &'static str) -> DecimalError {
 }
 
 impl Decimal {
+    /// Zero.
     pub const ZERO: Decimal = Decimal { mantissa: 0, scale: 0 };
 
     /// `mantissa / 10^scale`; `None` when the scale exceeds [`MAX_SCALE`].
@@ -52,25 +67,55 @@ impl Decimal {
         Decimal { mantissa: value, scale: 0 }
     }
 
+    /// The integer `m` of `m / 10^scale`.
     pub const fn mantissa(self) -> i64 {
         self.mantissa
     }
 
+    /// The number of fractional digits the value was written with.
     pub const fn scale(self) -> u32 {
         self.scale
     }
 
-    /// The sum, or `None` on overflow.
-    pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
+    /// The sum, or `None` on overflow. Takes a `Decimal` or an integer.
+    pub fn checked_add(self, other: impl Into<Decimal>) -> Option<Decimal> {
+        let other = other.into();
         let scale = self.scale.max(other.scale);
         let sum = self.rescaled(scale)?.checked_add(other.rescaled(scale)?)?;
         Some(Decimal { mantissa: i64::try_from(sum).ok()?, scale })
     }
 
-    /// The product, or `None` on overflow or when the scale would exceed [`MAX_SCALE`].
-    pub fn checked_mul(self, other: Decimal) -> Option<Decimal> {
+    /// The difference, or `None` on overflow. Takes a `Decimal` or an integer.
+    pub fn checked_sub(self, other: impl Into<Decimal>) -> Option<Decimal> {
+        self.checked_add(other.into().checked_neg()?)
+    }
+
+    /// The product, or `None` on overflow or when the scale would exceed [`MAX_SCALE`]. Takes a
+    /// `Decimal` or an integer (a quantity).
+    pub fn checked_mul(self, other: impl Into<Decimal>) -> Option<Decimal> {
+        let other = other.into();
         let mantissa = i64::try_from(i128::from(self.mantissa) * i128::from(other.mantissa)).ok()?;
         Decimal::new(mantissa, self.scale + other.scale)
+    }
+
+    /// The negated value, or `None` for the one mantissa that has no negation (`i64::MIN`).
+    pub fn checked_neg(self) -> Option<Decimal> {
+        Some(Decimal { mantissa: self.mantissa.checked_neg()?, scale: self.scale })
+    }
+
+    /// Whether the value is zero (at any scale).
+    pub const fn is_zero(self) -> bool {
+        self.mantissa == 0
+    }
+
+    /// Whether the value is greater than zero.
+    pub const fn is_positive(self) -> bool {
+        self.mantissa > 0
+    }
+
+    /// Whether the value is less than zero.
+    pub const fn is_negative(self) -> bool {
+        self.mantissa < 0
     }
 
     /// The number of fractional digits the value needs (`1.50` needs 1, `100` none).
@@ -124,9 +169,31 @@ impl Decimal {
     }
 }
 
-impl From<i64> for Decimal {
-    fn from(value: i64) -> Decimal {
-        Decimal::from_i64(value)
+macro_rules! from_integer {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Decimal {
+            fn from(value: $t) -> Decimal {
+                Decimal::from_i64(i64::from(value))
+            }
+        }
+    )*};
+}
+
+from_integer!(i8, i16, i32, i64, u8, u16, u32);
+
+impl TryFrom<u64> for Decimal {
+    type Error = DecimalError;
+
+    fn try_from(value: u64) -> Result<Decimal, DecimalError> {
+        i64::try_from(value).map(Decimal::from_i64).map_err(|_| error("too many digits"))
+    }
+}
+
+impl TryFrom<i128> for Decimal {
+    type Error = DecimalError;
+
+    fn try_from(value: i128) -> Result<Decimal, DecimalError> {
+        i64::try_from(value).map(Decimal::from_i64).map_err(|_| error("too many digits"))
     }
 }
 
@@ -172,16 +239,24 @@ impl FromStr for Decimal {
 }
 
 impl fmt::Display for Decimal {
+    /// The number with its scale (`10.50`); width and alignment apply (`{:>10}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let digits = self.mantissa.unsigned_abs().to_string();
         let sign = if self.mantissa < 0 { "-" } else { "" };
         let scale = self.scale as usize;
         if scale == 0 {
-            return write!(f, "{sign}{digits}");
+            return f.pad(&format!("{sign}{digits}"));
         }
         let padded = format!("{digits:0>width$}", width = scale + 1);
         let (whole, fraction) = padded.split_at(padded.len() - scale);
-        write!(f, "{sign}{whole}.{fraction}")
+        f.pad(&format!("{sign}{whole}.{fraction}"))
+    }
+}
+
+impl fmt::Debug for Decimal {
+    /// The number, as `Display` writes it: amounts read the same in `{:?}` of a request.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -368,6 +443,39 @@ impl serde::de::Visitor<'_> for RawText {
     }
 }
 
+/// Conversions to and from [`rust_decimal::Decimal`], with the `rust_decimal` feature.
+#[cfg(feature = "rust_decimal")]
+mod rust_decimal_interop {
+    use super::{Decimal, DecimalError, MAX_SCALE, error};
+
+    impl From<Decimal> for rust_decimal::Decimal {
+        /// Always exact: a 64-bit mantissa and at most 18 fractional digits fit.
+        fn from(value: Decimal) -> rust_decimal::Decimal {
+            rust_decimal::Decimal::new(value.mantissa, value.scale)
+        }
+    }
+
+    impl TryFrom<rust_decimal::Decimal> for Decimal {
+        type Error = DecimalError;
+
+        /// Exact, keeping the scale; trailing fractional zeros are dropped only when the value
+        /// would not fit otherwise. Fails when it cannot be held exactly (more than 18 significant
+        /// fractional digits, or a mantissa beyond `i64`).
+        fn try_from(value: rust_decimal::Decimal) -> Result<Decimal, DecimalError> {
+            let (mut mantissa, mut scale) = (value.mantissa(), value.scale());
+            while (scale > MAX_SCALE || i64::try_from(mantissa).is_err()) && scale > 0 && mantissa % 10 == 0 {
+                mantissa /= 10;
+                scale -= 1;
+            }
+            if scale > MAX_SCALE {
+                return Err(error("more than 18 fractional digits"));
+            }
+            let mantissa = i64::try_from(mantissa).map_err(|_| error("too many digits"))?;
+            Ok(Decimal { mantissa, scale })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,6 +513,53 @@ mod tests {
         assert_eq!(d("0.1").checked_add(d("0.2")), Some(d("0.3")));
         assert_eq!(d("2").checked_mul(d("19.99")), Some(d("39.98")));
         assert_eq!(Decimal::from_i64(i64::MAX).checked_add(d("1")), None);
+        assert_eq!(d("10.00").checked_sub(d("0.01")).map(|x| x.to_string()), Some("9.99".into()));
+        assert_eq!(d("1").checked_sub(d("2.5")), Some(d("-1.5")));
+        assert_eq!(Decimal::from_i64(i64::MIN).checked_sub(1), None);
+        assert_eq!(Decimal::from_i64(i64::MIN).checked_neg(), None);
+        assert_eq!(d("0.000000000000000001").checked_mul(d("0.1")), None, "scale above 18");
+    }
+
+    #[test]
+    fn integers_mix_with_amounts() {
+        assert_eq!(d("19.99").checked_mul(3), Some(d("59.97")));
+        assert_eq!(d("19.99").checked_add(1_u8), Some(d("20.99")));
+        assert_eq!(d("0.5").checked_sub(1_i16), Some(d("-0.5")));
+        assert_eq!(d("4611686018427387904").checked_mul(2), None);
+        assert_eq!(Decimal::from(7_u32), d("7"));
+        assert_eq!(Decimal::try_from(u64::MAX), Err(error("too many digits")));
+        assert_eq!(Decimal::try_from(42_u64), Ok(d("42")));
+        assert_eq!(Decimal::try_from(-42_i128), Ok(d("-42")));
+        assert!(Decimal::try_from(i128::MAX).is_err());
+        assert!(d("0").is_zero() && d("0.00").is_zero() && !d("0.01").is_zero());
+        assert!(d("0.01").is_positive() && d("-0.01").is_negative() && !d("0").is_positive());
+        assert!(d("100") > Decimal::from(99) && d("99.99") < Decimal::from(100));
+    }
+
+    #[test]
+    fn debug_and_display_are_the_number() {
+        assert_eq!(format!("{:?}", d("10.50")), "10.50");
+        assert_eq!(format!("{:?}", Some(d("-0.05"))), "Some(-0.05)");
+        assert_eq!(format!("{}", d("1000")), "1000");
+        assert_eq!(format!("[{:>8}]", d("1.5")), "[     1.5]");
+        assert_eq!(format!("[{:<6}]", d("-2")), "[-2    ]");
+    }
+
+    #[cfg(feature = "rust_decimal")]
+    #[test]
+    fn converts_exactly_to_and_from_rust_decimal() {
+        for text in ["0", "10.50", "-0.000000000000000001", "9223372036854775807", "-9223372036854775808"] {
+            let ours = d(text);
+            let theirs = rust_decimal::Decimal::from(ours);
+            assert_eq!(theirs.to_string(), text);
+            let back = Decimal::try_from(theirs).unwrap();
+            assert_eq!(back.to_string(), text, "the scale survives");
+        }
+        let wide: rust_decimal::Decimal = "1.5000000000000000000000000".parse().unwrap();
+        assert_eq!(Decimal::try_from(wide).unwrap().to_string(), "1.5", "trailing zeros dropped only to fit");
+        let tiny: rust_decimal::Decimal = "0.0000000000000000000000001".parse().unwrap();
+        assert!(Decimal::try_from(tiny).is_err());
+        assert!(Decimal::try_from(rust_decimal::Decimal::MAX).is_err());
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub struct QueryString {
 }
 
 impl QueryString {
+    /// Appends `name=value`, both percent-encoded.
     pub fn push(&mut self, name: &str, value: &str) {
         if !self.text.is_empty() {
             self.text.push('&');

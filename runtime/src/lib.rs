@@ -1,15 +1,16 @@
-//! Hand-written support code for the generated `payspec` crate: exact decimals, request validation,
-//! constrained strings, error-code classification, URL encoding and request signing. Generated code
-//! calls into this crate; nothing here is generated.
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
 
 pub mod client;
 pub mod constrained;
 pub mod decimal;
+#[doc(hidden)]
 pub mod encode;
 pub mod error_code;
 pub mod handlers;
 pub mod secret;
 pub mod signing;
+#[doc(hidden)]
 pub mod time;
 pub mod unknown;
 pub mod validate;

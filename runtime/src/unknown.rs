@@ -15,6 +15,7 @@ impl UnknownValue {
         UnknownValue(value.to_owned())
     }
 
+    /// The value exactly as the provider sent it.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -28,6 +29,7 @@ impl fmt::Display for UnknownValue {
 
 /// Deserializes an open enum from a string without allocating for known values: `parse` sees the
 /// borrowed text, and only an unknown value is copied into `UnknownValue`.
+#[doc(hidden)]
 pub fn deserialize_open<'de, D: serde::Deserializer<'de>, T>(
     deserializer: D,
     parse: fn(&str) -> T,

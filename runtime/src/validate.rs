@@ -20,21 +20,28 @@ pub trait Validate {
 /// Where a value sits in a request, as a chain of borrowed segments.
 #[derive(Debug, Clone, Copy)]
 pub enum Path<'a> {
+    /// The request itself.
     Root,
+    /// A field of the value at the parent path, by wire name.
     Field(&'a Path<'a>, &'static str),
+    /// An element of the list at the parent path.
     Index(&'a Path<'a>, usize),
+    /// An entry of the map at the parent path.
     Key(&'a Path<'a>, &'a str),
 }
 
 impl<'a> Path<'a> {
+    /// The path of field `name` below this one.
     pub fn field(&'a self, name: &'static str) -> Path<'a> {
         Path::Field(self, name)
     }
 
+    /// The path of element `index` below this one.
     pub fn index(&'a self, index: usize) -> Path<'a> {
         Path::Index(self, index)
     }
 
+    /// The path of map entry `key` below this one.
     pub fn key(&'a self, key: &'a str) -> Path<'a> {
         Path::Key(self, key)
     }
@@ -80,6 +87,7 @@ pub enum Charset {
 }
 
 impl Charset {
+    /// Whether `c` belongs to the set.
     pub fn allows(self, c: char) -> bool {
         match self {
             Charset::Digits => c.is_ascii_digit(),
@@ -103,43 +111,128 @@ pub enum Rule {
     /// A required value is absent or empty.
     Required,
     /// Too long, counted in UTF-8 bytes.
-    MaxBytes { limit: usize, actual: usize },
+    MaxBytes {
+        /// The limit the spec states.
+        limit: usize,
+        /// What the value has.
+        actual: usize,
+    },
     /// Too short, counted in UTF-8 bytes.
-    MinBytes { limit: usize, actual: usize },
+    MinBytes {
+        /// The limit the spec states.
+        limit: usize,
+        /// What the value has.
+        actual: usize,
+    },
     /// Too long, counted in characters.
-    MaxChars { limit: usize, actual: usize },
+    MaxChars {
+        /// The limit the spec states.
+        limit: usize,
+        /// What the value has.
+        actual: usize,
+    },
     /// Too short, counted in characters.
-    MinChars { limit: usize, actual: usize },
+    MinChars {
+        /// The limit the spec states.
+        limit: usize,
+        /// What the value has.
+        actual: usize,
+    },
     /// A character outside the allowed set, at the given character index.
-    Charset { expected: Charset, found: char, index: usize },
+    Charset {
+        /// The characters allowed.
+        expected: Charset,
+        /// The first character outside them.
+        found: char,
+        /// Its index, in characters.
+        index: usize,
+    },
     /// Below the inclusive minimum.
-    Minimum { limit: String, actual: String },
+    Minimum {
+        /// The limit the spec states.
+        limit: String,
+        /// What the value has.
+        actual: String,
+    },
     /// Not above the exclusive minimum (an amount that must be positive is zero or less).
-    ExclusiveMinimum { limit: String, actual: String },
+    ExclusiveMinimum {
+        /// The limit the spec states.
+        limit: String,
+        /// What the value has.
+        actual: String,
+    },
     /// More fractional digits than the currency has minor units (JPY has none).
-    MinorUnits { currency: String, allowed: u32, actual: String },
+    MinorUnits {
+        /// The currency, as sent.
+        currency: String,
+        /// The fractional digits the currency allows.
+        allowed: u32,
+        /// The amount as sent.
+        actual: String,
+    },
     /// Not an integer as the provider writes it: digits with no leading zero (and above zero when
     /// it must be positive).
-    Numeral { expected: Numeral },
+    Numeral {
+        /// What the value must look like.
+        expected: Numeral,
+    },
     /// Not an absolute `http` or `https` URL with a host (or with spaces or control characters).
     Url,
     /// Above the inclusive maximum.
-    Maximum { limit: String, actual: String },
+    Maximum {
+        /// The limit the spec states.
+        limit: String,
+        /// What the value has.
+        actual: String,
+    },
     /// Too many elements.
-    MaxItems { limit: usize, actual: usize },
+    MaxItems {
+        /// The limit the spec states.
+        limit: usize,
+        /// What the value has.
+        actual: usize,
+    },
     /// Too few elements.
-    MinItems { limit: usize, actual: usize },
+    MinItems {
+        /// The limit the spec states.
+        limit: usize,
+        /// What the value has.
+        actual: usize,
+    },
     /// A value the provider does not document for this field.
-    NotAllowed { value: String, allowed: &'static [&'static str] },
+    NotAllowed {
+        /// The value as sent.
+        value: String,
+        /// The values the spec documents.
+        allowed: &'static [&'static str],
+    },
     /// A path parameter that is empty, `.` or `..`: the request would reach another endpoint.
-    PathSegment { segment: String },
+    PathSegment {
+        /// The segment as given.
+        segment: String,
+    },
     /// None of these fields was given, and at least one must be (reported at the first).
-    AtLeastOne { fields: &'static [&'static str] },
+    AtLeastOne {
+        /// The fields, by wire name.
+        fields: &'static [&'static str],
+    },
     /// The field must be given because another field has a certain value.
-    RequiredWhen { when: &'static str, equals: &'static str },
+    RequiredWhen {
+        /// The other field, by wire name.
+        when: &'static str,
+        /// The value it has.
+        equals: &'static str,
+    },
     /// The field must equal a sum (`of`, e.g. `products[].quantity × price`), which comes to `sum`
     /// (or overflows).
-    Sum { of: &'static str, sum: Option<String>, actual: String },
+    Sum {
+        /// What must add up, such as `products[].quantity × price`.
+        of: &'static str,
+        /// What they add up to; `None` when the sum overflows.
+        sum: Option<String>,
+        /// What the value has.
+        actual: String,
+    },
 }
 
 impl fmt::Display for Rule {
@@ -192,7 +285,9 @@ impl fmt::Display for Rule {
 /// A rule broken at a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
+    /// Where: `packages[0].products[1].name`; empty for the request itself.
     pub path: String,
+    /// What is wrong there.
     pub rule: Rule,
 }
 
@@ -206,6 +301,7 @@ impl fmt::Display for Violation {
 /// Every violation found in one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
+    /// Every violation, in the order of the request's fields.
     pub violations: Vec<Violation>,
 }
 
@@ -248,12 +344,19 @@ impl Numeral {
 /// Limits on one string, as the spec states them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextRules {
+    /// An empty string is missing.
     pub required: bool,
+    /// At least this many UTF-8 bytes.
     pub min_bytes: Option<usize>,
+    /// At most this many UTF-8 bytes.
     pub max_bytes: Option<usize>,
+    /// At least this many characters.
     pub min_chars: Option<usize>,
+    /// At most this many characters.
     pub max_chars: Option<usize>,
+    /// Only characters of this set.
     pub charset: Option<Charset>,
+    /// Digits written as the provider writes an integer.
     pub numeral: Option<Numeral>,
     /// An absolute `http` or `https` URL with a host.
     pub url: bool,
@@ -330,7 +433,9 @@ fn is_web_url(value: &str) -> bool {
 pub trait OpenEnum {
     /// Every documented value.
     const VALUES: &'static [&'static str];
+    /// The value exactly as the provider writes it.
     fn as_str(&self) -> &str;
+    /// Whether the spec lists the value (it is not `Unknown`).
     fn is_known(&self) -> bool;
 }
 
@@ -345,10 +450,12 @@ impl Violations {
         self.list.push(Violation { path: at.render(), rule });
     }
 
+    /// Whether nothing was found so far.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 
+    /// `Ok` when nothing was found, otherwise every violation.
     pub fn into_result(self) -> Result<(), ValidationError> {
         if self.list.is_empty() { Ok(()) } else { Err(ValidationError { violations: self.list }) }
     }

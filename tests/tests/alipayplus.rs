@@ -42,7 +42,7 @@ fn result_statuses_become_classifications() {
 }
 
 fn capture(request_id: &str) -> CaptureRequest {
-    CaptureRequest::new(request_id.into(), "20190612114010800100188820200355883".into())
+    CaptureRequest::new(request_id, "20190612114010800100188820200355883")
 }
 
 #[test]
@@ -60,7 +60,7 @@ fn ids_are_limited_in_characters_not_bytes() {
 #[test]
 fn amounts_are_checked_inside_the_nested_struct() {
     let mut request = capture("c");
-    request.capture_amount = Some(Amount::new("usd".into(), "50.5".into()));
+    request.capture_amount = Some(Amount::new("usd", "50.5"));
     assert_eq!(
         rules(&request, "captureAmount.currency"),
         vec![Rule::Charset { expected: Charset::UpperAlpha, found: 'u', index: 0 }]
@@ -74,12 +74,12 @@ fn amounts_are_checked_inside_the_nested_struct() {
     );
     // "A positive integer in the smallest currency unit": neither zero nor a leading zero.
     for not_positive in ["0", "0100"] {
-        request.capture_amount = Some(Amount::new("USD".into(), not_positive.into()));
+        request.capture_amount = Some(Amount::new("USD", not_positive));
         assert_eq!(rules(&request, "captureAmount.value"), vec![Rule::Numeral { expected: Numeral::Positive }]);
     }
-    request.capture_amount = Some(Amount::new("USD".into(), "1".repeat(17)));
+    request.capture_amount = Some(Amount::new("USD", "1".repeat(17)));
     assert_eq!(rules(&request, "captureAmount.value"), vec![Rule::MaxChars { limit: 16, actual: 17 }]);
-    request.capture_amount = Some(Amount::new("USD".into(), "5000".into()));
+    request.capture_amount = Some(Amount::new("USD", "5000"));
     assert!(request.validate().is_ok());
     assert_eq!(
         serde_json::to_value(&request).unwrap(),

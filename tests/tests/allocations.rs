@@ -37,16 +37,15 @@ fn allocations_during(f: impl FnOnce()) -> usize {
 
 #[test]
 fn validating_valid_requests_allocates_nothing() {
-    let linepay =
-        PayPreapprovedRequest::new("商品".repeat(100), Decimal::from_i64(1000), Currency::Jpy, "order-1".into());
-    let mut alipay = payspec::alipayplus::capture::CaptureRequest::new("c-1".into(), "p-1".into());
-    alipay.capture_amount = Some(Amount::new("USD".into(), "5000".into()));
+    let linepay = PayPreapprovedRequest::new("商品".repeat(100), Decimal::from_i64(1000), Currency::Jpy, "order-1");
+    let mut alipay = payspec::alipayplus::capture::CaptureRequest::new("c-1", "p-1");
+    alipay.capture_amount = Some(Amount::new("USD", "5000"));
     assert_eq!(allocations_during(|| assert!(linepay.validate().is_ok())), 0);
     assert_eq!(allocations_during(|| assert!(alipay.validate().is_ok())), 0);
 }
 
 #[test]
 fn the_counter_sees_allocations() {
-    let invalid = PayPreapprovedRequest::new(String::new(), Decimal::from_i64(1), Currency::Jpy, "o".into());
+    let invalid = PayPreapprovedRequest::new(String::new(), Decimal::from_i64(1), Currency::Jpy, "o");
     assert!(allocations_during(|| assert!(invalid.validate().is_err())) > 0, "a violation allocates its path");
 }

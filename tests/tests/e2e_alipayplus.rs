@@ -36,9 +36,8 @@ fn client_with(fake: &FakeServer, edit: impl FnOnce(&mut AlipayPlusCredentials))
 }
 
 fn request() -> CaptureRequest {
-    let mut request =
-        CaptureRequest::new("capture_2089760038715669_202775745075671".into(), "20191127190741010007013213156".into());
-    request.capture_amount = Some(Amount::new("USD".into(), "100".into()));
+    let mut request = CaptureRequest::new("capture_2089760038715669_202775745075671", "20191127190741010007013213156");
+    request.capture_amount = Some(Amount::new("USD", "100"));
     request.is_last_capture = Some(true);
     request
 }
@@ -310,7 +309,7 @@ async fn a_response_over_the_size_limit_is_undecodable() {
 async fn requests_over_the_documented_limits_are_refused_before_sending() {
     let fake = FakeServer::queue(Provider::alipayplus(), vec![alipayplus::success(SUCCESS_FIELDS)]).await;
     let mut bad = CaptureRequest::new("é".repeat(65), "p".repeat(64));
-    bad.capture_amount = Some(Amount::new("usd".into(), "1.00".into()));
+    bad.capture_amount = Some(Amount::new("usd", "1.00"));
     let err = client(&fake).capture(&bad).await.unwrap_err();
     let found: Vec<(String, Rule)> =
         validation(&err).violations.iter().map(|v| (v.path.clone(), v.rule.clone())).collect();

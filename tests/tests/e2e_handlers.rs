@@ -41,7 +41,7 @@ fn twd() -> CaptureRequest {
 }
 
 fn preapproved() -> PayPreapprovedRequest {
-    PayPreapprovedRequest::new("Plan".into(), Decimal::from_i64(980), Currency::Jpy, "sub-1".into())
+    PayPreapprovedRequest::new("Plan", Decimal::from_i64(980), Currency::Jpy, "sub-1")
 }
 
 fn linepay(config: Config<LinePayCredentials>) -> payspec::linepay::Client {
@@ -254,7 +254,7 @@ async fn retry_never_repeats_a_linepay_capture_answered_1198_or_a_502() {
 }
 
 fn alipay_capture() -> AlipayCaptureRequest {
-    AlipayCaptureRequest::new("capture-req-0001".into(), "payment-0001".into())
+    AlipayCaptureRequest::new("capture-req-0001", "payment-0001")
 }
 
 #[tokio::test]
@@ -728,10 +728,19 @@ fn assert_clean(what: &str, text: &str) {
     }
 }
 
-fn assert_error_clean<E: std::fmt::Debug + std::fmt::Display>(what: &str, err: &Error<E>) {
+fn assert_error_clean<E: std::fmt::Debug + std::fmt::Display + 'static>(what: &str, err: &Error<E>) {
     assert_clean(&format!("{what} (Debug)"), &format!("{err:?}"));
     assert_clean(&format!("{what} (alternate Debug)"), &format!("{err:#?}"));
     assert_clean(&format!("{what} (Display)"), &err.to_string());
+    // Every error in the `source()` chain, as an error reporter would print it.
+    let mut source = std::error::Error::source(err);
+    let mut depth = 0;
+    while let Some(s) = source {
+        depth += 1;
+        assert_clean(&format!("{what} (source {depth} Display)"), &s.to_string());
+        assert_clean(&format!("{what} (source {depth} Debug)"), &format!("{s:?}"));
+        source = s.source();
+    }
 }
 
 #[tokio::test]

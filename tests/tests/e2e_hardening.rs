@@ -70,7 +70,7 @@ async fn a_redirect_never_carries_the_alipay_signature_elsewhere() {
     )
     .await;
     let client = payspec::alipayplus::Client::new(alipay_config(&fake.url())).expect("client");
-    let request = AlipayCaptureRequest::new("capture-req-0001".into(), "payment-0001".into());
+    let request = AlipayCaptureRequest::new("capture-req-0001", "payment-0001");
     let err = client.capture(&request).await.unwrap_err();
     assert_eq!(undecodable(&err).status, 307);
     assert_eq!(other.count(), 0);
@@ -207,7 +207,7 @@ async fn amounts_are_sent_and_read_with_every_digit() {
     let info = client.capture(&tx(), &twd("1000")).await.expect("capture");
     assert_eq!(info.pay_info[0].amount.to_string(), "1.0000000000000001", "not rounded through a double");
     // 16 significant digits: more than a double holds, so it is written from its digits.
-    let request = CaptureRequest::new("12345678901234.56".parse().expect("amount"), Currency::Usd);
+    let request = CaptureRequest::new("12345678901234.56".parse::<Decimal>().expect("amount"), Currency::Usd);
     client.capture(&tx(), &request).await.expect("capture");
     let sent = fake.requests()[1].body_str().to_owned();
     assert!(sent.contains(r#""amount":12345678901234.56,"#), "{sent}");
@@ -249,7 +249,7 @@ async fn amounts_the_provider_must_refuse_are_stopped_before_signing() {
 #[tokio::test]
 async fn a_reg_key_never_reaches_an_error_text() {
     const REG_KEY: &str = "RK9A7F3C2B1D0E8F6A";
-    let request = PayPreapprovedRequest::new("Plan".into(), Decimal::from_i64(980), Currency::Jpy, "sub-1".into());
+    let request = PayPreapprovedRequest::new("Plan", Decimal::from_i64(980), Currency::Jpy, "sub-1");
     // A timeout (reqwest names the URL it was sending to) and a refused connection.
     let fake = FakeServer::queue(Provider::linepay(), vec![linepay::ok("{}").delayed(SLOW)]).await;
     let config = linepay_config(&fake.url()).timeout(payspec::linepay::pay_preapproved::NAME, SHORT_TIMEOUT);

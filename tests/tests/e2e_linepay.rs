@@ -39,8 +39,7 @@ fn twd(amount: i64) -> CaptureRequest {
 }
 
 fn preapproved() -> PayPreapprovedRequest {
-    let mut request =
-        PayPreapprovedRequest::new("月額プラン".into(), Decimal::from_i64(980), Currency::Jpy, "sub-2024-05".into());
+    let mut request = PayPreapprovedRequest::new("月額プラン", Decimal::from_i64(980), Currency::Jpy, "sub-2024-05");
     request.capture = Some(false);
     request
 }

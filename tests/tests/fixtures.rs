@@ -18,21 +18,15 @@ fn rules_at(value: &impl Validate, path: &str) -> Vec<Rule> {
 fn byte_limit_counts_utf8_bytes_at_below_and_above_the_limit() {
     use byte_limit::order::OrderRequest;
     // 10 bytes is the limit: ASCII at it passes, one more byte fails.
-    assert!(OrderRequest::new("0123456789".into()).validate().is_ok());
-    assert_eq!(
-        rules_at(&OrderRequest::new("0123456789A".into()), "orderId"),
-        vec![Rule::MaxBytes { limit: 10, actual: 11 }]
-    );
+    assert!(OrderRequest::new("0123456789").validate().is_ok());
+    assert_eq!(rules_at(&OrderRequest::new("0123456789A"), "orderId"), vec![Rule::MaxBytes { limit: 10, actual: 11 }]);
     // Three 3-byte characters are 9 bytes (fine); four are 12 bytes though only 4 characters.
-    assert!(OrderRequest::new("注文番".into()).validate().is_ok());
-    assert_eq!(
-        rules_at(&OrderRequest::new("注文番号".into()), "orderId"),
-        vec![Rule::MaxBytes { limit: 10, actual: 12 }]
-    );
+    assert!(OrderRequest::new("注文番").validate().is_ok());
+    assert_eq!(rules_at(&OrderRequest::new("注文番号"), "orderId"), vec![Rule::MaxBytes { limit: 10, actual: 12 }]);
     // A required string that is empty is missing.
     assert_eq!(rules_at(&OrderRequest::new(String::new()), "orderId"), vec![Rule::Required]);
     // The optional note: 2 to 6 bytes when present.
-    let mut r = OrderRequest::new("id".into());
+    let mut r = OrderRequest::new("id");
     r.note = Some("é".into());
     assert!(r.validate().is_ok(), "2 bytes is the minimum");
     r.note = Some("a".into());
@@ -46,9 +40,9 @@ fn byte_limit_counts_utf8_bytes_at_below_and_above_the_limit() {
 #[test]
 fn char_limit_counts_characters_and_checks_charsets_and_bounds() {
     use char_limit::order::OrderRequest;
-    assert!(OrderRequest::new("ราคา".into()).validate().is_ok(), "4 Thai characters are 12 bytes but 4 characters");
-    assert_eq!(rules_at(&OrderRequest::new("ราคาa".into()), "title"), vec![Rule::MaxChars { limit: 4, actual: 5 }]);
-    let mut r = OrderRequest::new("t".into());
+    assert!(OrderRequest::new("ราคา").validate().is_ok(), "4 Thai characters are 12 bytes but 4 characters");
+    assert_eq!(rules_at(&OrderRequest::new("ราคาa"), "title"), vec![Rule::MaxChars { limit: 4, actual: 5 }]);
+    let mut r = OrderRequest::new("t");
     r.code = Some("a-1".into());
     r.count = Some(10);
     r.price = Some("0.001".parse().unwrap());
@@ -76,7 +70,7 @@ fn char_limit_counts_characters_and_checks_charsets_and_bounds() {
 #[test]
 fn url_format_accepts_absolute_web_urls_only() {
     use char_limit::order::OrderRequest;
-    let mut r = OrderRequest::new("t".into());
+    let mut r = OrderRequest::new("t");
     r.callback = Some("https://shop.example/orders/1/confirm?x=1".into());
     assert!(r.validate().is_ok());
     r.callback = Some("http://localhost:8080/cb".into());
@@ -120,9 +114,8 @@ fn open_enums_keep_unknown_values_and_requests_refuse_them() {
 #[test]
 fn nested_arrays_report_json_paths() {
     use nested_array::order::{OrderRequest, Package, Product};
-    let ok = Package::new("p1".into(), vec![Product::new("apple".into())]);
-    let bad =
-        Package::new("p-too-long".into(), vec![Product::new("fine".into()), Product::new("much too long".into())]);
+    let ok = Package::new("p1", vec![Product::new("apple")]);
+    let bad = Package::new("p-too-long", vec![Product::new("fine"), Product::new("much too long")]);
     let mut request = OrderRequest::new(vec![ok.clone(), bad, ok]);
     request.tags = vec!["ok".into(), "long".into()];
     request.metadata =
@@ -279,7 +272,7 @@ fn sum_rules_are_exact_and_report_where_they_break() {
     use sum_rules::order::{OrderRequest, Package, Product};
     let d = |s: &str| s.parse::<Decimal>().unwrap();
     let package = |amount: &str, products: &[(i64, &str)]| {
-        Package::new(d(amount), products.iter().map(|(q, p)| Product::new(*q, d(p))).collect())
+        Package::new(d(amount), products.iter().map(|(q, p)| Product::new(*q, d(p))).collect::<Vec<_>>())
     };
     // 3 × 0.1 + 1 × 0.7 is exactly 1.0: no floating-point drift.
     let good =

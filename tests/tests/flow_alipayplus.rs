@@ -40,18 +40,18 @@ fn assert_signed(mock: &AlipayPlusMock) -> usize {
 }
 
 fn usd(value: &str) -> Amount {
-    Amount::new("USD".into(), value.into())
+    Amount::new("USD", value)
 }
 
 fn capture_request(id: &str, payment_id: &str, value: &str, last: bool) -> CaptureRequest {
-    let mut request = CaptureRequest::new(id.into(), payment_id.into());
+    let mut request = CaptureRequest::new(id, payment_id);
     request.capture_amount = Some(usd(value));
     request.is_last_capture = Some(last);
     request
 }
 
 fn refund_request(id: &str, payment_id: &str, value: &str) -> RefundRequest {
-    let mut request = RefundRequest::new(id.into(), usd(value));
+    let mut request = RefundRequest::new(id, usd(value));
     request.payment_id = Some(payment_id.into());
     request
 }
@@ -92,7 +92,7 @@ async fn pay_poll_capture_in_two_parts_refund_and_inquire() {
         // 1. pay: accepted (`A`), the user must go to the cashier page; the paymentId also comes from
         //    inquiryPayment by paymentRequestId.
         let (outcome, accepted) =
-            client.pay(&PayRequest::new("mini-app-1".into(), "pay-flow-1".into(), usd("1000"))).await.expect("pay");
+            client.pay(&PayRequest::new("mini-app-1", "pay-flow-1", usd("1000"))).await.expect("pay");
         assert_eq!(outcome, PayOutcome::Accepted);
         assert!(accepted.redirect_action_form.is_some());
 
@@ -144,7 +144,7 @@ async fn pay_is_accepted_with_the_cashier_page_then_succeeds_after_approval() {
     bounded(BOUND, async {
         let mock = start().await;
         let client = client(&mock);
-        let request = PayRequest::new("mini-app-1".into(), "pay-cashier-1".into(), usd("2500"));
+        let request = PayRequest::new("mini-app-1", "pay-cashier-1", usd("2500"));
 
         // A cashier payment: the wallet accepts the order (`A` ACCEPT) and names its cashier page. Money
         // has not moved: the typed outcome says so, and the body carries where to send the user.
@@ -233,8 +233,8 @@ async fn the_same_request_id_returns_the_first_result_and_other_parameters_are_r
         assert!(!err.is_retryable() && !err.is_outcome_unknown());
         let err = client.capture(&capture_request("cap-same-1", "pay-same-1", "999", true)).await.unwrap_err();
         assert_eq!(err.provider_code(), Some(&CaptureError::RepeatReqInconsistent));
-        client.pay(&PayRequest::new("mini-app-1".into(), "pay-same-2".into(), usd("50"))).await.expect("accepted");
-        let err = client.pay(&PayRequest::new("mini-app-1".into(), "pay-same-2".into(), usd("51"))).await.unwrap_err();
+        client.pay(&PayRequest::new("mini-app-1", "pay-same-2", usd("50"))).await.expect("accepted");
+        let err = client.pay(&PayRequest::new("mini-app-1", "pay-same-2", usd("51"))).await.unwrap_err();
         assert_eq!(err.provider_code(), Some(&PayError::RepeatReqInconsistent));
         assert_signed(&mock);
     })

@@ -25,7 +25,7 @@ async fn start() -> (ElepayMock, Client) {
 }
 
 fn authorization(amount: i64, order_no: &str) -> ChargeRequest {
-    let mut request = ChargeRequest::new(amount, order_no.into(), PaymentMethod::parse("creditcard"));
+    let mut request = ChargeRequest::new(amount, order_no, PaymentMethod::parse("creditcard"));
     request.capture = Some(false);
     request
 }

@@ -40,10 +40,10 @@ fn dec(text: &str) -> Decimal {
 
 fn payment_request(order_id: &str, amount: i64, payment: PaymentOptions) -> PaymentRequest {
     let amount = Decimal::from_i64(amount);
-    let product = RequestProduct::new("Oolong tea 600ml".into(), 1, amount);
-    let package = RequestPackage::new("package-1".into(), amount, vec![product]);
-    let urls = RedirectUrls::new("https://shop.example/confirm".into(), "https://shop.example/cancel".into());
-    let mut request = PaymentRequest::new(amount, Currency::Twd, order_id.into(), vec![package], urls);
+    let product = RequestProduct::new("Oolong tea 600ml", 1, amount);
+    let package = RequestPackage::new("package-1", amount, vec![product]);
+    let urls = RedirectUrls::new("https://shop.example/confirm", "https://shop.example/cancel");
+    let mut request = PaymentRequest::new(amount, Currency::Twd, order_id, vec![package], urls);
     let mut options = RequestOptions::default();
     options.payment = Some(payment);
     request.options = Some(options);
@@ -170,8 +170,7 @@ async fn preapproved_regkey_pays_until_expired() {
         assert!(reg_key.starts_with("RK") && reg_key.len() == 16, "{reg_key}");
 
         // Charge it without the user.
-        let charge =
-            |order: &str| PayPreapprovedRequest::new("Monthly plan".into(), dec("980"), Currency::Twd, order.into());
+        let charge = |order: &str| PayPreapprovedRequest::new("Monthly plan", dec("980"), Currency::Twd, order);
         let paid = client.pay_preapproved(&reg_key, &charge("order-sub-2")).await.expect("pay preapproved");
         assert_eq!(paid.order_id, "order-sub-2");
         let new_id = paid.transaction_id;

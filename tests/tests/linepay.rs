@@ -95,7 +95,7 @@ fn pay_preapproved_expires_the_reg_key_for_the_v3_set() {
 }
 
 fn preapproved(product: &str, order: &str) -> PayPreapprovedRequest {
-    PayPreapprovedRequest::new(product.into(), Decimal::from_i64(100), Currency::Jpy, order.into())
+    PayPreapprovedRequest::new(product, Decimal::from_i64(100), Currency::Jpy, order)
 }
 
 fn rules(request: &impl Validate, path: &str) -> Vec<Rule> {
@@ -135,7 +135,7 @@ fn unknown_currency_is_refused_before_sending() {
 
 #[test]
 fn capture_request_serializes_amounts_exactly() {
-    let request = CaptureRequest::new("1000.50".parse().unwrap(), Currency::Twd);
+    let request = CaptureRequest::new("1000.50".parse::<Decimal>().unwrap(), Currency::Twd);
     assert_eq!(serde_json::to_string(&request).unwrap(), r#"{"amount":1000.5,"currency":"TWD"}"#);
     assert!(request.validate().is_ok());
     let whole = CaptureRequest::new(Decimal::from_i64(1000), Currency::Jpy);
@@ -207,13 +207,13 @@ fn request_amount_is_the_packages_plus_their_user_fees() {
     use payspec::linepay::request::{PaymentRequest, RedirectUrls, RequestPackage, RequestProduct};
     let d = |s: &str| s.parse::<Decimal>().unwrap();
     let package = |id: &str, amount: &str, fee: Option<&str>| {
-        let mut p = RequestPackage::new(id.into(), d(amount), vec![RequestProduct::new("Tea".into(), 2, d("50"))]);
+        let mut p = RequestPackage::new(id, d(amount), vec![RequestProduct::new("Tea", 2, d("50"))]);
         p.user_fee = fee.map(d);
         p
     };
     let request = |amount: &str, packages: Vec<RequestPackage>| {
-        let urls = RedirectUrls::new("https://shop.example/ok".into(), "https://shop.example/cancel".into());
-        PaymentRequest::new(d(amount), Currency::Twd, "order-1".into(), packages, urls)
+        let urls = RedirectUrls::new("https://shop.example/ok", "https://shop.example/cancel");
+        PaymentRequest::new(d(amount), Currency::Twd, "order-1", packages, urls)
     };
     // The official rule (developers-pay.line.me, via provider-notes.md corrections): 100 + 100 + fee 30.
     let with_fee = request("230", vec![package("p1", "100", Some("30")), package("p2", "100", None)]);
@@ -229,4 +229,97 @@ fn request_amount_is_the_packages_plus_their_user_fees() {
         Rule::Sum { of: "packages[].amount + packages[].userFee", sum: Some("230".into()), actual: "200".into() }
     );
     assert_eq!(violations[0].to_string(), "`amount` is 200, but packages[].amount + packages[].userFee add up to 230");
+}
+
+#[test]
+fn requests_build_from_literals_and_setters_as_field_assignments_would() {
+    use payspec::linepay::request::{
+        PayType, PaymentOptions, PaymentRequest, RedirectUrls, RequestOptions, RequestPackage, RequestProduct,
+    };
+    let chained = PaymentRequest::new(
+        1100,
+        Currency::Twd,
+        "order-1",
+        [RequestPackage::new("shop-1", 1000, [RequestProduct::new("Coffee beans", 2, 500)]).with_user_fee(100)],
+        RedirectUrls::new("https://shop.example/confirm", "https://shop.example/cancel"),
+    )
+    .with_options(
+        RequestOptions::default()
+            .with_payment(PaymentOptions::default().with_capture(false).with_pay_type(PayType::Normal)),
+    );
+
+    let product = RequestProduct::new(String::from("Coffee beans"), 2, Decimal::from_i64(500));
+    let mut package = RequestPackage::new(String::from("shop-1"), Decimal::from_i64(1000), vec![product]);
+    package.user_fee = Some(Decimal::from_i64(100));
+    let urls =
+        RedirectUrls::new(String::from("https://shop.example/confirm"), String::from("https://shop.example/cancel"));
+    let mut assigned =
+        PaymentRequest::new(Decimal::from_i64(1100), Currency::Twd, "order-1".to_owned(), vec![package], urls);
+    let mut payment = PaymentOptions::default();
+    payment.capture = Some(false);
+    payment.pay_type = Some(PayType::Normal);
+    let mut options = RequestOptions::default();
+    options.payment = Some(payment);
+    assigned.options = Some(options);
+
+    assert_eq!(chained, assigned);
+    assert!(chained.validate().is_ok());
+    let json = serde_json::to_value(&chained).unwrap();
+    assert_eq!(json["packages"][0]["userFee"], 100);
+    assert_eq!(json["options"]["payment"], serde_json::json!({"capture": false, "payType": "NORMAL"}));
+    // A setter of a list replaces it; an absent option stays absent on the wire.
+    let products = RequestPackage::new("p", 0, [RequestProduct::new("a", 1, 0)]).with_name("Shop");
+    assert_eq!(products.name.as_deref(), Some("Shop"));
+    assert!(serde_json::to_value(RequestOptions::default()).unwrap().as_object().unwrap().is_empty());
+}
+
+#[test]
+fn every_operation_error_converts_into_the_provider_error_whole() {
+    use std::error::Error as _;
+
+    use payspec::linepay;
+    use payspec::runtime::client::{Error, ErrorKind, ProviderError};
+
+    fn provider_error<C: payspec::runtime::ErrorCode>(operation: &'static str, code: &str) -> Error<C> {
+        let kind = ErrorKind::Provider(ProviderError {
+            code: C::from_code(code),
+            message: Some("from the provider".into()),
+            http_status: 200,
+            retryable: C::from_code(code).is_retryable(),
+            outcome_unknown: C::from_code(code).is_outcome_unknown(),
+            body: "{}".into(),
+        });
+        Error::new(operation, false, kind)
+    }
+    // `?` converts each operation's error into the one flow error.
+    fn flow(fail_at: &str) -> Result<(), linepay::Error> {
+        if fail_at == "capture" {
+            Err(provider_error::<CaptureError>(payspec::linepay::capture::NAME, "1198"))?;
+        }
+        Err(provider_error::<PayPreapprovedError>(pay_preapproved::NAME, "1282"))?;
+        Ok(())
+    }
+
+    let err = flow("capture").unwrap_err();
+    assert!(matches!(&err, linepay::Error::Capture(e) if e.provider_code() == Some(&CaptureError::from_code("1198"))));
+    assert_eq!(err.operation(), "capture");
+    assert_eq!(err.code(), Some("1198"));
+    assert_eq!(err.description(), CaptureError::from_code("1198").description());
+    assert!(err.is_outcome_unknown() && !err.is_safe_to_retry());
+    assert!(!err.expires_reg_key());
+    let linepay::Error::Capture(inner) = &err else { unreachable!() };
+    assert_eq!(err.to_string(), inner.to_string(), "Display is the operation error's");
+    let source = err.source().expect("the typed cause");
+    assert!(source.downcast_ref::<ProviderError<CaptureError>>().is_some());
+
+    let err = flow("pay_preapproved").unwrap_err();
+    assert_eq!(err.operation(), "pay_preapproved");
+    assert!(err.expires_reg_key(), "1282 expires the regKey: the classification survives the conversion");
+    assert!(!err.is_outcome_unknown());
+
+    let validation: Error<CaptureError> =
+        Error::new("capture", false, ErrorKind::Validation(payspec::runtime::ValidationError { violations: vec![] }));
+    let err = linepay::Error::from(validation);
+    assert_eq!(err.code(), None);
+    assert!(!err.authorization_cancelled(), "no code, no classification");
 }

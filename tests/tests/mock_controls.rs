@@ -26,9 +26,9 @@ const BOUND: Duration = Duration::from_secs(20);
 
 fn request(order_id: &str, amount: i64) -> PaymentRequest {
     let amount = Decimal::from_i64(amount);
-    let package = RequestPackage::new("pkg".into(), amount, vec![RequestProduct::new("Tea".into(), 1, amount)]);
-    let urls = RedirectUrls::new("https://shop.example/ok".into(), "https://shop.example/no".into());
-    let mut request = PaymentRequest::new(amount, Currency::Twd, order_id.into(), vec![package], urls);
+    let package = RequestPackage::new("pkg", amount, vec![RequestProduct::new("Tea", 1, amount)]);
+    let urls = RedirectUrls::new("https://shop.example/ok", "https://shop.example/no");
+    let mut request = PaymentRequest::new(amount, Currency::Twd, order_id, vec![package], urls);
     let (mut options, mut payment) = (RequestOptions::default(), PaymentOptions::default());
     payment.capture = Some(false);
     options.payment = Some(payment);

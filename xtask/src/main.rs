@@ -9,7 +9,10 @@
 //!   the provider's own OpenAPI file (default: elepay's 1.2.5 in `../shared/provider-docs/`).
 //! - `cargo xtask fuzz --seconds N [target...]` runs the cargo-fuzz targets (nightly) for N seconds each.
 
+//! - `cargo xtask package-check` packages the published crates and builds a fresh project on them.
+
 mod fuzz;
+mod package_check;
 mod spec_diff;
 
 use std::path::{Path, PathBuf};
@@ -17,7 +20,7 @@ use std::process::ExitCode;
 
 use payspec_codegen::workspace::{self, Mode};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask openapi [--check]\n       cargo xtask upstream-diff [--provider elepay] [--upstream FILE]\n       cargo xtask spec-diff [--base GIT-REF] [--format markdown|json|text] [--fail-on breaking]\n       cargo xtask fuzz [--seconds N] [TARGET...]";
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask openapi [--check]\n       cargo xtask upstream-diff [--provider elepay] [--upstream FILE]\n       cargo xtask spec-diff [--base GIT-REF] [--format markdown|json|text] [--fail-on breaking]\n       cargo xtask fuzz [--seconds N] [TARGET...]\n       cargo xtask package-check";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         ["spec-diff", rest @ ..] => spec_diff(rest),
         ["upstream-diff", rest @ ..] => upstream_diff(rest),
         ["fuzz", rest @ ..] => fuzz(rest),
+        ["package-check"] => report(package_check::package_check(&root(), payspec_codegen::emit::VERSION)),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -58,6 +62,16 @@ fn spec_diff(args: &[&str]) -> ExitCode {
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn report(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -139,11 +153,18 @@ fn codegen(mode: Mode) -> ExitCode {
         }
     };
     let mut failed = false;
+    let verb = match mode {
+        Mode::Write => "regenerating",
+        Mode::Check => "checking",
+    };
+    println!("codegen: {verb} {} output folder(s) from their specs", jobs.len());
     for job in &jobs {
         let shown = job.out_dir.strip_prefix(&root).unwrap_or(&job.out_dir).display().to_string();
+        let started = std::time::Instant::now();
+        let took = || format!("{:.1} s", started.elapsed().as_secs_f64());
         match workspace::run(job, mode) {
-            Ok(0) => println!("{shown}: up to date"),
-            Ok(n) => println!("{shown}: {n} file(s) written"),
+            Ok(0) => println!("{shown}: up to date ({}, from {})", took(), job.display),
+            Ok(n) => println!("{shown}: {n} file(s) written ({}, from {})", took(), job.display),
             Err(e) => {
                 eprintln!("error: {shown}:\n{e}");
                 failed = true;

@@ -38,9 +38,9 @@ fn full_request() -> PaymentRequest {
             p
         })
         .collect();
-    let package = RequestPackage::new("package-1".into(), Decimal::from_i64(3000), products);
-    let urls = RedirectUrls::new("https://shop.example/confirm".into(), "https://shop.example/cancel".into());
-    PaymentRequest::new(Decimal::from_i64(3000), Currency::Jpy, "order-20261121-0001".into(), vec![package], urls)
+    let package = RequestPackage::new("package-1", Decimal::from_i64(3000), products);
+    let urls = RedirectUrls::new("https://shop.example/confirm", "https://shop.example/cancel");
+    PaymentRequest::new(Decimal::from_i64(3000), Currency::Jpy, "order-20261121-0001", vec![package], urls)
 }
 
 fn details_body(transactions: usize) -> String {
@@ -302,7 +302,7 @@ fn main() {
 
     let private = alipay_plus::PrivateKey::from_pem_or_base64(MERCHANT_KEY).unwrap_or_else(|e| panic!("{e}"));
     let public = alipay_plus::PublicKey::from_pem_or_base64(MERCHANT_PUBLIC).unwrap_or_else(|e| panic!("{e}"));
-    let alipay = payspec::alipayplus::capture::CaptureRequest::new("capture-1".into(), "payment-1".into());
+    let alipay = payspec::alipayplus::capture::CaptureRequest::new("capture-1", "payment-1");
     let t = median_per_call(15, 200, || {
         alipay.validate().unwrap_or_else(|e| panic!("{e}"));
         let bytes = serde_json::to_vec(&alipay).unwrap_or_default();

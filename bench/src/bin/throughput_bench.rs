@@ -416,7 +416,7 @@ impl Caller {
             }
             Caller::LinePayBaseline(b) => b.capture().await,
             Caller::AlipayPlus(client) => {
-                let request = payspec::alipayplus::capture::CaptureRequest::new("capture-1".into(), "payment-1".into());
+                let request = payspec::alipayplus::capture::CaptureRequest::new("capture-1", "payment-1");
                 client.capture(&request).await.is_ok_and(|r| r.capture_id.is_some())
             }
             Caller::AlipayBaseline(b) => b.capture().await,

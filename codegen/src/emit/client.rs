@@ -12,19 +12,7 @@ pub fn client_module(p: &Provider) -> TokenStream {
     let module_docs = docs::inner(&[format!("The {} client.", p.title)]);
     let credentials = credentials(p.auth);
     let envelope = envelope_tokens(&p.envelope);
-    let example_url = p
-        .base_urls
-        .first()
-        .map(|u| format!("payspec::{}::{}", p.name, u.constant))
-        .unwrap_or_else(|| "\"https://your-wallet.example/api/open\"".into());
-    let client_docs = docs::outer(&[
-        format!("A client for {}: one method per operation.", p.title),
-        format!(
-            "Build it from a `payspec_runtime::client::Config`, e.g. `Config::new({example_url}, credentials)`; \
-             add handlers there. Every method validates its request first and sends nothing when it breaks a \
-             documented limit. Cloning is cheap and shares the connection pool."
-        ),
-    ]);
+    let client_docs = docs::outer(&client_docs(p));
     let methods = p.operations.iter().map(operation_method);
     quote! {
         #module_docs
@@ -47,6 +35,24 @@ pub fn client_module(p: &Provider) -> TokenStream {
             #(#methods)*
         }
     }
+}
+
+/// The client's rustdoc: how to build it, with the provider's own environment and credentials.
+fn client_docs(p: &Provider) -> Vec<String> {
+    let base = match (&p.environment_enum, p.base_urls.first()) {
+        (Some(environment), Some(url)) => format!("{environment}::{}", url.variant),
+        _ => "\"https://your-wallet.example/api/open\"".into(),
+    };
+    vec![
+        format!("A client for {}: one async method per operation.", p.title),
+        format!(
+            "Build it from a `Config` (`payspec::Config`), e.g. \
+             `Client::new(Config::new({base}, Credentials::new(...)))`, where `Credentials` is this module's; \
+             add handlers there. Every method validates its request first and sends nothing when it breaks a \
+             documented limit, and returns the operation's error, which converts into this module's `Error` \
+             with `?`. Cloning is cheap and shares the connection pool."
+        ),
+    ]
 }
 
 /// A method for an operation with its own success codes: it returns which one was reported,
@@ -100,7 +106,7 @@ fn outcome_method(
     }
 }
 
-fn credentials(auth: Auth) -> TokenStream {
+pub fn credentials(auth: Auth) -> TokenStream {
     match auth {
         Auth::LinePayHmacSha256 => quote!(payspec_runtime::client::LinePayCredentials),
         Auth::AlipayPlusRsa256 => quote!(payspec_runtime::client::AlipayPlusCredentials),

@@ -5,6 +5,7 @@ mod client;
 mod docs;
 mod errors;
 mod operation;
+mod provider_error;
 mod types;
 mod validate;
 
@@ -88,6 +89,7 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
         slots
     });
     let mut files = vec![GeneratedFile { path: "Cargo.toml".into(), contents: manifest(model) }];
+    files.extend(package_files(model));
     for slot in rendered.drain(..) {
         let file =
             slot.ok_or_else(|| EmitError { path: "(worker)".into(), message: "a rendering thread panicked".into() })?;
@@ -149,6 +151,10 @@ fn spaced(code: &str) -> String {
     out
 }
 
+/// The crate's version, and the version of `payspec-runtime` it needs: the workspace's, which the
+/// generator shares.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 fn manifest(model: &Model) -> String {
     let names: Vec<&str> = model.providers.iter().map(|p| p.name.as_str()).collect();
     let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
@@ -157,18 +163,23 @@ fn manifest(model: &Model) -> String {
         "{header}
 [package]
 name = \"payspec\"
-version = \"0.1.0\"
+version = \"{VERSION}\"
 description = \"Typed clients for LINE Pay, Alipay+ and elepay, generated from the payspec specs.\"
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
-publish.workspace = true
+keywords.workspace = true
+categories.workspace = true
+readme = \"README.md\"
+documentation = \"https://docs.rs/payspec\"
 
 [features]
 default = [{default}]
-{features}
+{features}# Conversions between `payspec::Decimal` and `rust_decimal::Decimal`.
+rust_decimal = [\"payspec-runtime/rust_decimal\"]
+
 [dependencies]
-payspec-runtime = {{ workspace = true }}
+payspec-runtime = {{ version = \"{VERSION}\", path = \"../runtime\" }}
 serde = {{ workspace = true }}
 serde_json = {{ workspace = true }}
 ",
@@ -178,13 +189,6 @@ serde_json = {{ workspace = true }}
 }
 
 fn lib_rs(model: &Model) -> TokenStream {
-    let docs = docs::inner(&[
-        "Typed clients for Asian payment providers, generated from the YAML specs in `spec/`.".to_owned(),
-        "Each provider is a module behind a cargo feature of the same name. Each operation is a module with its \
-         request and response types, a validator that reports every violation at once, and an error enum with a \
-         variant for every documented return code."
-            .to_owned(),
-    ]);
     let modules = model.providers.iter().map(|p| {
         let name = ident(&p.name);
         let feature = &p.name;
@@ -195,15 +199,52 @@ fn lib_rs(model: &Model) -> TokenStream {
         }
     });
     quote! {
-        #docs
+        #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
 
         /// The hand-written support crate the generated code calls: validation, decimals, signing.
         pub use payspec_runtime as runtime;
 
+        /// The HTTP library under the client, for `HttpClient::from_builder`.
+        pub use payspec_runtime::reqwest;
+
+        pub use payspec_runtime::Decimal;
+        pub use payspec_runtime::client::{Config, HttpClient};
+
+        /// What most code that calls a provider uses: `use payspec::prelude::*;`. Each provider
+        /// module has its own `Client`, `Credentials`, `Environment` and `Error`.
+        pub mod prelude {
+            pub use payspec_runtime::client::{Config, ErrorKind, HttpClient};
+            pub use payspec_runtime::handlers::{LinePayRecovery, Retry, Tracing};
+            pub use payspec_runtime::{Decimal, Validate};
+        }
+
         #(#modules)*
     }
 }
+
+/// The files a published crate carries beside its code: the README its docs include (and whose
+/// examples run as doc-tests), and the license texts.
+fn package_files(model: &Model) -> Vec<GeneratedFile> {
+    let rows: String = model
+        .providers
+        .iter()
+        .map(|p| {
+            let ops: Vec<String> = p.operations.iter().map(|o| format!("`{}`", o.name)).collect();
+            format!("| `{}` | {} | {} |\n", p.name, p.title, ops.join(", "))
+        })
+        .collect();
+    let readme = README_TEMPLATE.replace("{providers}", &rows);
+    let comment = |text: &str| format!("<!-- {} -->\n\n{text}", header("", "spec/").trim());
+    vec![
+        GeneratedFile { path: "README.md".into(), contents: comment(&readme) },
+        GeneratedFile { path: "LICENSE-APACHE".into(), contents: include_str!("../../../LICENSE-APACHE").into() },
+        GeneratedFile { path: "LICENSE-MIT".into(), contents: include_str!("../../../LICENSE-MIT").into() },
+    ]
+}
+
+/// The generated crate's README; `{providers}` becomes a table row per provider.
+const README_TEMPLATE: &str = include_str!("crate_readme.md");
 
 fn provider_module(p: &Provider) -> TokenStream {
     let mut paragraphs = vec![p.title.clone()];
@@ -214,6 +255,8 @@ fn provider_module(p: &Provider) -> TokenStream {
     ));
     let docs = docs::inner(&paragraphs);
     let ops = p.operations.iter().map(|o| ident(&o.name));
+    let credentials = client::credentials(p.auth);
+    let error = provider_error::provider_error(p);
     let types = (!p.types.is_empty()).then(|| {
         quote!(
             mod types;
@@ -255,11 +298,14 @@ fn provider_module(p: &Provider) -> TokenStream {
         #(pub mod #ops;)*
         mod client;
         pub use client::Client;
+        /// The credentials this provider's `Config` takes.
+        pub use #credentials as Credentials;
         #types
         #(#urls)*
         #environment
         #success
         #categories
+        #error
     }
 }
 

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::errors::error_enum;
-use super::types::{Here, field_ident, ident, rust_type, struct_def, type_def};
+use super::types::{Here, Setters, field_ident, ident, rust_type, struct_def, type_def};
 use super::validate::impl_validate;
 use crate::model::*;
 
@@ -193,7 +193,8 @@ fn path_fn(op: &Operation) -> TokenStream {
 
 /// `{Op}Query`: the query parameters, their validation, and the exact query string.
 fn query_type(op: &Operation, name: &str) -> TokenStream {
-    let def = struct_def(name, &format!("Query parameters of `{}`.", op.name), &op.query, Here::Operation);
+    let def =
+        struct_def(name, &format!("Query parameters of `{}`.", op.name), &op.query, Here::Operation, Setters::Emit);
     let check = impl_validate(name, &op.query, &[], &op.query_constraints);
     let pushes = op.query.iter().map(|f| {
         let id = field_ident(&f.rust_name);

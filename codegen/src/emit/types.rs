@@ -64,7 +64,9 @@ pub fn field_type(f: &Field, here: Here) -> TokenStream {
 pub fn type_def(t: &TypeDef, here: Here) -> TokenStream {
     match &t.kind {
         TypeKind::Struct(fields) => {
-            let body = struct_def(&t.name, &t.description, fields, here);
+            // Callers build what requests reach: those get a setter per optional field.
+            let setters = if t.usage.requests { Setters::Emit } else { Setters::None };
+            let body = struct_def(&t.name, &t.description, fields, here, setters);
             // Structs that requests reach are validated before sending.
             let check = t.usage.requests.then(|| validate::impl_validate(&t.name, fields, &t.sums, &t.constraints));
             quote!(#body #check)
@@ -111,9 +113,62 @@ fn serde_attr(f: &Field) -> TokenStream {
     if parts.is_empty() { quote!() } else { quote!(#[serde(#(#parts),*)]) }
 }
 
-pub fn struct_def(name: &str, description: &str, fields: &[Field], here: Here) -> TokenStream {
+/// Whether a struct gets `with_*` setters for its optional fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setters {
+    Emit,
+    None,
+}
+
+/// What `new` and a setter take for a field's value: what converts into it where that reads
+/// better at the call site (a literal for a `String` or an amount, an array for a list).
+fn param_type(ty: &TypeRef, here: Here) -> (TokenStream, bool) {
+    let rust = rust_type(ty, here);
+    match ty {
+        TypeRef::Primitive(Primitive::String | Primitive::Decimal) | TypeRef::List(_) | TypeRef::Map(_) => {
+            (quote!(impl Into<#rust>), true)
+        }
+        _ => (rust, false),
+    }
+}
+
+/// `with_{field}(value) -> Self` for each optional field: builder-style setters that work on a
+/// `#[non_exhaustive]` struct, where struct literals cannot.
+fn setter_methods(fields: &[Field], here: Here) -> Vec<TokenStream> {
+    fields
+        .iter()
+        .filter(|f| !f.required)
+        .map(|f| {
+            let id = field_ident(&f.rust_name);
+            let setter = format_ident!("with_{}", f.rust_name);
+            let (ty, converts) = param_type(&f.ty, here);
+            let value = if converts { quote!(value.into()) } else { quote!(value) };
+            let value = if f.ty.is_container() { value } else { quote!(Some(#value)) };
+            // A link to the field and its docs; rustdoc reads `r#` in a link as a fragment.
+            let doc = if id.to_string().starts_with("r#") {
+                format!(" Sets `{}`.", f.rust_name)
+            } else {
+                format!(" Sets [`{0}`](Self::{0}).", f.rust_name)
+            };
+            quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #setter(mut self, value: #ty) -> Self {
+                    self.#id = #value;
+                    self
+                }
+            }
+        })
+        .collect()
+}
+
+pub fn struct_def(name: &str, description: &str, fields: &[Field], here: Here, setters: Setters) -> TokenStream {
     let docs = docs::outer(&[description.to_owned()]);
     let name = ident(name);
+    let setters = match setters {
+        Setters::Emit => setter_methods(fields, here),
+        Setters::None => Vec::new(),
+    };
     let defs = fields.iter().map(|f| {
         let docs = field_docs(f, fields);
         let serde = serde_attr(f);
@@ -124,15 +179,20 @@ pub fn struct_def(name: &str, description: &str, fields: &[Field], here: Here) -
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
     let params = required.iter().map(|f| {
         let id = field_ident(&f.rust_name);
-        let ty = field_type(f, here);
+        let (ty, _) = param_type(&f.ty, here);
         quote!(#id: #ty)
     });
     let inits = fields.iter().map(|f| {
         let id = field_ident(&f.rust_name);
-        if f.required { quote!(#id) } else { quote!(#id: Default::default()) }
+        match (f.required, param_type(&f.ty, here).1) {
+            (true, true) => quote!(#id: #id.into()),
+            (true, false) => quote!(#id),
+            (false, _) => quote!(#id: Default::default()),
+        }
     });
     // Without required fields, `Default` is the constructor; otherwise `new` takes exactly those.
     if required.is_empty() {
+        let setters = (!setters.is_empty()).then(|| quote!(impl #name { #(#setters)* }));
         return quote! {
             #docs
             #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -140,6 +200,8 @@ pub fn struct_def(name: &str, description: &str, fields: &[Field], here: Here) -
             pub struct #name {
                 #(#defs)*
             }
+
+            #setters
         };
     }
     let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -157,6 +219,8 @@ pub fn struct_def(name: &str, description: &str, fields: &[Field], here: Here) -
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits),* }
             }
+
+            #(#setters)*
         }
     }
 }

@@ -236,6 +236,8 @@ pub(super) fn symbols(diags: &mut Diagnostics, input: &ProviderInput) -> Symbols
     let mut module = Names::new(format!("module `{provider}`"));
     module.declare(diags, Ns::Type, "Client", Origin::fixed("the generated client"));
     module.declare(diags, Ns::Type, "client", Origin::fixed("the generated `client` module"));
+    module.declare(diags, Ns::Type, "Error", Origin::fixed("the generated `Error` of its operations"));
+    module.declare(diags, Ns::Type, "Credentials", Origin::fixed("the re-exported `Credentials`"));
     if !p.types.is_empty() {
         module.declare(diags, Ns::Type, "types", Origin::fixed("the generated module of shared types"));
     }

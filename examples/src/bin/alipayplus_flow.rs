@@ -41,7 +41,7 @@ async fn flow(client: &Client, value: u64, currency: &str) -> Result<(), String>
     let amount = |v: u64| Amount::new(currency.to_owned(), v.to_string());
     let payment_request_id = format!("pay-{run_id}");
 
-    let pay = PayRequest::new("mini-app-demo".into(), payment_request_id.clone(), amount(value));
+    let pay = PayRequest::new("mini-app-demo", payment_request_id.clone(), amount(value));
     // A cashier payment is answered `A` ACCEPT: the user must pay on the wallet's cashier page.
     let answered = client.pay(&pay).await.map(|(outcome, response)| {
         serde_json::json!({"resultCode": outcome.code(), "outcome": format!("{outcome:?}"), "response": response})

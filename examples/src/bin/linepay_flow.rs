@@ -33,13 +33,13 @@ async fn flow(client: &Client, amount: i64) -> Result<(), String> {
     let total = Decimal::from_i64(amount);
     let twd = |value: i64| Decimal::from_i64(value);
 
-    let product = RequestProduct::new("Oolong tea 600ml".into(), 1, total);
-    let urls = RedirectUrls::new("https://shop.example/confirm".into(), "https://shop.example/cancel".into());
+    let product = RequestProduct::new("Oolong tea 600ml", 1, total);
+    let urls = RedirectUrls::new("https://shop.example/confirm", "https://shop.example/cancel");
     let mut request = PaymentRequest::new(
         total,
         Currency::Twd,
         order_id.clone(),
-        vec![RequestPackage::new("package-1".into(), total, vec![product])],
+        vec![RequestPackage::new("package-1", total, vec![product])],
         urls,
     );
     let mut payment = PaymentOptions::default();

@@ -4,6 +4,7 @@
 
 use std::process::ExitCode;
 
+use payspec::Decimal;
 use payspec::linepay::Currency;
 use payspec::linepay::pay_preapproved::PayPreapprovedRequest;
 use payspec_examples::{arg, linepay, report, run};
@@ -15,7 +16,7 @@ fn main() -> ExitCode {
         let args: Vec<String> = std::env::args().collect();
         let reg_key = arg(&args, 1, USAGE)?;
         let order_id = arg(&args, 2, USAGE)?;
-        let amount = arg(&args, 3, USAGE)?.parse().map_err(|e| format!("AMOUNT: {e}"))?;
+        let amount: Decimal = arg(&args, 3, USAGE)?.parse().map_err(|e| format!("AMOUNT: {e}"))?;
         let currency = Currency::parse(&arg(&args, 4, USAGE)?);
         let request = PayPreapprovedRequest::new(arg(&args, 5, USAGE)?, amount, currency, order_id);
         let client = linepay()?;

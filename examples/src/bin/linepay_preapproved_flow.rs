@@ -33,9 +33,9 @@ async fn flow(client: &Client, amount: i64) -> Result<(), String> {
     let run_id = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis();
     let total = Decimal::from_i64(amount);
 
-    let product = RequestProduct::new("Monthly plan".into(), 1, total);
-    let urls = RedirectUrls::new("https://shop.example/confirm".into(), "https://shop.example/cancel".into());
-    let package = RequestPackage::new("package-1".into(), total, vec![product]);
+    let product = RequestProduct::new("Monthly plan", 1, total);
+    let urls = RedirectUrls::new("https://shop.example/confirm", "https://shop.example/cancel");
+    let package = RequestPackage::new("package-1", total, vec![product]);
     let mut request = PaymentRequest::new(total, Currency::Jpy, format!("sub-{run_id}-0"), vec![package], urls);
     let mut payment = PaymentOptions::default();
     payment.pay_type = Some(PayType::Preapproved);
@@ -58,8 +58,7 @@ async fn flow(client: &Client, amount: i64) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let reg_key = confirmed.reg_key.ok_or("confirm returned no regKey")?;
 
-    let charge =
-        |n: u32| PayPreapprovedRequest::new("Monthly plan".into(), total, Currency::Jpy, format!("sub-{run_id}-{n}"));
+    let charge = |n: u32| PayPreapprovedRequest::new("Monthly plan", total, Currency::Jpy, format!("sub-{run_id}-{n}"));
     step(
         &format!("pay preapproved: POST {}", pay_preapproved::path(&reg_key)),
         client.pay_preapproved(&reg_key, &charge(1)).await,

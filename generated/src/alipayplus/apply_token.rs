@@ -85,15 +85,40 @@ pub struct ApplyTokenRequest {
 
 impl ApplyTokenRequest {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(app_id: String, auth_client_id: String, grant_type: GrantType) -> Self {
+    pub fn new(
+        app_id: impl Into<String>,
+        auth_client_id: impl Into<String>,
+        grant_type: GrantType,
+    ) -> Self {
         Self {
-            app_id,
-            auth_client_id,
+            app_id: app_id.into(),
+            auth_client_id: auth_client_id.into(),
             grant_type,
             customer_belongs_to: Default::default(),
             auth_code: Default::default(),
             refresh_token: Default::default(),
         }
+    }
+
+    /// Sets [`customer_belongs_to`](Self::customer_belongs_to).
+    #[must_use]
+    pub fn with_customer_belongs_to(mut self, value: impl Into<String>) -> Self {
+        self.customer_belongs_to = Some(value.into());
+        self
+    }
+
+    /// Sets [`auth_code`](Self::auth_code).
+    #[must_use]
+    pub fn with_auth_code(mut self, value: impl Into<String>) -> Self {
+        self.auth_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`refresh_token`](Self::refresh_token).
+    #[must_use]
+    pub fn with_refresh_token(mut self, value: impl Into<String>) -> Self {
+        self.refresh_token = Some(value.into());
+        self
     }
 }
 

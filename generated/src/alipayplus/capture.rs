@@ -82,14 +82,38 @@ pub struct CaptureRequest {
 
 impl CaptureRequest {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(capture_request_id: String, payment_id: String) -> Self {
+    pub fn new(
+        capture_request_id: impl Into<String>,
+        payment_id: impl Into<String>,
+    ) -> Self {
         Self {
-            capture_request_id,
-            payment_id,
+            capture_request_id: capture_request_id.into(),
+            payment_id: payment_id.into(),
             capture_amount: Default::default(),
             is_last_capture: Default::default(),
             extend_info: Default::default(),
         }
+    }
+
+    /// Sets [`capture_amount`](Self::capture_amount).
+    #[must_use]
+    pub fn with_capture_amount(mut self, value: super::Amount) -> Self {
+        self.capture_amount = Some(value);
+        self
+    }
+
+    /// Sets [`is_last_capture`](Self::is_last_capture).
+    #[must_use]
+    pub fn with_is_last_capture(mut self, value: bool) -> Self {
+        self.is_last_capture = Some(value);
+        self
+    }
+
+    /// Sets [`extend_info`](Self::extend_info).
+    #[must_use]
+    pub fn with_extend_info(mut self, value: impl Into<String>) -> Self {
+        self.extend_info = Some(value.into());
+        self
     }
 }
 

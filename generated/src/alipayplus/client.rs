@@ -2,12 +2,13 @@
 
 //! The Alipay+ wallet OpenAPI v2 (mini-program platform) client.
 
-/// A client for Alipay+ wallet OpenAPI v2 (mini-program platform): one method per operation.
+/// A client for Alipay+ wallet OpenAPI v2 (mini-program platform): one async method per operation.
 ///
-/// Build it from a `payspec_runtime::client::Config`, e.g.
-/// `Config::new("https://your-wallet.example/api/open", credentials)`; add handlers there. Every
-/// method validates its request first and sends nothing when it breaks a documented limit. Cloning
-/// is cheap and shares the connection pool.
+/// Build it from a `Config` (`payspec::Config`), e.g.
+/// `Client::new(Config::new("https://your-wallet.example/api/open", Credentials::new(...)))`, where
+/// `Credentials` is this module's; add handlers there. Every method validates its request first and
+/// sends nothing when it breaks a documented limit, and returns the operation's error, which
+/// converts into this module's `Error` with `?`. Cloning is cheap and shares the connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: payspec_runtime::client::Client,

@@ -71,6 +71,29 @@ pub struct InquiryPaymentRequest {
     pub extend_info: Option<String>,
 }
 
+impl InquiryPaymentRequest {
+    /// Sets [`payment_id`](Self::payment_id).
+    #[must_use]
+    pub fn with_payment_id(mut self, value: impl Into<String>) -> Self {
+        self.payment_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`payment_request_id`](Self::payment_request_id).
+    #[must_use]
+    pub fn with_payment_request_id(mut self, value: impl Into<String>) -> Self {
+        self.payment_request_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`extend_info`](Self::extend_info).
+    #[must_use]
+    pub fn with_extend_info(mut self, value: impl Into<String>) -> Self {
+        self.extend_info = Some(value.into());
+        self
+    }
+}
+
 impl payspec_runtime::Validate for InquiryPaymentRequest {
     fn validate_at(
         &self,

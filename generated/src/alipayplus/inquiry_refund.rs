@@ -72,6 +72,29 @@ pub struct InquiryRefundRequest {
     pub extend_info: Option<String>,
 }
 
+impl InquiryRefundRequest {
+    /// Sets [`refund_id`](Self::refund_id).
+    #[must_use]
+    pub fn with_refund_id(mut self, value: impl Into<String>) -> Self {
+        self.refund_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`refund_request_id`](Self::refund_request_id).
+    #[must_use]
+    pub fn with_refund_request_id(mut self, value: impl Into<String>) -> Self {
+        self.refund_request_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`extend_info`](Self::extend_info).
+    #[must_use]
+    pub fn with_extend_info(mut self, value: impl Into<String>) -> Self {
+        self.extend_info = Some(value.into());
+        self
+    }
+}
+
 impl payspec_runtime::Validate for InquiryRefundRequest {
     fn validate_at(
         &self,

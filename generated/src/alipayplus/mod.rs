@@ -26,6 +26,184 @@ mod client;
 
 pub use client::Client;
 
+/// The credentials this provider's `Config` takes.
+pub use payspec_runtime::client::AlipayPlusCredentials as Credentials;
+
 mod types;
 
 pub use types::*;
+
+/// The error of any Alipay+ wallet OpenAPI v2 (mini-program platform) operation.
+///
+/// Each operation's error converts into it, so a flow of several calls can use `?` into one
+/// type; the variant keeps the operation's error whole, with its typed code and layer
+/// (boxed, so that a `Result` carrying it stays small).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// `apply_token` failed.
+    ApplyToken(Box<payspec_runtime::client::Error<apply_token::ApplyTokenError>>),
+    /// `cancel` failed.
+    Cancel(Box<payspec_runtime::client::Error<cancel::CancelError>>),
+    /// `capture` failed.
+    Capture(Box<payspec_runtime::client::Error<capture::CaptureError>>),
+    /// `inquiry_payment` failed.
+    InquiryPayment(
+        Box<payspec_runtime::client::Error<inquiry_payment::InquiryPaymentError>>,
+    ),
+    /// `inquiry_refund` failed.
+    InquiryRefund(
+        Box<payspec_runtime::client::Error<inquiry_refund::InquiryRefundError>>,
+    ),
+    /// `pay` failed.
+    Pay(Box<payspec_runtime::client::Error<pay::PayError>>),
+    /// `refund` failed.
+    Refund(Box<payspec_runtime::client::Error<refund::RefundError>>),
+}
+
+impl Error {
+    /// The operation's error, as what every operation's error says.
+    pub fn as_call_error(&self) -> &dyn payspec_runtime::client::CallError {
+        match self {
+            Self::ApplyToken(e) => e.as_ref(),
+            Self::Cancel(e) => e.as_ref(),
+            Self::Capture(e) => e.as_ref(),
+            Self::InquiryPayment(e) => e.as_ref(),
+            Self::InquiryRefund(e) => e.as_ref(),
+            Self::Pay(e) => e.as_ref(),
+            Self::Refund(e) => e.as_ref(),
+        }
+    }
+
+    /// The operation that failed, as in its module's `NAME`.
+    pub fn operation(&self) -> &'static str {
+        self.as_call_error().operation()
+    }
+
+    /// The provider's code, when the provider answered with one.
+    pub fn code(&self) -> Option<&str> {
+        self.as_call_error().code()
+    }
+
+    /// What the provider's code means, from the spec.
+    pub fn description(&self) -> Option<&'static str> {
+        self.as_call_error().code_description()
+    }
+
+    /// The failure is transient: the same call could succeed later.
+    pub fn is_retryable(&self) -> bool {
+        self.as_call_error().is_retryable()
+    }
+
+    /// The call may have taken effect: find out before doing anything else.
+    pub fn is_outcome_unknown(&self) -> bool {
+        self.as_call_error().is_outcome_unknown()
+    }
+
+    /// Sending the same call again cannot do harm.
+    pub fn is_safe_to_retry(&self) -> bool {
+        self.as_call_error().is_safe_to_retry()
+    }
+
+    /// A lookup showed that the call took effect, although its answer is incomplete.
+    pub fn took_effect(&self) -> bool {
+        self.as_call_error().took_effect()
+    }
+
+    /// What a recovery handler learned when it looked the call up, if one did.
+    pub fn recovery(&self) -> Option<&payspec_runtime::client::Recovery> {
+        self.as_call_error().recovery()
+    }
+
+    /// How long the provider asked callers to wait before calling again.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.as_call_error().retry_after()
+    }
+
+    /// The access token has expired, so obtain a new one through applyToken with the refresh token before calling again. `false` when the provider answered no code.
+    pub fn refresh_access_token(&self) -> bool {
+        match self {
+            Self::ApplyToken(e) => {
+                e.provider_code().is_some_and(|c| c.refresh_access_token())
+            }
+            Self::Cancel(e) => {
+                e.provider_code().is_some_and(|c| c.refresh_access_token())
+            }
+            Self::Capture(e) => {
+                e.provider_code().is_some_and(|c| c.refresh_access_token())
+            }
+            Self::InquiryPayment(e) => {
+                e.provider_code().is_some_and(|c| c.refresh_access_token())
+            }
+            Self::InquiryRefund(e) => {
+                e.provider_code().is_some_and(|c| c.refresh_access_token())
+            }
+            Self::Pay(e) => e.provider_code().is_some_and(|c| c.refresh_access_token()),
+            Self::Refund(e) => {
+                e.provider_code().is_some_and(|c| c.refresh_access_token())
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.as_call_error(), f)
+    }
+}
+
+/// Transparent: the source is the operation error's own source.
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.as_call_error().source()
+    }
+}
+
+impl From<payspec_runtime::client::Error<apply_token::ApplyTokenError>> for Error {
+    fn from(
+        error: payspec_runtime::client::Error<apply_token::ApplyTokenError>,
+    ) -> Self {
+        Self::ApplyToken(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<cancel::CancelError>> for Error {
+    fn from(error: payspec_runtime::client::Error<cancel::CancelError>) -> Self {
+        Self::Cancel(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<capture::CaptureError>> for Error {
+    fn from(error: payspec_runtime::client::Error<capture::CaptureError>) -> Self {
+        Self::Capture(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<inquiry_payment::InquiryPaymentError>>
+for Error {
+    fn from(
+        error: payspec_runtime::client::Error<inquiry_payment::InquiryPaymentError>,
+    ) -> Self {
+        Self::InquiryPayment(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<inquiry_refund::InquiryRefundError>> for Error {
+    fn from(
+        error: payspec_runtime::client::Error<inquiry_refund::InquiryRefundError>,
+    ) -> Self {
+        Self::InquiryRefund(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<pay::PayError>> for Error {
+    fn from(error: payspec_runtime::client::Error<pay::PayError>) -> Self {
+        Self::Pay(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<refund::RefundError>> for Error {
+    fn from(error: payspec_runtime::client::Error<refund::RefundError>) -> Self {
+        Self::Refund(Box::new(error))
+    }
+}

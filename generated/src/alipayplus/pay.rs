@@ -189,15 +189,15 @@ pub struct PayRequest {
 impl PayRequest {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(
-        app_id: String,
-        payment_request_id: String,
+        app_id: impl Into<String>,
+        payment_request_id: impl Into<String>,
         payment_amount: super::Amount,
     ) -> Self {
         Self {
-            app_id,
+            app_id: app_id.into(),
             product_code: Default::default(),
             sales_code: Default::default(),
-            payment_request_id,
+            payment_request_id: payment_request_id.into(),
             payment_amount,
             order: Default::default(),
             payment_method: Default::default(),
@@ -208,6 +208,76 @@ impl PayRequest {
             void_notify_url: Default::default(),
             extend_info: Default::default(),
         }
+    }
+
+    /// Sets [`product_code`](Self::product_code).
+    #[must_use]
+    pub fn with_product_code(mut self, value: ProductCode) -> Self {
+        self.product_code = Some(value);
+        self
+    }
+
+    /// Sets [`sales_code`](Self::sales_code).
+    #[must_use]
+    pub fn with_sales_code(mut self, value: impl Into<String>) -> Self {
+        self.sales_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`order`](Self::order).
+    #[must_use]
+    pub fn with_order(mut self, value: Order) -> Self {
+        self.order = Some(value);
+        self
+    }
+
+    /// Sets [`payment_method`](Self::payment_method).
+    #[must_use]
+    pub fn with_payment_method(mut self, value: PaymentMethod) -> Self {
+        self.payment_method = Some(value);
+        self
+    }
+
+    /// Sets [`payment_factor`](Self::payment_factor).
+    #[must_use]
+    pub fn with_payment_factor(mut self, value: PaymentFactor) -> Self {
+        self.payment_factor = Some(value);
+        self
+    }
+
+    /// Sets [`payment_expiry_time`](Self::payment_expiry_time).
+    #[must_use]
+    pub fn with_payment_expiry_time(mut self, value: super::Datetime) -> Self {
+        self.payment_expiry_time = Some(value);
+        self
+    }
+
+    /// Sets [`payment_redirect_url`](Self::payment_redirect_url).
+    #[must_use]
+    pub fn with_payment_redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.payment_redirect_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`payment_notify_url`](Self::payment_notify_url).
+    #[must_use]
+    pub fn with_payment_notify_url(mut self, value: impl Into<String>) -> Self {
+        self.payment_notify_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`void_notify_url`](Self::void_notify_url).
+    #[must_use]
+    pub fn with_void_notify_url(mut self, value: impl Into<String>) -> Self {
+        self.void_notify_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`extend_info`](Self::extend_info).
+    #[must_use]
+    pub fn with_extend_info(mut self, value: impl Into<String>) -> Self {
+        self.extend_info = Some(value.into());
+        self
     }
 }
 
@@ -351,6 +421,22 @@ pub struct PaymentMethod {
     pub payment_method_id: Option<String>,
 }
 
+impl PaymentMethod {
+    /// Sets [`payment_method_type`](Self::payment_method_type).
+    #[must_use]
+    pub fn with_payment_method_type(mut self, value: impl Into<String>) -> Self {
+        self.payment_method_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`payment_method_id`](Self::payment_method_id).
+    #[must_use]
+    pub fn with_payment_method_id(mut self, value: impl Into<String>) -> Self {
+        self.payment_method_id = Some(value.into());
+        self
+    }
+}
+
 impl payspec_runtime::Validate for PaymentMethod {
     fn validate_at(
         &self,
@@ -381,6 +467,29 @@ pub struct PaymentFactor {
         skip_serializing_if = "Option::is_none"
     )]
     pub is_authorization_payment: Option<bool>,
+}
+
+impl PaymentFactor {
+    /// Sets [`need_surcharge`](Self::need_surcharge).
+    #[must_use]
+    pub fn with_need_surcharge(mut self, value: bool) -> Self {
+        self.need_surcharge = Some(value);
+        self
+    }
+
+    /// Sets [`is_payment_evaluation`](Self::is_payment_evaluation).
+    #[must_use]
+    pub fn with_is_payment_evaluation(mut self, value: bool) -> Self {
+        self.is_payment_evaluation = Some(value);
+        self
+    }
+
+    /// Sets [`is_authorization_payment`](Self::is_authorization_payment).
+    #[must_use]
+    pub fn with_is_authorization_payment(mut self, value: bool) -> Self {
+        self.is_authorization_payment = Some(value);
+        self
+    }
 }
 
 impl payspec_runtime::Validate for PaymentFactor {
@@ -507,6 +616,50 @@ pub struct Order {
     pub env: Option<Env>,
 }
 
+impl Order {
+    /// Sets [`reference_order_id`](Self::reference_order_id).
+    #[must_use]
+    pub fn with_reference_order_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_order_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_description`](Self::order_description).
+    #[must_use]
+    pub fn with_order_description(mut self, value: impl Into<String>) -> Self {
+        self.order_description = Some(value.into());
+        self
+    }
+
+    /// Sets [`order_amount`](Self::order_amount).
+    #[must_use]
+    pub fn with_order_amount(mut self, value: super::Amount) -> Self {
+        self.order_amount = Some(value);
+        self
+    }
+
+    /// Sets [`order_create_time`](Self::order_create_time).
+    #[must_use]
+    pub fn with_order_create_time(mut self, value: super::Datetime) -> Self {
+        self.order_create_time = Some(value);
+        self
+    }
+
+    /// Sets [`merchant`](Self::merchant).
+    #[must_use]
+    pub fn with_merchant(mut self, value: Merchant) -> Self {
+        self.merchant = Some(value);
+        self
+    }
+
+    /// Sets [`env`](Self::env).
+    #[must_use]
+    pub fn with_env(mut self, value: Env) -> Self {
+        self.env = Some(value);
+        self
+    }
+}
+
 impl payspec_runtime::Validate for Order {
     fn validate_at(
         &self,
@@ -538,6 +691,22 @@ pub struct Env {
     /// The kind of terminal, such as APP or WEB.
     #[serde(rename = "terminalType", default, skip_serializing_if = "Option::is_none")]
     pub terminal_type: Option<String>,
+}
+
+impl Env {
+    /// Sets [`os_type`](Self::os_type).
+    #[must_use]
+    pub fn with_os_type(mut self, value: impl Into<String>) -> Self {
+        self.os_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`terminal_type`](Self::terminal_type).
+    #[must_use]
+    pub fn with_terminal_type(mut self, value: impl Into<String>) -> Self {
+        self.terminal_type = Some(value.into());
+        self
+    }
 }
 
 impl payspec_runtime::Validate for Env {
@@ -579,6 +748,43 @@ pub struct Merchant {
         skip_serializing_if = "Option::is_none"
     )]
     pub merchant_address: Option<serde_json::Value>,
+}
+
+impl Merchant {
+    /// Sets [`reference_merchant_id`](Self::reference_merchant_id).
+    #[must_use]
+    pub fn with_reference_merchant_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_merchant_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`merchant_mcc`](Self::merchant_mcc).
+    #[must_use]
+    pub fn with_merchant_mcc(mut self, value: impl Into<String>) -> Self {
+        self.merchant_mcc = Some(value.into());
+        self
+    }
+
+    /// Sets [`merchant_name`](Self::merchant_name).
+    #[must_use]
+    pub fn with_merchant_name(mut self, value: impl Into<String>) -> Self {
+        self.merchant_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`merchant_display_name`](Self::merchant_display_name).
+    #[must_use]
+    pub fn with_merchant_display_name(mut self, value: impl Into<String>) -> Self {
+        self.merchant_display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`merchant_address`](Self::merchant_address).
+    #[must_use]
+    pub fn with_merchant_address(mut self, value: serde_json::Value) -> Self {
+        self.merchant_address = Some(value);
+        self
+    }
 }
 
 impl payspec_runtime::Validate for Merchant {

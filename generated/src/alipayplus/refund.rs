@@ -92,15 +92,46 @@ pub struct RefundRequest {
 
 impl RefundRequest {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(refund_request_id: String, refund_amount: super::Amount) -> Self {
+    pub fn new(
+        refund_request_id: impl Into<String>,
+        refund_amount: super::Amount,
+    ) -> Self {
         Self {
-            refund_request_id,
+            refund_request_id: refund_request_id.into(),
             payment_id: Default::default(),
             payment_request_id: Default::default(),
             refund_amount,
             refund_reason: Default::default(),
             extend_info: Default::default(),
         }
+    }
+
+    /// Sets [`payment_id`](Self::payment_id).
+    #[must_use]
+    pub fn with_payment_id(mut self, value: impl Into<String>) -> Self {
+        self.payment_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`payment_request_id`](Self::payment_request_id).
+    #[must_use]
+    pub fn with_payment_request_id(mut self, value: impl Into<String>) -> Self {
+        self.payment_request_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`refund_reason`](Self::refund_reason).
+    #[must_use]
+    pub fn with_refund_reason(mut self, value: impl Into<String>) -> Self {
+        self.refund_reason = Some(value.into());
+        self
+    }
+
+    /// Sets [`extend_info`](Self::extend_info).
+    #[must_use]
+    pub fn with_extend_info(mut self, value: impl Into<String>) -> Self {
+        self.extend_info = Some(value.into());
+        self
     }
 }
 
@@ -188,8 +219,10 @@ pub struct RefundResponse {
 
 impl RefundResponse {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(refund_id: String) -> Self {
-        Self { refund_id }
+    pub fn new(refund_id: impl Into<String>) -> Self {
+        Self {
+            refund_id: refund_id.into(),
+        }
     }
 }
 

@@ -19,8 +19,11 @@ pub struct Amount {
 
 impl Amount {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(currency: String, value: String) -> Self {
-        Self { currency, value }
+    pub fn new(currency: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            currency: currency.into(),
+            value: value.into(),
+        }
     }
 }
 

@@ -57,6 +57,25 @@ pub struct ChargeCaptureRequest {
     pub extra: std::collections::BTreeMap<String, String>,
 }
 
+impl ChargeCaptureRequest {
+    /// Sets [`amount`](Self::amount).
+    #[must_use]
+    pub fn with_amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+
+    /// Sets [`extra`](Self::extra).
+    #[must_use]
+    pub fn with_extra(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.extra = value.into();
+        self
+    }
+}
+
 impl payspec_runtime::Validate for ChargeCaptureRequest {
     fn validate_at(
         &self,

@@ -103,12 +103,12 @@ impl ChargeRequest {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(
         amount: i64,
-        order_no: String,
+        order_no: impl Into<String>,
         payment_method: super::PaymentMethod,
     ) -> Self {
         Self {
             amount,
-            order_no,
+            order_no: order_no.into(),
             payment_method,
             capture: Default::default(),
             currency: Default::default(),
@@ -121,6 +121,82 @@ impl ChargeRequest {
             source_id: Default::default(),
             location_id: Default::default(),
         }
+    }
+
+    /// Sets [`capture`](Self::capture).
+    #[must_use]
+    pub fn with_capture(mut self, value: bool) -> Self {
+        self.capture = Some(value);
+        self
+    }
+
+    /// Sets [`currency`](Self::currency).
+    #[must_use]
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource`](Self::resource).
+    #[must_use]
+    pub fn with_resource(mut self, value: super::Resource) -> Self {
+        self.resource = Some(value);
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`extra`](Self::extra).
+    #[must_use]
+    pub fn with_extra(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.extra = value.into();
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.metadata = value.into();
+        self
+    }
+
+    /// Sets [`client_ip`](Self::client_ip).
+    #[must_use]
+    pub fn with_client_ip(mut self, value: impl Into<String>) -> Self {
+        self.client_ip = Some(value.into());
+        self
+    }
+
+    /// Sets [`customer_id`](Self::customer_id).
+    #[must_use]
+    pub fn with_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`source_id`](Self::source_id).
+    #[must_use]
+    pub fn with_source_id(mut self, value: impl Into<String>) -> Self {
+        self.source_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`location_id`](Self::location_id).
+    #[must_use]
+    pub fn with_location_id(mut self, value: impl Into<String>) -> Self {
+        self.location_id = Some(value.into());
+        self
     }
 }
 

@@ -90,6 +90,74 @@ pub struct ListChargesQuery {
     pub order: Option<SortOrder>,
 }
 
+impl ListChargesQuery {
+    /// Sets [`payment_method`](Self::payment_method).
+    #[must_use]
+    pub fn with_payment_method(
+        mut self,
+        value: impl Into<Vec<super::PaymentMethod>>,
+    ) -> Self {
+        self.payment_method = value.into();
+        self
+    }
+
+    /// Sets [`from`](Self::from).
+    #[must_use]
+    pub fn with_from(mut self, value: i64) -> Self {
+        self.from = Some(value);
+        self
+    }
+
+    /// Sets [`to`](Self::to).
+    #[must_use]
+    pub fn with_to(mut self, value: i64) -> Self {
+        self.to = Some(value);
+        self
+    }
+
+    /// Sets [`date_field`](Self::date_field).
+    #[must_use]
+    pub fn with_date_field(mut self, value: ChargeTimeField) -> Self {
+        self.date_field = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    #[must_use]
+    pub fn with_status(mut self, value: super::ChargeStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, value: ChargeTimeField) -> Self {
+        self.sort = Some(value);
+        self
+    }
+
+    /// Sets [`order`](Self::order).
+    #[must_use]
+    pub fn with_order(mut self, value: SortOrder) -> Self {
+        self.order = Some(value);
+        self
+    }
+}
+
 impl payspec_runtime::Validate for ListChargesQuery {
     fn validate_at(
         &self,

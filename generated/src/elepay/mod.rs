@@ -31,6 +31,9 @@ mod client;
 
 pub use client::Client;
 
+/// The credentials this provider's `Config` takes.
+pub use payspec_runtime::client::ElepayCredentials as Credentials;
+
 mod types;
 
 pub use types::*;
@@ -77,4 +80,197 @@ pub enum ErrorCategory {
     /// `system`: An internal failure at elepay or at the payment provider behind it (codes starting
     /// with S).
     System,
+}
+
+/// The error of any elepay API (OpenAPI 1.2.5) operation.
+///
+/// Each operation's error converts into it, so a flow of several calls can use `?` into one
+/// type; the variant keeps the operation's error whole, with its typed code and layer
+/// (boxed, so that a `Result` carrying it stays small).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// `capture_charge` failed.
+    CaptureCharge(
+        Box<payspec_runtime::client::Error<capture_charge::CaptureChargeError>>,
+    ),
+    /// `create_charge` failed.
+    CreateCharge(Box<payspec_runtime::client::Error<create_charge::CreateChargeError>>),
+    /// `create_refund` failed.
+    CreateRefund(Box<payspec_runtime::client::Error<create_refund::CreateRefundError>>),
+    /// `list_charges` failed.
+    ListCharges(Box<payspec_runtime::client::Error<list_charges::ListChargesError>>),
+    /// `list_refunds` failed.
+    ListRefunds(Box<payspec_runtime::client::Error<list_refunds::ListRefundsError>>),
+    /// `retrieve_charge` failed.
+    RetrieveCharge(
+        Box<payspec_runtime::client::Error<retrieve_charge::RetrieveChargeError>>,
+    ),
+    /// `retrieve_charge_status` failed.
+    RetrieveChargeStatus(
+        Box<
+            payspec_runtime::client::Error<
+                retrieve_charge_status::RetrieveChargeStatusError,
+            >,
+        >,
+    ),
+    /// `retrieve_refund` failed.
+    RetrieveRefund(
+        Box<payspec_runtime::client::Error<retrieve_refund::RetrieveRefundError>>,
+    ),
+    /// `revoke_charge` failed.
+    RevokeCharge(Box<payspec_runtime::client::Error<revoke_charge::RevokeChargeError>>),
+}
+
+impl Error {
+    /// The operation's error, as what every operation's error says.
+    pub fn as_call_error(&self) -> &dyn payspec_runtime::client::CallError {
+        match self {
+            Self::CaptureCharge(e) => e.as_ref(),
+            Self::CreateCharge(e) => e.as_ref(),
+            Self::CreateRefund(e) => e.as_ref(),
+            Self::ListCharges(e) => e.as_ref(),
+            Self::ListRefunds(e) => e.as_ref(),
+            Self::RetrieveCharge(e) => e.as_ref(),
+            Self::RetrieveChargeStatus(e) => e.as_ref(),
+            Self::RetrieveRefund(e) => e.as_ref(),
+            Self::RevokeCharge(e) => e.as_ref(),
+        }
+    }
+
+    /// The operation that failed, as in its module's `NAME`.
+    pub fn operation(&self) -> &'static str {
+        self.as_call_error().operation()
+    }
+
+    /// The provider's code, when the provider answered with one.
+    pub fn code(&self) -> Option<&str> {
+        self.as_call_error().code()
+    }
+
+    /// What the provider's code means, from the spec.
+    pub fn description(&self) -> Option<&'static str> {
+        self.as_call_error().code_description()
+    }
+
+    /// The failure is transient: the same call could succeed later.
+    pub fn is_retryable(&self) -> bool {
+        self.as_call_error().is_retryable()
+    }
+
+    /// The call may have taken effect: find out before doing anything else.
+    pub fn is_outcome_unknown(&self) -> bool {
+        self.as_call_error().is_outcome_unknown()
+    }
+
+    /// Sending the same call again cannot do harm.
+    pub fn is_safe_to_retry(&self) -> bool {
+        self.as_call_error().is_safe_to_retry()
+    }
+
+    /// A lookup showed that the call took effect, although its answer is incomplete.
+    pub fn took_effect(&self) -> bool {
+        self.as_call_error().took_effect()
+    }
+
+    /// What a recovery handler learned when it looked the call up, if one did.
+    pub fn recovery(&self) -> Option<&payspec_runtime::client::Recovery> {
+        self.as_call_error().recovery()
+    }
+
+    /// How long the provider asked callers to wait before calling again.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.as_call_error().retry_after()
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.as_call_error(), f)
+    }
+}
+
+/// Transparent: the source is the operation error's own source.
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.as_call_error().source()
+    }
+}
+
+impl From<payspec_runtime::client::Error<capture_charge::CaptureChargeError>> for Error {
+    fn from(
+        error: payspec_runtime::client::Error<capture_charge::CaptureChargeError>,
+    ) -> Self {
+        Self::CaptureCharge(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<create_charge::CreateChargeError>> for Error {
+    fn from(
+        error: payspec_runtime::client::Error<create_charge::CreateChargeError>,
+    ) -> Self {
+        Self::CreateCharge(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<create_refund::CreateRefundError>> for Error {
+    fn from(
+        error: payspec_runtime::client::Error<create_refund::CreateRefundError>,
+    ) -> Self {
+        Self::CreateRefund(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<list_charges::ListChargesError>> for Error {
+    fn from(
+        error: payspec_runtime::client::Error<list_charges::ListChargesError>,
+    ) -> Self {
+        Self::ListCharges(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<list_refunds::ListRefundsError>> for Error {
+    fn from(
+        error: payspec_runtime::client::Error<list_refunds::ListRefundsError>,
+    ) -> Self {
+        Self::ListRefunds(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<retrieve_charge::RetrieveChargeError>>
+for Error {
+    fn from(
+        error: payspec_runtime::client::Error<retrieve_charge::RetrieveChargeError>,
+    ) -> Self {
+        Self::RetrieveCharge(Box::new(error))
+    }
+}
+
+impl From<
+    payspec_runtime::client::Error<retrieve_charge_status::RetrieveChargeStatusError>,
+> for Error {
+    fn from(
+        error: payspec_runtime::client::Error<
+            retrieve_charge_status::RetrieveChargeStatusError,
+        >,
+    ) -> Self {
+        Self::RetrieveChargeStatus(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<retrieve_refund::RetrieveRefundError>>
+for Error {
+    fn from(
+        error: payspec_runtime::client::Error<retrieve_refund::RetrieveRefundError>,
+    ) -> Self {
+        Self::RetrieveRefund(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<revoke_charge::RevokeChargeError>> for Error {
+    fn from(
+        error: payspec_runtime::client::Error<revoke_charge::RevokeChargeError>,
+    ) -> Self {
+        Self::RevokeCharge(Box::new(error))
+    }
 }

@@ -69,12 +69,22 @@ pub struct CaptureRequest {
 
 impl CaptureRequest {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(amount: payspec_runtime::Decimal, currency: super::Currency) -> Self {
+    pub fn new(
+        amount: impl Into<payspec_runtime::Decimal>,
+        currency: super::Currency,
+    ) -> Self {
         Self {
-            amount,
+            amount: amount.into(),
             currency,
             options: Default::default(),
         }
+    }
+
+    /// Sets [`options`](Self::options).
+    #[must_use]
+    pub fn with_options(mut self, value: CaptureOptions) -> Self {
+        self.options = Some(value);
+        self
     }
 }
 
@@ -190,6 +200,25 @@ pub struct PromotionRestriction {
     pub reward_limit: Option<payspec_runtime::Decimal>,
 }
 
+impl PromotionRestriction {
+    /// Sets [`use_limit`](Self::use_limit).
+    #[must_use]
+    pub fn with_use_limit(mut self, value: impl Into<payspec_runtime::Decimal>) -> Self {
+        self.use_limit = Some(value.into());
+        self
+    }
+
+    /// Sets [`reward_limit`](Self::reward_limit).
+    #[must_use]
+    pub fn with_reward_limit(
+        mut self,
+        value: impl Into<payspec_runtime::Decimal>,
+    ) -> Self {
+        self.reward_limit = Some(value.into());
+        self
+    }
+}
+
 impl payspec_runtime::Validate for PromotionRestriction {
     fn validate_at(
         &self,
@@ -216,14 +245,14 @@ pub struct CaptureInfo {
 impl CaptureInfo {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(
-        order_id: String,
+        order_id: impl Into<String>,
         transaction_id: super::TransactionId,
-        pay_info: Vec<super::PayInfo>,
+        pay_info: impl Into<Vec<super::PayInfo>>,
     ) -> Self {
         Self {
-            order_id,
+            order_id: order_id.into(),
             transaction_id,
-            pay_info,
+            pay_info: pay_info.into(),
         }
     }
 }

@@ -58,6 +58,15 @@ pub struct CheckRegKeyQuery {
     pub credit_card_auth: Option<bool>,
 }
 
+impl CheckRegKeyQuery {
+    /// Sets [`credit_card_auth`](Self::credit_card_auth).
+    #[must_use]
+    pub fn with_credit_card_auth(mut self, value: bool) -> Self {
+        self.credit_card_auth = Some(value);
+        self
+    }
+}
+
 impl payspec_runtime::Validate for CheckRegKeyQuery {
     fn validate_at(
         &self,

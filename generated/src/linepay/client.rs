@@ -2,12 +2,13 @@
 
 //! The LINE Pay Online API v3 client.
 
-/// A client for LINE Pay Online API v3: one method per operation.
+/// A client for LINE Pay Online API v3: one async method per operation.
 ///
-/// Build it from a `payspec_runtime::client::Config`, e.g.
-/// `Config::new(payspec::linepay::SANDBOX_BASE_URL, credentials)`; add handlers there. Every method
-/// validates its request first and sends nothing when it breaks a documented limit. Cloning is
-/// cheap and shares the connection pool.
+/// Build it from a `Config` (`payspec::Config`), e.g.
+/// `Client::new(Config::new(Environment::Sandbox, Credentials::new(...)))`, where `Credentials` is
+/// this module's; add handlers there. Every method validates its request first and sends nothing
+/// when it breaks a documented limit, and returns the operation's error, which converts into this
+/// module's `Error` with `?`. Cloning is cheap and shares the connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: payspec_runtime::client::Client,

@@ -68,8 +68,14 @@ pub struct ConfirmRequest {
 
 impl ConfirmRequest {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(amount: payspec_runtime::Decimal, currency: super::Currency) -> Self {
-        Self { amount, currency }
+    pub fn new(
+        amount: impl Into<payspec_runtime::Decimal>,
+        currency: super::Currency,
+    ) -> Self {
+        Self {
+            amount: amount.into(),
+            currency,
+        }
     }
 }
 
@@ -143,18 +149,18 @@ pub struct ConfirmInfo {
 impl ConfirmInfo {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(
-        order_id: String,
+        order_id: impl Into<String>,
         transaction_id: super::TransactionId,
-        pay_info: Vec<super::PayInfo>,
-        packages: Vec<ConfirmPackage>,
+        pay_info: impl Into<Vec<super::PayInfo>>,
+        packages: impl Into<Vec<ConfirmPackage>>,
     ) -> Self {
         Self {
-            order_id,
+            order_id: order_id.into(),
             transaction_id,
             authorization_expire_date: Default::default(),
             reg_key: Default::default(),
-            pay_info,
-            packages,
+            pay_info: pay_info.into(),
+            packages: packages.into(),
             shipping: Default::default(),
         }
     }
@@ -178,10 +184,13 @@ pub struct ConfirmPackage {
 
 impl ConfirmPackage {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(id: String, amount: payspec_runtime::Decimal) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        amount: impl Into<payspec_runtime::Decimal>,
+    ) -> Self {
         Self {
-            id,
-            amount,
+            id: id.into(),
+            amount: amount.into(),
             user_fee_amount: Default::default(),
             name: Default::default(),
         }
@@ -205,13 +214,13 @@ pub struct ConfirmShipping {
 impl ConfirmShipping {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(
-        method_id: String,
-        fee_amount: payspec_runtime::Decimal,
+        method_id: impl Into<String>,
+        fee_amount: impl Into<payspec_runtime::Decimal>,
         address: super::Address,
     ) -> Self {
         Self {
-            method_id,
-            fee_amount,
+            method_id: method_id.into(),
+            fee_amount: fee_amount.into(),
             address,
         }
     }

@@ -36,6 +36,9 @@ mod client;
 
 pub use client::Client;
 
+/// The credentials this provider's `Config` takes.
+pub use payspec_runtime::client::LinePayCredentials as Credentials;
+
 mod types;
 
 pub use types::*;
@@ -77,3 +80,254 @@ impl From<Environment> for String {
 
 /// Return codes that mean success.
 pub const SUCCESS_CODES: &[&str] = &["0000"];
+
+/// The error of any LINE Pay Online API v3 operation.
+///
+/// Each operation's error converts into it, so a flow of several calls can use `?` into one
+/// type; the variant keeps the operation's error whole, with its typed code and layer
+/// (boxed, so that a `Result` carrying it stays small).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// `capture` failed.
+    Capture(Box<payspec_runtime::client::Error<capture::CaptureError>>),
+    /// `check_payment_status` failed.
+    CheckPaymentStatus(
+        Box<
+            payspec_runtime::client::Error<check_payment_status::CheckPaymentStatusError>,
+        >,
+    ),
+    /// `check_reg_key` failed.
+    CheckRegKey(Box<payspec_runtime::client::Error<check_reg_key::CheckRegKeyError>>),
+    /// `confirm` failed.
+    Confirm(Box<payspec_runtime::client::Error<confirm::ConfirmError>>),
+    /// `expire_reg_key` failed.
+    ExpireRegKey(Box<payspec_runtime::client::Error<expire_reg_key::ExpireRegKeyError>>),
+    /// `pay_preapproved` failed.
+    PayPreapproved(
+        Box<payspec_runtime::client::Error<pay_preapproved::PayPreapprovedError>>,
+    ),
+    /// `payment_details` failed.
+    PaymentDetails(
+        Box<payspec_runtime::client::Error<payment_details::PaymentDetailsError>>,
+    ),
+    /// `refund` failed.
+    Refund(Box<payspec_runtime::client::Error<refund::RefundError>>),
+    /// `request` failed.
+    Request(Box<payspec_runtime::client::Error<request::RequestError>>),
+    /// `void` failed.
+    Void(Box<payspec_runtime::client::Error<void::VoidError>>),
+}
+
+impl Error {
+    /// The operation's error, as what every operation's error says.
+    pub fn as_call_error(&self) -> &dyn payspec_runtime::client::CallError {
+        match self {
+            Self::Capture(e) => e.as_ref(),
+            Self::CheckPaymentStatus(e) => e.as_ref(),
+            Self::CheckRegKey(e) => e.as_ref(),
+            Self::Confirm(e) => e.as_ref(),
+            Self::ExpireRegKey(e) => e.as_ref(),
+            Self::PayPreapproved(e) => e.as_ref(),
+            Self::PaymentDetails(e) => e.as_ref(),
+            Self::Refund(e) => e.as_ref(),
+            Self::Request(e) => e.as_ref(),
+            Self::Void(e) => e.as_ref(),
+        }
+    }
+
+    /// The operation that failed, as in its module's `NAME`.
+    pub fn operation(&self) -> &'static str {
+        self.as_call_error().operation()
+    }
+
+    /// The provider's code, when the provider answered with one.
+    pub fn code(&self) -> Option<&str> {
+        self.as_call_error().code()
+    }
+
+    /// What the provider's code means, from the spec.
+    pub fn description(&self) -> Option<&'static str> {
+        self.as_call_error().code_description()
+    }
+
+    /// The failure is transient: the same call could succeed later.
+    pub fn is_retryable(&self) -> bool {
+        self.as_call_error().is_retryable()
+    }
+
+    /// The call may have taken effect: find out before doing anything else.
+    pub fn is_outcome_unknown(&self) -> bool {
+        self.as_call_error().is_outcome_unknown()
+    }
+
+    /// Sending the same call again cannot do harm.
+    pub fn is_safe_to_retry(&self) -> bool {
+        self.as_call_error().is_safe_to_retry()
+    }
+
+    /// A lookup showed that the call took effect, although its answer is incomplete.
+    pub fn took_effect(&self) -> bool {
+        self.as_call_error().took_effect()
+    }
+
+    /// What a recovery handler learned when it looked the call up, if one did.
+    pub fn recovery(&self) -> Option<&payspec_runtime::client::Recovery> {
+        self.as_call_error().recovery()
+    }
+
+    /// How long the provider asked callers to wait before calling again.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.as_call_error().retry_after()
+    }
+
+    /// LINE Pay has cancelled the authorization behind this payment, so it can no longer be captured; start a new payment. `false` when the provider answered no code.
+    pub fn authorization_cancelled(&self) -> bool {
+        match self {
+            Self::Capture(e) => {
+                e.provider_code().is_some_and(|c| c.authorization_cancelled())
+            }
+            Self::CheckPaymentStatus(e) => {
+                e.provider_code().is_some_and(|c| c.authorization_cancelled())
+            }
+            Self::CheckRegKey(e) => {
+                e.provider_code().is_some_and(|c| c.authorization_cancelled())
+            }
+            Self::Confirm(e) => {
+                e.provider_code().is_some_and(|c| c.authorization_cancelled())
+            }
+            Self::ExpireRegKey(e) => {
+                e.provider_code().is_some_and(|c| c.authorization_cancelled())
+            }
+            Self::PayPreapproved(e) => {
+                e.provider_code().is_some_and(|c| c.authorization_cancelled())
+            }
+            Self::PaymentDetails(e) => {
+                e.provider_code().is_some_and(|c| c.authorization_cancelled())
+            }
+            Self::Refund(e) => {
+                e.provider_code().is_some_and(|c| c.authorization_cancelled())
+            }
+            Self::Request(e) => {
+                e.provider_code().is_some_and(|c| c.authorization_cancelled())
+            }
+            Self::Void(e) => {
+                e.provider_code().is_some_and(|c| c.authorization_cancelled())
+            }
+        }
+    }
+
+    /// LINE Pay asks the merchant to expire the regKey after this code: the saved payment method cannot be charged again, and the user has to register one anew. `false` when the provider answered no code.
+    pub fn expires_reg_key(&self) -> bool {
+        match self {
+            Self::Capture(e) => e.provider_code().is_some_and(|c| c.expires_reg_key()),
+            Self::CheckPaymentStatus(e) => {
+                e.provider_code().is_some_and(|c| c.expires_reg_key())
+            }
+            Self::CheckRegKey(e) => {
+                e.provider_code().is_some_and(|c| c.expires_reg_key())
+            }
+            Self::Confirm(e) => e.provider_code().is_some_and(|c| c.expires_reg_key()),
+            Self::ExpireRegKey(e) => {
+                e.provider_code().is_some_and(|c| c.expires_reg_key())
+            }
+            Self::PayPreapproved(e) => {
+                e.provider_code().is_some_and(|c| c.expires_reg_key())
+            }
+            Self::PaymentDetails(e) => {
+                e.provider_code().is_some_and(|c| c.expires_reg_key())
+            }
+            Self::Refund(e) => e.provider_code().is_some_and(|c| c.expires_reg_key()),
+            Self::Request(e) => e.provider_code().is_some_and(|c| c.expires_reg_key()),
+            Self::Void(e) => e.provider_code().is_some_and(|c| c.expires_reg_key()),
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.as_call_error(), f)
+    }
+}
+
+/// Transparent: the source is the operation error's own source.
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.as_call_error().source()
+    }
+}
+
+impl From<payspec_runtime::client::Error<capture::CaptureError>> for Error {
+    fn from(error: payspec_runtime::client::Error<capture::CaptureError>) -> Self {
+        Self::Capture(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<check_payment_status::CheckPaymentStatusError>>
+for Error {
+    fn from(
+        error: payspec_runtime::client::Error<
+            check_payment_status::CheckPaymentStatusError,
+        >,
+    ) -> Self {
+        Self::CheckPaymentStatus(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<check_reg_key::CheckRegKeyError>> for Error {
+    fn from(
+        error: payspec_runtime::client::Error<check_reg_key::CheckRegKeyError>,
+    ) -> Self {
+        Self::CheckRegKey(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<confirm::ConfirmError>> for Error {
+    fn from(error: payspec_runtime::client::Error<confirm::ConfirmError>) -> Self {
+        Self::Confirm(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<expire_reg_key::ExpireRegKeyError>> for Error {
+    fn from(
+        error: payspec_runtime::client::Error<expire_reg_key::ExpireRegKeyError>,
+    ) -> Self {
+        Self::ExpireRegKey(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<pay_preapproved::PayPreapprovedError>>
+for Error {
+    fn from(
+        error: payspec_runtime::client::Error<pay_preapproved::PayPreapprovedError>,
+    ) -> Self {
+        Self::PayPreapproved(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<payment_details::PaymentDetailsError>>
+for Error {
+    fn from(
+        error: payspec_runtime::client::Error<payment_details::PaymentDetailsError>,
+    ) -> Self {
+        Self::PaymentDetails(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<refund::RefundError>> for Error {
+    fn from(error: payspec_runtime::client::Error<refund::RefundError>) -> Self {
+        Self::Refund(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<request::RequestError>> for Error {
+    fn from(error: payspec_runtime::client::Error<request::RequestError>) -> Self {
+        Self::Request(Box::new(error))
+    }
+}
+
+impl From<payspec_runtime::client::Error<void::VoidError>> for Error {
+    fn from(error: payspec_runtime::client::Error<void::VoidError>) -> Self {
+        Self::Void(Box::new(error))
+    }
+}

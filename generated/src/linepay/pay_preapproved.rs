@@ -84,18 +84,25 @@ pub struct PayPreapprovedRequest {
 impl PayPreapprovedRequest {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(
-        product_name: String,
-        amount: payspec_runtime::Decimal,
+        product_name: impl Into<String>,
+        amount: impl Into<payspec_runtime::Decimal>,
         currency: super::Currency,
-        order_id: String,
+        order_id: impl Into<String>,
     ) -> Self {
         Self {
-            product_name,
-            amount,
+            product_name: product_name.into(),
+            amount: amount.into(),
             currency,
-            order_id,
+            order_id: order_id.into(),
             capture: Default::default(),
         }
+    }
+
+    /// Sets [`capture`](Self::capture).
+    #[must_use]
+    pub fn with_capture(mut self, value: bool) -> Self {
+        self.capture = Some(value);
+        self
     }
 }
 
@@ -186,14 +193,14 @@ pub struct PayPreapprovedInfo {
 impl PayPreapprovedInfo {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(
-        order_id: String,
+        order_id: impl Into<String>,
         transaction_id: super::TransactionId,
-        transaction_date: String,
+        transaction_date: impl Into<String>,
     ) -> Self {
         Self {
-            order_id,
+            order_id: order_id.into(),
             transaction_id,
-            transaction_date,
+            transaction_date: transaction_date.into(),
             authorization_expire_date: Default::default(),
         }
     }

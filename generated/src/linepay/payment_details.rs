@@ -69,6 +69,32 @@ pub struct PaymentDetailsQuery {
     pub fields: Option<PaymentDetailsFields>,
 }
 
+impl PaymentDetailsQuery {
+    /// Sets [`transaction_id`](Self::transaction_id).
+    #[must_use]
+    pub fn with_transaction_id(
+        mut self,
+        value: impl Into<Vec<super::TransactionId>>,
+    ) -> Self {
+        self.transaction_id = value.into();
+        self
+    }
+
+    /// Sets [`order_id`](Self::order_id).
+    #[must_use]
+    pub fn with_order_id(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.order_id = value.into();
+        self
+    }
+
+    /// Sets [`fields`](Self::fields).
+    #[must_use]
+    pub fn with_fields(mut self, value: PaymentDetailsFields) -> Self {
+        self.fields = Some(value);
+        self
+    }
+}
+
 impl payspec_runtime::Validate for PaymentDetailsQuery {
     fn validate_at(
         &self,
@@ -426,10 +452,13 @@ pub struct PaymentDetailsInfo {
 
 impl PaymentDetailsInfo {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(transaction_id: super::TransactionId, order_id: String) -> Self {
+    pub fn new(
+        transaction_id: super::TransactionId,
+        order_id: impl Into<String>,
+    ) -> Self {
         Self {
             transaction_id,
-            order_id,
+            order_id: order_id.into(),
             transaction_date: Default::default(),
             transaction_type: Default::default(),
             pay_status: Default::default(),
@@ -470,14 +499,14 @@ impl RefundRecord {
     pub fn new(
         refund_transaction_id: super::TransactionId,
         transaction_type: TransactionType,
-        refund_amount: payspec_runtime::Decimal,
-        refund_transaction_date: String,
+        refund_amount: impl Into<payspec_runtime::Decimal>,
+        refund_transaction_date: impl Into<String>,
     ) -> Self {
         Self {
             refund_transaction_id,
             transaction_type,
-            refund_amount,
-            refund_transaction_date,
+            refund_amount: refund_amount.into(),
+            refund_transaction_date: refund_transaction_date.into(),
         }
     }
 }
@@ -503,16 +532,16 @@ pub struct DetailsPackage {
 impl DetailsPackage {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(
-        id: String,
-        amount: payspec_runtime::Decimal,
-        products: Vec<DetailsProduct>,
+        id: impl Into<String>,
+        amount: impl Into<payspec_runtime::Decimal>,
+        products: impl Into<Vec<DetailsProduct>>,
     ) -> Self {
         Self {
-            id,
-            amount,
+            id: id.into(),
+            amount: amount.into(),
             user_fee_amount: Default::default(),
             name: Default::default(),
-            products,
+            products: products.into(),
         }
     }
 }
@@ -540,13 +569,17 @@ pub struct DetailsProduct {
 
 impl DetailsProduct {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(name: String, quantity: i64, price: payspec_runtime::Decimal) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        quantity: i64,
+        price: impl Into<payspec_runtime::Decimal>,
+    ) -> Self {
         Self {
             id: Default::default(),
-            name,
+            name: name.into(),
             image_url: Default::default(),
             quantity,
-            price,
+            price: price.into(),
             original_price: Default::default(),
         }
     }
@@ -587,9 +620,9 @@ pub struct DetailsEvent {
 
 impl DetailsEvent {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(code: String) -> Self {
+    pub fn new(code: impl Into<String>) -> Self {
         Self {
-            code,
+            code: code.into(),
             total_amount: Default::default(),
             product_quantity: Default::default(),
         }

@@ -58,6 +58,18 @@ pub struct RefundRequest {
     pub refund_amount: Option<payspec_runtime::Decimal>,
 }
 
+impl RefundRequest {
+    /// Sets [`refund_amount`](Self::refund_amount).
+    #[must_use]
+    pub fn with_refund_amount(
+        mut self,
+        value: impl Into<payspec_runtime::Decimal>,
+    ) -> Self {
+        self.refund_amount = Some(value.into());
+        self
+    }
+}
+
 impl payspec_runtime::Validate for RefundRequest {
     fn validate_at(
         &self,
@@ -87,11 +99,11 @@ impl RefundInfo {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(
         refund_transaction_id: super::TransactionId,
-        refund_transaction_date: String,
+        refund_transaction_date: impl Into<String>,
     ) -> Self {
         Self {
             refund_transaction_id,
-            refund_transaction_date,
+            refund_transaction_date: refund_transaction_date.into(),
         }
     }
 }

@@ -83,20 +83,27 @@ pub struct PaymentRequest {
 impl PaymentRequest {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(
-        amount: payspec_runtime::Decimal,
+        amount: impl Into<payspec_runtime::Decimal>,
         currency: super::Currency,
-        order_id: String,
-        packages: Vec<RequestPackage>,
+        order_id: impl Into<String>,
+        packages: impl Into<Vec<RequestPackage>>,
         redirect_urls: RedirectUrls,
     ) -> Self {
         Self {
-            amount,
+            amount: amount.into(),
             currency,
-            order_id,
-            packages,
+            order_id: order_id.into(),
+            packages: packages.into(),
             redirect_urls,
             options: Default::default(),
         }
+    }
+
+    /// Sets [`options`](Self::options).
+    #[must_use]
+    pub fn with_options(mut self, value: RequestOptions) -> Self {
+        self.options = Some(value);
+        self
     }
 }
 
@@ -229,17 +236,31 @@ pub struct RequestPackage {
 impl RequestPackage {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(
-        id: String,
-        amount: payspec_runtime::Decimal,
-        products: Vec<RequestProduct>,
+        id: impl Into<String>,
+        amount: impl Into<payspec_runtime::Decimal>,
+        products: impl Into<Vec<RequestProduct>>,
     ) -> Self {
         Self {
-            id,
-            amount,
+            id: id.into(),
+            amount: amount.into(),
             user_fee: Default::default(),
             name: Default::default(),
-            products,
+            products: products.into(),
         }
+    }
+
+    /// Sets [`user_fee`](Self::user_fee).
+    #[must_use]
+    pub fn with_user_fee(mut self, value: impl Into<payspec_runtime::Decimal>) -> Self {
+        self.user_fee = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 
@@ -337,15 +358,43 @@ pub struct RequestProduct {
 
 impl RequestProduct {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(name: String, quantity: i64, price: payspec_runtime::Decimal) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        quantity: i64,
+        price: impl Into<payspec_runtime::Decimal>,
+    ) -> Self {
         Self {
             id: Default::default(),
-            name,
+            name: name.into(),
             image_url: Default::default(),
             quantity,
-            price,
+            price: price.into(),
             original_price: Default::default(),
         }
+    }
+
+    /// Sets [`id`](Self::id).
+    #[must_use]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_url`](Self::image_url).
+    #[must_use]
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`original_price`](Self::original_price).
+    #[must_use]
+    pub fn with_original_price(
+        mut self,
+        value: impl Into<payspec_runtime::Decimal>,
+    ) -> Self {
+        self.original_price = Some(value.into());
+        self
     }
 }
 
@@ -422,13 +471,27 @@ pub struct RedirectUrls {
 
 impl RedirectUrls {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(confirm_url: String, cancel_url: String) -> Self {
+    pub fn new(confirm_url: impl Into<String>, cancel_url: impl Into<String>) -> Self {
         Self {
-            confirm_url,
+            confirm_url: confirm_url.into(),
             confirm_url_type: Default::default(),
-            cancel_url,
+            cancel_url: cancel_url.into(),
             app_package_name: Default::default(),
         }
+    }
+
+    /// Sets [`confirm_url_type`](Self::confirm_url_type).
+    #[must_use]
+    pub fn with_confirm_url_type(mut self, value: ConfirmUrlType) -> Self {
+        self.confirm_url_type = Some(value);
+        self
+    }
+
+    /// Sets [`app_package_name`](Self::app_package_name).
+    #[must_use]
+    pub fn with_app_package_name(mut self, value: impl Into<String>) -> Self {
+        self.app_package_name = Some(value.into());
+        self
     }
 }
 
@@ -583,6 +646,50 @@ pub struct RequestOptions {
     pub events: Vec<RequestEvent>,
 }
 
+impl RequestOptions {
+    /// Sets [`payment`](Self::payment).
+    #[must_use]
+    pub fn with_payment(mut self, value: PaymentOptions) -> Self {
+        self.payment = Some(value);
+        self
+    }
+
+    /// Sets [`display`](Self::display).
+    #[must_use]
+    pub fn with_display(mut self, value: DisplayOptions) -> Self {
+        self.display = Some(value);
+        self
+    }
+
+    /// Sets [`shipping`](Self::shipping).
+    #[must_use]
+    pub fn with_shipping(mut self, value: ShippingOptions) -> Self {
+        self.shipping = Some(value);
+        self
+    }
+
+    /// Sets [`family_service`](Self::family_service).
+    #[must_use]
+    pub fn with_family_service(mut self, value: FamilyService) -> Self {
+        self.family_service = Some(value);
+        self
+    }
+
+    /// Sets [`extra`](Self::extra).
+    #[must_use]
+    pub fn with_extra(mut self, value: RequestExtra) -> Self {
+        self.extra = Some(value);
+        self
+    }
+
+    /// Sets [`events`](Self::events).
+    #[must_use]
+    pub fn with_events(mut self, value: impl Into<Vec<RequestEvent>>) -> Self {
+        self.events = value.into();
+        self
+    }
+}
+
 impl payspec_runtime::Validate for RequestOptions {
     fn validate_at(
         &self,
@@ -633,6 +740,22 @@ pub struct PaymentOptions {
     /// A one-off payment, or one that also registers the payment method for later charges.
     #[serde(rename = "payType", default, skip_serializing_if = "Option::is_none")]
     pub pay_type: Option<PayType>,
+}
+
+impl PaymentOptions {
+    /// Sets [`capture`](Self::capture).
+    #[must_use]
+    pub fn with_capture(mut self, value: bool) -> Self {
+        self.capture = Some(value);
+        self
+    }
+
+    /// Sets [`pay_type`](Self::pay_type).
+    #[must_use]
+    pub fn with_pay_type(mut self, value: PayType) -> Self {
+        self.pay_type = Some(value);
+        self
+    }
 }
 
 impl payspec_runtime::Validate for PaymentOptions {
@@ -738,6 +861,22 @@ pub struct DisplayOptions {
     pub check_confirm_url_browser: Option<bool>,
 }
 
+impl DisplayOptions {
+    /// Sets [`locale`](Self::locale).
+    #[must_use]
+    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+
+    /// Sets [`check_confirm_url_browser`](Self::check_confirm_url_browser).
+    #[must_use]
+    pub fn with_check_confirm_url_browser(mut self, value: bool) -> Self {
+        self.check_confirm_url_browser = Some(value);
+        self
+    }
+}
+
 impl payspec_runtime::Validate for DisplayOptions {
     fn validate_at(
         &self,
@@ -765,6 +904,46 @@ pub struct ShippingOptions {
     /// The shipping address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<super::Address>,
+}
+
+impl ShippingOptions {
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: ShippingType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+
+    /// Sets [`fee_amount`](Self::fee_amount).
+    #[must_use]
+    pub fn with_fee_amount(
+        mut self,
+        value: impl Into<payspec_runtime::Decimal>,
+    ) -> Self {
+        self.fee_amount = Some(value.into());
+        self
+    }
+
+    /// Sets [`fee_inquiry_url`](Self::fee_inquiry_url).
+    #[must_use]
+    pub fn with_fee_inquiry_url(mut self, value: impl Into<String>) -> Self {
+        self.fee_inquiry_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`fee_inquiry_type`](Self::fee_inquiry_type).
+    #[must_use]
+    pub fn with_fee_inquiry_type(mut self, value: FeeInquiryType) -> Self {
+        self.fee_inquiry_type = Some(value);
+        self
+    }
+
+    /// Sets [`address`](Self::address).
+    #[must_use]
+    pub fn with_address(mut self, value: super::Address) -> Self {
+        self.address = Some(value);
+        self
+    }
 }
 
 impl payspec_runtime::Validate for ShippingOptions {
@@ -949,6 +1128,15 @@ pub struct FamilyService {
     pub add_friends: Vec<AddFriend>,
 }
 
+impl FamilyService {
+    /// Sets [`add_friends`](Self::add_friends).
+    #[must_use]
+    pub fn with_add_friends(mut self, value: impl Into<Vec<AddFriend>>) -> Self {
+        self.add_friends = value.into();
+        self
+    }
+}
+
 impl payspec_runtime::Validate for FamilyService {
     fn validate_at(
         &self,
@@ -978,6 +1166,22 @@ pub struct AddFriend {
     pub id_list: Vec<String>,
 }
 
+impl AddFriend {
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`id_list`](Self::id_list).
+    #[must_use]
+    pub fn with_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.id_list = value.into();
+        self
+    }
+}
+
 impl payspec_runtime::Validate for AddFriend {
     fn validate_at(
         &self,
@@ -1000,6 +1204,22 @@ pub struct RequestExtra {
     /// At most 32 bytes (UTF-8).
     #[serde(rename = "branchId", default, skip_serializing_if = "Option::is_none")]
     pub branch_id: Option<String>,
+}
+
+impl RequestExtra {
+    /// Sets [`branch_name`](Self::branch_name).
+    #[must_use]
+    pub fn with_branch_name(mut self, value: impl Into<String>) -> Self {
+        self.branch_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`branch_id`](Self::branch_id).
+    #[must_use]
+    pub fn with_branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Some(value.into());
+        self
+    }
 }
 
 impl payspec_runtime::Validate for RequestExtra {
@@ -1054,6 +1274,35 @@ pub struct RequestEvent {
     pub product_quantity: Option<payspec_runtime::Decimal>,
 }
 
+impl RequestEvent {
+    /// Sets [`code`](Self::code).
+    #[must_use]
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets [`total_amount`](Self::total_amount).
+    #[must_use]
+    pub fn with_total_amount(
+        mut self,
+        value: impl Into<payspec_runtime::Decimal>,
+    ) -> Self {
+        self.total_amount = Some(value.into());
+        self
+    }
+
+    /// Sets [`product_quantity`](Self::product_quantity).
+    #[must_use]
+    pub fn with_product_quantity(
+        mut self,
+        value: impl Into<payspec_runtime::Decimal>,
+    ) -> Self {
+        self.product_quantity = Some(value.into());
+        self
+    }
+}
+
 impl payspec_runtime::Validate for RequestEvent {
     fn validate_at(
         &self,
@@ -1094,12 +1343,12 @@ impl RequestInfo {
     pub fn new(
         payment_url: PaymentUrl,
         transaction_id: super::TransactionId,
-        payment_access_token: String,
+        payment_access_token: impl Into<String>,
     ) -> Self {
         Self {
             payment_url,
             transaction_id,
-            payment_access_token,
+            payment_access_token: payment_access_token.into(),
         }
     }
 }
@@ -1116,8 +1365,11 @@ pub struct PaymentUrl {
 
 impl PaymentUrl {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(web: String, app: String) -> Self {
-        Self { web, app }
+    pub fn new(web: impl Into<String>, app: impl Into<String>) -> Self {
+        Self {
+            web: web.into(),
+            app: app.into(),
+        }
     }
 }
 

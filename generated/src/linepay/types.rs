@@ -295,10 +295,10 @@ pub struct PayInfo {
 
 impl PayInfo {
     /// Creates the value from its required fields; optional fields start empty.
-    pub fn new(method: PayMethod, amount: payspec_runtime::Decimal) -> Self {
+    pub fn new(method: PayMethod, amount: impl Into<payspec_runtime::Decimal>) -> Self {
         Self {
             method,
-            amount,
+            amount: amount.into(),
             credit_card_nickname: Default::default(),
             credit_card_brand: Default::default(),
             masked_credit_card_number: Default::default(),
@@ -417,6 +417,57 @@ pub struct Address {
     pub recipient: Option<Recipient>,
 }
 
+impl Address {
+    /// Sets [`country`](Self::country).
+    #[must_use]
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets [`postal_code`](Self::postal_code).
+    #[must_use]
+    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    #[must_use]
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets [`city`](Self::city).
+    #[must_use]
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets [`detail`](Self::detail).
+    #[must_use]
+    pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
+
+    /// Sets [`optional`](Self::optional).
+    #[must_use]
+    pub fn with_optional(mut self, value: impl Into<String>) -> Self {
+        self.optional = Some(value.into());
+        self
+    }
+
+    /// Sets [`recipient`](Self::recipient).
+    #[must_use]
+    pub fn with_recipient(mut self, value: Recipient) -> Self {
+        self.recipient = Some(value);
+        self
+    }
+}
+
 impl payspec_runtime::Validate for Address {
     fn validate_at(
         &self,
@@ -460,6 +511,50 @@ pub struct Recipient {
     /// The recipient's phone number.
     #[serde(rename = "phoneNo", default, skip_serializing_if = "Option::is_none")]
     pub phone_no: Option<String>,
+}
+
+impl Recipient {
+    /// Sets [`first_name`](Self::first_name).
+    #[must_use]
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_name`](Self::last_name).
+    #[must_use]
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`first_name_optional`](Self::first_name_optional).
+    #[must_use]
+    pub fn with_first_name_optional(mut self, value: impl Into<String>) -> Self {
+        self.first_name_optional = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_name_optional`](Self::last_name_optional).
+    #[must_use]
+    pub fn with_last_name_optional(mut self, value: impl Into<String>) -> Self {
+        self.last_name_optional = Some(value.into());
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_no`](Self::phone_no).
+    #[must_use]
+    pub fn with_phone_no(mut self, value: impl Into<String>) -> Self {
+        self.phone_no = Some(value.into());
+        self
+    }
 }
 
 impl payspec_runtime::Validate for Recipient {

@@ -15,7 +15,9 @@ use crate::time::iso8601_utc;
 /// LINE Pay: the channel id and secret from the merchant center.
 #[derive(Debug, Clone)]
 pub struct LinePayCredentials {
+    /// The channel id, sent as `X-LINE-ChannelId`.
     pub channel_id: String,
+    /// The channel secret: the HMAC key, never sent.
     pub channel_secret: SecretString,
     /// Sent as `X-LINE-MerchantDeviceProfileId` when set.
     pub merchant_device_profile_id: Option<String>,
@@ -24,6 +26,7 @@ pub struct LinePayCredentials {
 }
 
 impl LinePayCredentials {
+    /// Credentials from the channel id and secret; the device headers start unset.
     pub fn new(channel_id: impl Into<String>, channel_secret: impl Into<SecretString>) -> Self {
         LinePayCredentials {
             channel_id: channel_id.into(),
@@ -47,16 +50,21 @@ pub enum UnsignedResponses {
 /// Alipay+: the client id, the merchant's private key, and the wallet's public key.
 #[derive(Debug, Clone)]
 pub struct AlipayPlusCredentials {
+    /// The `Client-Id` the wallet assigned.
     pub client_id: String,
+    /// Signs every request.
     pub private_key: std::sync::Arc<alipay_plus::PrivateKey>,
     /// `keyVersion` in the `Signature` header.
     pub key_version: u32,
     /// Verifies response signatures; required unless unsigned responses are accepted.
     pub wallet_public_key: Option<alipay_plus::PublicKey>,
+    /// Whether a response without a signature is accepted; refused by default.
     pub unsigned_responses: UnsignedResponses,
 }
 
 impl AlipayPlusCredentials {
+    /// Credentials that sign with `private_key` (key version 1) and verify every response with
+    /// `wallet_public_key`.
     pub fn new(
         client_id: impl Into<String>,
         private_key: alipay_plus::PrivateKey,
@@ -85,11 +93,14 @@ pub enum ElepayAuthScheme {
 /// elepay: the secret key.
 #[derive(Debug, Clone)]
 pub struct ElepayCredentials {
+    /// The secret key (`sk_...`).
     pub secret_key: SecretString,
+    /// How the key is sent; Bearer by default.
     pub scheme: ElepayAuthScheme,
 }
 
 impl ElepayCredentials {
+    /// Credentials that send `secret_key` as a Bearer token.
     pub fn new(secret_key: impl Into<SecretString>) -> Self {
         ElepayCredentials { secret_key: secret_key.into(), scheme: ElepayAuthScheme::Bearer }
     }
@@ -105,8 +116,11 @@ impl Credentials for ElepayCredentials {}
 /// The scheme a client signs with.
 #[derive(Debug, Clone)]
 pub enum Auth {
+    /// LINE Pay HMAC-SHA256.
     LinePay(LinePayCredentials),
+    /// Alipay+ RSA256.
     AlipayPlus(AlipayPlusCredentials),
+    /// elepay's secret key.
     Elepay(ElepayCredentials),
 }
 

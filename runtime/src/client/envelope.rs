@@ -15,11 +15,17 @@ use super::handler::{Call, DecodeFn, Reply};
 #[derive(Debug, Clone, Copy)]
 pub enum Envelope {
     /// HTTP 200 with `{returnCode, returnMessage, info}`.
-    LinePay { success_codes: &'static [&'static str] },
+    LinePay {
+        /// The provider's success codes (`0000`).
+        success_codes: &'static [&'static str],
+    },
     /// `{result: {resultCode, resultStatus, resultMessage}, ...}` with S, A, F or U.
     AlipayPlus,
     /// 2xx with the object, or an error status with an error body whose `code_field` holds the code.
-    HttpStatus { code_field: &'static str },
+    HttpStatus {
+        /// The field of the error body that holds the code.
+        code_field: &'static str,
+    },
 }
 
 /// An Alipay+ `resultStatus`: what a result code says about the call.

@@ -11,6 +11,12 @@ use super::handler::Missing;
 use crate::error_code::ErrorCode;
 use crate::validate::ValidationError;
 
+/// Why a call failed, with what may be concluded from it: see [`ErrorKind`] for the layers.
+///
+/// `Display` gives the whole message (`capture: the provider answered 1198 (...)`);
+/// [`source()`](std::error::Error::source) gives the typed cause for the layers that have one
+/// ([`ValidationError`], [`TransportError`], [`ProviderError`], [`UndecodableResponse`]). No
+/// message or source carries a credential, a signature or a request URL.
 #[derive(Debug)]
 pub struct Error<C> {
     operation: &'static str,
@@ -30,12 +36,27 @@ pub struct Error<C> {
 pub enum Recovery {
     /// Every lookup answered, and none showed the call's effect. It may still be processing: the
     /// outcome stays unknown.
-    NotVisible { lookups: u32, waited: Duration },
+    NotVisible {
+        /// How many lookups were made.
+        lookups: u32,
+        /// How long the handler looked, from the first lookup to the last answer.
+        waited: Duration,
+    },
     /// No lookup got an answer the handler could read: the outcome stays unknown.
-    LookupFailed { lookups: u32, waited: Duration, last_error: String },
+    LookupFailed {
+        /// How many lookups were made.
+        lookups: u32,
+        /// How long the handler looked.
+        waited: Duration,
+        /// Why the last lookup failed.
+        last_error: String,
+    },
     /// The provider's answer proves the call did not take effect and never will (for a capture: the
     /// authorization was voided or expired).
-    NotApplied { reason: String },
+    NotApplied {
+        /// What the provider's answer showed.
+        reason: String,
+    },
 }
 
 impl fmt::Display for Recovery {
@@ -56,6 +77,7 @@ impl fmt::Display for Recovery {
     }
 }
 
+/// The layer at which a call failed. `C` is the provider code type (see [`Error`]).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ErrorKind<C> {
@@ -80,6 +102,7 @@ pub enum ErrorKind<C> {
 /// the operation's own answer has (a LINE Pay confirm's `regKey` is never in Payment Details).
 #[derive(Debug, Clone)]
 pub struct IncompleteReply {
+    /// The HTTP status of the rebuilt answer.
     pub status: u16,
     /// The rebuilt answer, as the operation's response JSON without the missing fields.
     pub payload: String,
@@ -95,6 +118,7 @@ impl IncompleteReply {
     }
 }
 
+/// How far a request got before the transport failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportErrorKind {
     /// No connection was made: the request was not sent.
@@ -105,16 +129,21 @@ pub enum TransportErrorKind {
     Other,
 }
 
+/// The request got no complete answer.
 #[derive(Debug)]
 pub struct TransportError {
+    /// Whether the request can have been processed.
     pub kind: TransportErrorKind,
+    /// What the HTTP library reported, with its causes, and never the URL.
     pub message: String,
 }
 
 /// A response that does not decode, kept whole for diagnosis.
 #[derive(Debug, Clone)]
 pub struct UndecodableResponse {
+    /// The HTTP status.
     pub status: u16,
+    /// Why the body is not what the provider documents.
     pub reason: String,
     /// The body as received (lossy UTF-8), up to the client's size limit.
     pub body: String,
@@ -123,10 +152,15 @@ pub struct UndecodableResponse {
 /// The provider's own error: its code, message, and what the spec says about the code.
 #[derive(Debug, Clone)]
 pub struct ProviderError<C> {
+    /// The code: the operation's error enum for callers, `String` inside the handler chain.
     pub code: C,
+    /// The provider's message, as sent.
     pub message: Option<String>,
+    /// The HTTP status of the answer.
     pub http_status: u16,
+    /// The spec classifies the code as retryable.
     pub retryable: bool,
+    /// The spec says the call may have taken effect with this code.
     pub outcome_unknown: bool,
     /// The whole response body, for provider-specific details (elepay's `parameterName`, ...).
     pub body: String,
@@ -140,6 +174,7 @@ impl<C> ProviderError<C> {
 }
 
 impl<C> Error<C> {
+    /// An error of `operation` (its `NAME`); `idempotent` is the operation's `IDEMPOTENT`.
     pub fn new(operation: &'static str, idempotent: bool, kind: ErrorKind<C>) -> Self {
         Error { operation, idempotent, recovery: None, retry_after: None, kind }
     }
@@ -149,10 +184,12 @@ impl<C> Error<C> {
         self.operation
     }
 
+    /// The layer at which the call failed, with its details.
     pub fn kind(&self) -> &ErrorKind<C> {
         &self.kind
     }
 
+    /// The layer at which the call failed, by value.
     pub fn into_kind(self) -> ErrorKind<C> {
         self.kind
     }
@@ -255,8 +292,70 @@ impl<C> Error<C> {
 
 impl Error<String> {
     /// The caller's view: the code as the operation's enum.
+    #[doc(hidden)]
     pub fn typed<E: ErrorCode>(self) -> Error<E> {
         self.map_code(|code| E::from_code(&code))
+    }
+}
+
+/// What the error of any operation says, whatever its code type: what a provider-wide error (such
+/// as `payspec::linepay::Error`) asks of the operation error it holds.
+pub trait CallError: std::error::Error + Send + Sync + 'static {
+    /// The operation that failed, as in the generated module's `NAME`.
+    fn operation(&self) -> &'static str;
+    /// The provider's code, when the provider answered with one.
+    fn code(&self) -> Option<&str>;
+    /// What the provider's code means, from the spec; `None` without a code or for an unknown one.
+    fn code_description(&self) -> Option<&'static str>;
+    /// See [`Error::is_retryable`].
+    fn is_retryable(&self) -> bool;
+    /// See [`Error::is_outcome_unknown`].
+    fn is_outcome_unknown(&self) -> bool;
+    /// See [`Error::is_safe_to_retry`].
+    fn is_safe_to_retry(&self) -> bool;
+    /// See [`Error::took_effect`].
+    fn took_effect(&self) -> bool;
+    /// See [`Error::recovery`].
+    fn recovery(&self) -> Option<&Recovery>;
+    /// See [`Error::retry_after`].
+    fn retry_after(&self) -> Option<Duration>;
+}
+
+impl<C: ErrorCode> CallError for Error<C> {
+    fn operation(&self) -> &'static str {
+        Error::operation(self)
+    }
+
+    fn code(&self) -> Option<&str> {
+        self.provider_code().map(ErrorCode::code)
+    }
+
+    fn code_description(&self) -> Option<&'static str> {
+        self.provider_code().and_then(ErrorCode::description)
+    }
+
+    fn is_retryable(&self) -> bool {
+        Error::is_retryable(self)
+    }
+
+    fn is_outcome_unknown(&self) -> bool {
+        Error::is_outcome_unknown(self)
+    }
+
+    fn is_safe_to_retry(&self) -> bool {
+        Error::is_safe_to_retry(self)
+    }
+
+    fn took_effect(&self) -> bool {
+        Error::took_effect(self)
+    }
+
+    fn recovery(&self) -> Option<&Recovery> {
+        Error::recovery(self)
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        Error::retry_after(self)
     }
 }
 
@@ -267,7 +366,7 @@ impl<C: fmt::Display> fmt::Display for Error<C> {
             ErrorKind::Validation(v) => write!(f, "{v}"),
             ErrorKind::Encode(e) => write!(f, "the request cannot be encoded: {e}"),
             ErrorKind::Transport(t) => write!(f, "{t}"),
-            ErrorKind::Undecodable(u) => write!(f, "undecodable response (HTTP {}): {}", u.status, u.reason),
+            ErrorKind::Undecodable(u) => write!(f, "{u}"),
             ErrorKind::BadSignature(reason) => write!(f, "the response signature is not valid: {reason}"),
             ErrorKind::Provider(p) => write!(f, "{p}"),
             ErrorKind::Incomplete(r) => write!(
@@ -297,7 +396,30 @@ impl<C: fmt::Display> fmt::Display for ProviderError<C> {
     }
 }
 
-impl<C: fmt::Debug + fmt::Display> std::error::Error for Error<C> {}
+impl<C: fmt::Debug + fmt::Display + 'static> std::error::Error for Error<C> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Validation(v) => Some(v),
+            ErrorKind::Transport(t) => Some(t),
+            ErrorKind::Undecodable(u) => Some(u),
+            ErrorKind::Provider(p) => Some(p),
+            ErrorKind::Encode(_) | ErrorKind::BadSignature(_) | ErrorKind::Incomplete(_) => None,
+        }
+    }
+}
+
+impl<C: fmt::Debug + fmt::Display> std::error::Error for ProviderError<C> {}
+
+impl std::error::Error for TransportError {}
+
+impl fmt::Display for UndecodableResponse {
+    /// The status and the reason; never the body, which is kept for diagnosis only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "undecodable response (HTTP {}): {}", self.status, self.reason)
+    }
+}
+
+impl std::error::Error for UndecodableResponse {}
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -307,5 +429,52 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Other => "the connection failed",
         };
         write!(f, "{what}: {}", self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    fn provider(code: &str) -> Error<String> {
+        Error::new(
+            "capture",
+            false,
+            ErrorKind::Provider(ProviderError {
+                code: code.to_owned(),
+                message: Some("Request is being processed.".into()),
+                http_status: 200,
+                retryable: false,
+                outcome_unknown: true,
+                body: "{}".into(),
+            }),
+        )
+    }
+
+    #[test]
+    fn source_is_the_typed_cause_of_each_layer() {
+        let err = provider("1198");
+        let source = err.source().expect("a provider error has a source");
+        let cause = source.downcast_ref::<ProviderError<String>>().expect("the ProviderError");
+        assert_eq!(cause.code, "1198");
+        assert_eq!(
+            source.to_string(),
+            "the provider answered 1198 (Request is being processed.); the outcome is unknown"
+        );
+
+        let transport = TransportError { kind: TransportErrorKind::Timeout, message: "operation timed out".into() };
+        let err: Error<String> = Error::new("capture", false, ErrorKind::Transport(transport));
+        let cause = err.source().and_then(|s| s.downcast_ref::<TransportError>()).expect("the TransportError");
+        assert_eq!(cause.kind, TransportErrorKind::Timeout);
+
+        let undecodable = UndecodableResponse { status: 502, reason: "not JSON".into(), body: "<html>".into() };
+        let err: Error<String> = Error::new("capture", false, ErrorKind::Undecodable(undecodable));
+        let text = err.source().map(|s| s.to_string()).unwrap_or_default();
+        assert_eq!(text, "undecodable response (HTTP 502): not JSON", "the body stays out of the chain");
+
+        let err: Error<String> = Error::new("capture", false, ErrorKind::BadSignature("no signature header".into()));
+        assert!(err.source().is_none(), "the message says it all");
     }
 }

@@ -22,6 +22,7 @@ use super::envelope::Envelope;
 use super::error::{Error, ErrorKind};
 use super::transport::Transport;
 
+/// The future a handler returns: boxed, so that `Handler` stays object-safe.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// What the chain returns: the decoded success, or the error with its code as text.
@@ -30,7 +31,9 @@ pub type CallResult = Result<Reply, Error<String>>;
 /// What the spec says about one return code, for the operation being called.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CodeFacts {
+    /// The same call may succeed later.
     pub retryable: bool,
+    /// The call may have taken effect.
     pub outcome_unknown: bool,
 }
 
@@ -39,6 +42,7 @@ pub struct CodeFacts {
 pub struct Call {
     /// The operation, as in the generated module's `NAME`.
     pub operation: &'static str,
+    /// The HTTP method.
     pub method: reqwest::Method,
     /// The operation's path with parameters filled in, relative to the base URL. It may hold a
     /// credential (see `secret_path_params`): log [`Call::logged_path`] instead.
@@ -51,6 +55,7 @@ pub struct Call {
     pub query: String,
     /// The exact JSON body bytes, when the operation has a body.
     pub body: Option<Vec<u8>>,
+    /// How long one attempt may take: the configured timeout of the operation.
     pub timeout: Duration,
     /// Sending the call twice has no further effect (GET, or an Alipay+ request id).
     pub idempotent: bool,
@@ -88,6 +93,7 @@ impl Call {
 
 /// A successful, decoded answer.
 pub struct Reply {
+    /// The HTTP status.
     pub status: u16,
     /// The provider's success code (`0000`, `0110`, `SUCCESS`), when its envelope has one.
     pub code: Option<String>,
@@ -212,6 +218,28 @@ pub struct Missing {
     pub advice: &'static str,
 }
 
+/// A step every call goes through: see the module docs for the order, and
+/// `payspec_runtime::handlers` for the built-in ones.
+///
+/// ```
+/// use payspec_runtime::client::{BoxFuture, Call, CallResult, Handler, Next};
+///
+/// /// Counts the calls that fail.
+/// #[derive(Default)]
+/// struct CountFailures(std::sync::atomic::AtomicU64);
+///
+/// impl Handler for CountFailures {
+///     fn handle<'a>(&'a self, call: Call, next: Next<'a>) -> BoxFuture<'a, CallResult> {
+///         Box::pin(async move {
+///             let result = next.run(call).await;
+///             if result.is_err() {
+///                 self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+///             }
+///             result
+///         })
+///     }
+/// }
+/// ```
 pub trait Handler: Send + Sync + 'static {
     /// Handles `call`, usually by passing it on with `next.run(call)`.
     fn handle<'a>(&'a self, call: Call, next: Next<'a>) -> BoxFuture<'a, CallResult>;

@@ -19,7 +19,8 @@ pub use auth::{
 };
 pub use envelope::{Envelope, ResultStatus};
 pub use error::{
-    Error, ErrorKind, IncompleteReply, ProviderError, Recovery, TransportError, TransportErrorKind, UndecodableResponse,
+    CallError, Error, ErrorKind, IncompleteReply, ProviderError, Recovery, TransportError, TransportErrorKind,
+    UndecodableResponse,
 };
 pub use handler::{BoxFuture, Call, CallResult, CodeFacts, Handler, Missing, Next, Reply};
 pub use reqwest::Method;
@@ -35,9 +36,12 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 /// What the generated code knows about an operation.
+#[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct Operation {
+    /// The operation's `NAME`.
     pub name: &'static str,
+    /// The HTTP method.
     pub method: Method,
     /// The path as the provider documents it, with `{parameters}`.
     pub path_template: &'static str,
@@ -45,16 +49,19 @@ pub struct Operation {
     pub secret_path_params: &'static [&'static str],
     /// The provider's recommended minimum read timeout, if the spec gives one.
     pub timeout: Option<Duration>,
+    /// The operation's `IDEMPOTENT`.
     pub idempotent: bool,
     /// The wire name of the request field that keys repeats (Alipay+'s `captureRequestId`): sending
     /// the call again with the same value has no further effect. `Some` implies `idempotent`.
     pub idempotency_key: Option<&'static str>,
     /// The operation's own codes that answer it: LINE Pay's beside `0000`, Alipay+'s with status S or A.
     pub extra_success_codes: &'static [&'static str],
+    /// The spec's facts about a code of this operation.
     pub classify: fn(&str) -> CodeFacts,
 }
 
 /// The spec's facts about `code`, for an operation whose codes are `E`.
+#[doc(hidden)]
 pub fn facts_of<E: ErrorCode>(code: &str) -> CodeFacts {
     let e = E::from_code(code);
     CodeFacts { retryable: e.is_retryable(), outcome_unknown: e.is_outcome_unknown() }
@@ -62,10 +69,12 @@ pub fn facts_of<E: ErrorCode>(code: &str) -> CodeFacts {
 
 /// Query parameters: validated, then written exactly as sent and signed.
 pub trait QueryParams: Validate {
+    /// The query string exactly as sent and signed, without the leading `?`.
     fn to_query_string(&self) -> String;
 }
 
 /// The query of an operation that has none.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, Serialize)]
 pub enum NoQuery {}
 
@@ -82,6 +91,7 @@ impl QueryParams for NoQuery {
 }
 
 /// The body of an operation that has none.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, Serialize)]
 pub enum NoBody {}
 
@@ -165,6 +175,7 @@ impl<C: Credentials> Config<C> {
         self
     }
 
+    /// Refuses responses larger than `limit` bytes as undecodable (default 4 MiB).
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
         self
@@ -183,7 +194,8 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
-/// A configured client; cheap to clone.
+/// A configured client; cheap to clone. The generated provider clients wrap it.
+#[doc(hidden)]
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -207,6 +219,7 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
+    /// A client for `config`, decoding with the provider's envelope.
     pub fn new<C: Credentials>(config: Config<C>, envelope: Envelope) -> Result<Client, BuildError> {
         let url = reqwest::Url::parse(&config.base_url)
             .map_err(|e| BuildError(format!("base URL {:?}: {e}", config.base_url)))?;

@@ -1,24 +1,5 @@
-//! LINE Pay recovery (provider-notes.md: after a timeout, 1172 or 1198 the outcome must be checked
-//! with Payment Details, not retried blindly). When a confirm, capture or refund ends with an outcome
-//! the spec calls unknown (a timeout, a lost or undecodable answer, a code such as 1198), this looks
-//! the transaction up until the effect shows or a bounded window ends.
-//!
-//! What it concludes, and nothing more:
-//! - the lookup shows the effect: the answer the call would have returned, rebuilt from Payment
-//!   Details (or [`crate::client::ErrorKind::Incomplete`] where Payment Details cannot supply every field: a
-//!   confirm's `regKey`);
-//! - the lookup proves the call can never take effect (a capture whose authorization was voided or
-//!   expired): the original error, marked [`Recovery::NotApplied`];
-//! - anything else, including "not visible yet": the original error, still outcome-unknown, with a
-//!   [`Recovery`] note saying what was seen. An effect a lookup does not show yet may still appear
-//!   (LINE Pay may still be processing the call), so absence is never taken as "not applied", and a
-//!   `Retry` handler in any position never repeats the call.
-//!
-//! A refund is only matched against refunds that appeared after it was sent: before sending a refund
-//! the handler records the transaction's existing refunds (one Payment Details call), so an earlier
-//! refund of the same amount is never taken for this one. Without that record the refund's outcome
-//! stays unknown. Two refunds of the same amount sent at once for one transaction cannot be told
-//! apart by any lookup: send them one after the other.
+//! LINE Pay recovery: after a timeout, 1172 or 1198 the outcome of a confirm, capture or refund is
+//! checked with Payment Details, never retried blindly (provider-notes.md). See [`LinePayRecovery`].
 
 use std::time::{Duration, Instant};
 
@@ -31,6 +12,40 @@ use crate::decimal::Decimal;
 
 /// Looks up LINE Pay confirm, capture and refund calls whose outcome is unknown. Add it with
 /// `Config::handler`; its position among the handlers does not change what it concludes.
+///
+/// LINE Pay asks that the outcome of a call left unknown (a timeout, 1172, 1198) be checked with
+/// Payment Details rather than retried blindly. When a confirm, capture or refund ends with an
+/// outcome the spec calls unknown (a timeout, a lost or undecodable answer, a code such as 1198),
+/// this looks the transaction up until the effect shows or a bounded window ends.
+///
+/// What it concludes, and nothing more:
+/// - the lookup shows the effect: the answer the call would have returned, rebuilt from Payment
+///   Details (or [`crate::client::ErrorKind::Incomplete`] where Payment Details cannot supply every
+///   field: a confirm's `regKey`);
+/// - the lookup proves the call can never take effect (a capture whose authorization was voided or
+///   expired): the original error, marked [`Recovery::NotApplied`];
+/// - anything else, including "not visible yet": the original error, still outcome-unknown, with a
+///   [`Recovery`] note saying what was seen. An effect a lookup does not show yet may still appear
+///   (LINE Pay may still be processing the call), so absence is never taken as "not applied", and a
+///   `Retry` handler in any position never repeats the call.
+///
+/// A refund is only matched against refunds that appeared after it was sent: before sending a refund
+/// the handler records the transaction's existing refunds (one Payment Details call), so an earlier
+/// refund of the same amount is never taken for this one. Without that record the refund's outcome
+/// stays unknown. Two refunds of the same amount sent at once for one transaction cannot be told
+/// apart by any lookup: send them one after the other.
+///
+/// ```
+/// use std::time::Duration;
+/// use payspec_runtime::handlers::LinePayRecovery;
+///
+/// // Look for up to 10 s, 1 s apart at first, each lookup with at most 5 s.
+/// let recovery = LinePayRecovery::default()
+///     .lookup_window(Duration::from_secs(10))
+///     .lookup_backoff(Duration::from_secs(1), Duration::from_secs(4))
+///     .lookup_timeout(Duration::from_secs(5));
+/// # let _ = recovery;
+/// ```
 #[derive(Debug, Clone)]
 pub struct LinePayRecovery {
     lookup_timeout: Duration,

@@ -9,6 +9,17 @@ use tracing::field::Empty;
 
 use crate::client::{BoxFuture, Call, CallResult, ErrorKind, Handler, Next};
 
+/// Records a `tracing` span per call, `payspec.call`, with the operation, method, path, HTTP
+/// status, provider code, latency in milliseconds and whether it failed. Headers and bodies are
+/// never recorded, so no secret or signature reaches a log.
+///
+/// Add it first (`Config::handler(Tracing)`) so that its span covers retries and lookups. Nothing
+/// is printed until the application installs a `tracing` subscriber, for example with the
+/// `tracing-subscriber` crate:
+///
+/// ```ignore
+/// tracing_subscriber::fmt().with_max_level(tracing::Level::INFO).init();
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tracing;
 

@@ -43,6 +43,7 @@ pub struct Signer {
 }
 
 impl Signer {
+    /// A signer for `channel_secret`, its HMAC key derived once.
     pub fn new(channel_secret: SecretString) -> Signer {
         let key = hmac::Key::new(hmac::HMAC_SHA256, channel_secret.expose().as_bytes());
         Signer { secret: channel_secret, key }
