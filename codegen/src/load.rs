@@ -30,6 +30,7 @@ pub const OPERATION_KEYS: &[&str] = &[
     "path",
     "timeout_seconds",
     "idempotent",
+    "idempotency_key",
     "success_status",
     "path_params",
     "query",
@@ -159,6 +160,7 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
         path: None,
         timeout_seconds: None,
         idempotent: None,
+        idempotency_key: None,
         success_status: None,
         path_params: Vec::new(),
         query: Vec::new(),
@@ -179,6 +181,7 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
     out.path = m.required(&mut r, "path").and_then(|n| r.string(n, "`path`"));
     out.timeout_seconds = m.get("timeout_seconds").and_then(|n| r.uint(n, "`timeout_seconds`"));
     out.idempotent = m.get("idempotent").and_then(|n| r.bool(n, "`idempotent`"));
+    out.idempotency_key = m.get("idempotency_key").and_then(|n| r.string(n, "`idempotency_key`"));
     out.success_status = m.get("success_status").and_then(|n| r.uint(n, "`success_status`"));
     if let Some(n) = m.get("path_params") {
         out.path_params = r.fields(n, "`path_params`", PATH_PARAM_KEYS);

@@ -144,6 +144,9 @@ pub struct Operation {
     pub timeout_seconds: Option<u64>,
     /// Repeating the call has no further effect: GET, or a provider request id (Alipay+).
     pub idempotent: bool,
+    /// The wire name of the required string field of the request that keys repeats: sending the call
+    /// again with the same value has no further effect. Implies `idempotent`.
+    pub idempotency_key: Option<String>,
     /// The HTTP status of a successful answer: 200, or the operation's `success_status` (a 2xx of the
     /// http_status envelope, such as elepay's 201 for a created object).
     pub success_status: u16,
@@ -453,6 +456,8 @@ pub struct Limits {
     pub maximum: Option<Number>,
     pub exclusive_minimum: Option<Number>,
     pub numeral: Option<Numeral>,
+    /// `format: url`: an absolute http(s) URL.
+    pub url: bool,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
 }
@@ -466,9 +471,18 @@ pub enum Numeral {
     Positive,
 }
 
-impl Numeral {
-    /// The `format` values; `Canonical` has none of its own (`wire: number` implies it).
-    pub const FORMATS: &[(&str, Numeral)] = &[("positive_integer", Numeral::Positive)];
+/// A string's `format`: what the checker reads it into (`Limits::numeral` or `Limits::url`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Numeral(Numeral),
+    /// An absolute http(s) URL.
+    Url,
+}
+
+impl Format {
+    /// The `format` values; `Numeral::Canonical` has none of its own (`wire: number` implies it).
+    pub const ALL: &[(&str, Format)] =
+        &[("positive_integer", Format::Numeral(Numeral::Positive)), ("url", Format::Url)];
 }
 
 /// An exact bound, `mantissa × 10^-scale`: what the runtime's `Decimal` holds. Parsed once by the
@@ -506,6 +520,7 @@ impl Limits {
             || self.min_chars.is_some()
             || self.charset.is_some()
             || self.numeral.is_some()
+            || self.url
     }
 }
 

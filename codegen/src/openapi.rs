@@ -565,6 +565,10 @@ fn string_limits(s: &mut Value, l: &Limits, wire_number: bool) {
         }
         .into();
     }
+    if l.url {
+        s["format"] = "uri".into();
+        s["pattern"] = "^[Hh][Tt][Tt][Pp][Ss]?://".into();
+    }
 }
 
 fn number_limits(s: &mut Value, l: &Limits) {

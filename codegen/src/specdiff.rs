@@ -445,6 +445,23 @@ impl Differ {
                 &n.loc,
             );
         }
+        if o.idempotency_key != n.idempotency_key {
+            // The key is documentation and a new value in `Operation`/`Call::idempotency_key`: adding
+            // one adds to what handlers can use (minor); removing one only stops documenting it (the
+            // field stays, `idempotent` is judged on its own), so it is a patch.
+            let show = |k: &Option<String>| k.clone().unwrap_or_else(|| "none".to_owned());
+            let bump = if n.idempotency_key.is_some() { Bump::Minor } else { Bump::Patch };
+            self.push(
+                bump,
+                Side::Callers,
+                p,
+                &ops,
+                "idempotency_key",
+                "idempotency key changed",
+                &format!("{} -> {}", show(&o.idempotency_key), show(&n.idempotency_key)),
+                &n.loc,
+            );
+        }
         if o.success_status != n.success_status {
             // The client takes any 2xx as success: the status is documentation (and the OpenAPI export).
             self.push(
@@ -891,7 +908,8 @@ impl Differ {
                 Numeral::Positive => ("positive_integer".to_owned(), 2),
             })
         };
-        let checks: [(&str, Shown, Shown, bool); 11] = [
+        let url = |v: bool| v.then(|| ("url".to_owned(), 1));
+        let checks: [(&str, Shown, Shown, bool); 12] = [
             ("max_bytes", count(o.max_bytes), count(n.max_bytes), true),
             ("max_chars", count(o.max_chars), count(n.max_chars), true),
             ("max_items", count(o.max_items), count(n.max_items), true),
@@ -903,6 +921,7 @@ impl Differ {
             ("exclusive_minimum", number(o.exclusive_minimum), number(n.exclusive_minimum), false),
             ("charset", charset(o.charset), charset(n.charset), true),
             ("format", numeral(o.numeral), numeral(n.numeral), false),
+            ("format", url(o.url), url(n.url), false),
         ];
         for (key, old, new, upper) in checks {
             if old == new {

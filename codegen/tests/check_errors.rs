@@ -461,7 +461,7 @@ fn amount_rules_are_checked_where_they_are_written() {
         spec/shop/pay.yaml:15:66: `minor_units_from` applies to decimals; `amount` is `integer`
         spec/shop/pay.yaml:16:50: `exclusive_minimum: 5` is not below `maximum: 5`; no value can satisfy both
         spec/shop/pay.yaml:17:47: `minor_units_from: currency` must name an enum field whose values give `minor_units`
-        spec/shop/pay.yaml:18:37: unknown format `positive_number` (did you mean `positive_integer`?); expected one of: positive_integer
+        spec/shop/pay.yaml:18:37: unknown format `positive_number` (did you mean `positive_integer`?); expected one of: positive_integer, url
         spec/shop/pay.yaml:18:73: `exclusive_minimum` applies to integers and decimals, not to strings
         6 problems found; nothing was written"#]];
     let operation = OPERATION
@@ -614,4 +614,82 @@ fn success_status_is_a_2xx_of_the_http_status_envelope() {
         spec/shop/other.yaml:6:17: `success_status` applies only to the http_status envelope
         1 problem found; nothing was written"#]];
     expected.assert_eq(&check(&[("provider.yaml", PROVIDER), ("other.yaml", line_pay)]));
+}
+
+#[test]
+fn idempotency_key_names_a_required_string_of_the_request() {
+    let op = |key: &str, extra: &str| {
+        OPERATION
+            .replace("request: PayRequest\n", &format!("{extra}idempotency_key: {key}\nrequest: PayRequest\n"))
+            .replace(
+                "      currency: { type: Currency, description: The currency. }\n",
+                "      currency: { type: Currency, description: The currency. }\n      \
+                 requestId: { type: string, required: true, description: The request id. }\n      \
+                 note: { type: string, description: A note. }\n",
+            )
+    };
+    check_op(&op("requestId", ""), expect!["no problems"]);
+    check_op(
+        &op("requestID", ""),
+        expect![[r#"
+        spec/shop/pay.yaml:7:18: `idempotency_key`: `PayRequest` has no field `requestID` (did you mean `requestId`?)
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &op("amount", ""),
+        expect![[r#"
+        spec/shop/pay.yaml:7:18: `idempotency_key`: `PayRequest.amount` must be a required string, found integer
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &op("note", ""),
+        expect![[r#"
+        spec/shop/pay.yaml:7:18: `idempotency_key`: `PayRequest.note` must be a required string, found optional string
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &op("requestId", "idempotent: false\n"),
+        expect![[r#"
+        spec/shop/pay.yaml:8:18: `idempotency_key` makes the operation idempotent, but it says `idempotent: false`; remove one
+        1 problem found; nothing was written"#]],
+    );
+    let no_request =
+        "source: test\nsummary: Other.\nmethod: POST\npath: /other\ncodes: [\"1104\"]\nidempotency_key: id\n";
+    expect![[r#"
+        spec/shop/other.yaml:6:18: `idempotency_key` names a request field, but the operation has no `request`
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check(&[("provider.yaml", PROVIDER), ("other.yaml", no_request)]));
+}
+
+#[test]
+fn url_format_is_for_strings_that_are_not_numbers() {
+    let field = |text: &str| {
+        OPERATION.replace(
+            "      currency: { type: Currency, description: The currency. }\n",
+            &format!("      currency: {{ type: Currency, description: The currency. }}\n      {text}\n"),
+        )
+    };
+    check_op(&field("back: { type: string, format: url, description: Back. }"), expect!["no problems"]);
+    check_op(
+        &field("back: { type: string, format: uri, description: Back. }"),
+        expect![[r#"
+        spec/shop/pay.yaml:17:37: unknown format `uri` (did you mean `url`?); expected one of: positive_integer, url
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &field("back: { type: integer, format: url, description: Back. }"),
+        expect![[r#"
+        spec/shop/pay.yaml:17:38: `format` applies to strings, not to numbers
+        1 problem found; nothing was written"#]],
+    );
+    let provider = PROVIDER.replace(
+        "types:\n",
+        "types:\n  Id:\n    kind: string\n    description: An id.\n    wire: number\n    charset: digits\n    \
+         max_chars: 19\n    format: url\n",
+    );
+    let op = field("back: { type: Id, description: Back. }");
+    expect![[r#"
+        spec/shop/provider.yaml:15:11: `wire: number` cannot carry a `format: url` string; remove one
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &op)]));
 }

@@ -31,6 +31,7 @@ fn call(op: &Operation) -> Call {
         body: None,
         timeout: Duration::from_secs(1),
         idempotent: op.idempotent,
+        idempotency_key: op.idempotency_key,
         extra_success_codes: op.extra_success_codes,
         classify: op.classify,
     }

@@ -176,6 +176,8 @@ pub enum Rule {
         /// What the value must look like.
         expected: Numeral,
     },
+    /// Not an absolute `http` or `https` URL with a host (or with spaces or control characters).
+    Url,
     /// Above the inclusive maximum.
     Maximum {
         /// The limit the spec states.
@@ -262,6 +264,7 @@ impl fmt::Display for Rule {
             Rule::Numeral { expected: Numeral::Positive } => {
                 f.write_str("must be a positive integer written as digits without a leading zero")
             }
+            Rule::Url => f.write_str("must be an absolute http or https URL"),
             Rule::Maximum { limit, actual } => write!(f, "is {actual}; the maximum is {limit}"),
             Rule::MaxItems { limit, actual } => write!(f, "has {actual} items; at most {limit} allowed"),
             Rule::MinItems { limit, actual } => write!(f, "has {actual} items; at least {limit} required"),
@@ -355,6 +358,8 @@ pub struct TextRules {
     pub charset: Option<Charset>,
     /// Digits written as the provider writes an integer.
     pub numeral: Option<Numeral>,
+    /// An absolute `http` or `https` URL with a host.
+    pub url: bool,
 }
 
 impl TextRules {
@@ -367,6 +372,7 @@ impl TextRules {
         max_chars: None,
         charset: None,
         numeral: None,
+        url: false,
     };
 
     /// Calls `report` for every rule `value` breaks.
@@ -407,7 +413,20 @@ impl TextRules {
         if let Some(expected) = self.numeral.filter(|n| !n.allows(value) && !reported_empty) {
             report(Rule::Numeral { expected });
         }
+        if self.url && !reported_empty && !is_web_url(value) {
+            report(Rule::Url);
+        }
     }
+}
+
+/// An absolute `http`/`https` URL with a host, as `url` (already compiled for `reqwest`) parses it;
+/// the parser trims surrounding spaces and drops tabs and newlines, so those are refused first.
+fn is_web_url(value: &str) -> bool {
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    reqwest::Url::parse(value)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()))
 }
 
 /// An open enum: generated enums keep values the spec does not know instead of failing to decode.
@@ -542,6 +561,36 @@ mod tests {
         let mut found = Vec::new();
         rules.check("日本語", |r| found.push(r));
         assert_eq!(found, vec![Rule::MaxBytes { limit: 6, actual: 9 }, Rule::MaxChars { limit: 2, actual: 3 }]);
+    }
+
+    #[test]
+    fn urls_are_absolute_http_or_https_with_a_host() {
+        let check = |value: &str| {
+            let mut found = Vec::new();
+            TextRules { url: true, ..TextRules::NONE }.check(value, |r| found.push(r));
+            found
+        };
+        for ok in ["https://shop.example/pay/confirm?order=1", "http://localhost:8080/cb", "HTTPS://Shop.Example"] {
+            assert_eq!(check(ok), vec![], "{ok:?}");
+        }
+        for bad in [
+            "",
+            "/pay/confirm",
+            "shop.example/confirm",
+            "ftp://shop.example/x",
+            "https://",
+            "https://[::1",
+            " https://shop.example",
+            "https://shop.example/a b",
+            "https://shop.example/\n",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(check(bad), vec![Rule::Url], "{bad:?}");
+        }
+        let mut found = Vec::new();
+        TextRules { required: true, url: true, ..TextRules::NONE }.check("", |r| found.push(r));
+        assert_eq!(found, vec![Rule::Required], "an empty required value is missing, not a bad URL");
+        assert_eq!(Rule::Url.to_string(), "must be an absolute http or https URL");
     }
 
     #[test]

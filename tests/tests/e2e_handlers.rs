@@ -268,10 +268,20 @@ async fn retry_repeats_an_idempotent_alipay_capture_with_the_same_request_id() {
         ],
     )
     .await;
-    let config = alipay_config(&format!("{}/api/open", fake.url())).handler(retry(5));
+    let recorder = Recorder::new("outer", &Arc::default());
+    let calls = recorder.calls.clone();
+    let config = alipay_config(&format!("{}/api/open", fake.url())).handler(recorder).handler(retry(5));
     let client = payspec::alipayplus::Client::new(config).expect("client");
     let response = client.capture(&alipay_capture()).await.expect("third attempt succeeds");
     assert_eq!(response.capture_id.as_deref(), Some("cap-1"));
+    // The spec's `idempotency_key` reaches handlers with the call.
+    let calls = calls.lock().unwrap();
+    assert_eq!(
+        calls.iter().map(|c| (c.idempotent, c.idempotency_key)).collect::<Vec<_>>(),
+        [(true, Some("captureRequestId"))]
+    );
+    assert_eq!(payspec::alipayplus::capture::OPERATION.idempotency_key, Some("captureRequestId"));
+    assert_eq!(payspec::alipayplus::cancel::OPERATION.idempotency_key, None, "a lookup needs no key");
 
     let requests = fake.requests();
     assert_eq!(requests.len(), 3);

@@ -68,6 +68,25 @@ fn char_limit_counts_characters_and_checks_charsets_and_bounds() {
 }
 
 #[test]
+fn url_format_accepts_absolute_web_urls_only() {
+    use char_limit::order::OrderRequest;
+    let mut r = OrderRequest::new("t");
+    r.callback = Some("https://shop.example/orders/1/confirm?x=1".into());
+    assert!(r.validate().is_ok());
+    r.callback = Some("http://localhost:8080/cb".into());
+    assert!(r.validate().is_ok(), "http is allowed (a sandbox callback)");
+    for bad in ["/orders/1/confirm", "shop.example/cb", "ftp://shop.example/cb", "https://", " https://shop.example"] {
+        r.callback = Some(bad.into());
+        assert_eq!(rules_at(&r, "callback"), vec![Rule::Url], "{bad:?}");
+    }
+    // The URL rule comes with the field's other limits.
+    r.callback = Some(format!("https://shop.example/{}", "a".repeat(80)));
+    assert_eq!(rules_at(&r, "callback"), vec![Rule::MaxBytes { limit: 100, actual: 101 }]);
+    r.callback = Some(format!("/{}", "a".repeat(100)));
+    assert_eq!(rules_at(&r, "callback"), vec![Rule::MaxBytes { limit: 100, actual: 101 }, Rule::Url]);
+}
+
+#[test]
 fn open_enums_keep_unknown_values_and_requests_refuse_them() {
     use open_enum::Color;
     use open_enum::paint::{PaintRequest, PaintResult};

@@ -25,6 +25,7 @@ fn call() -> Call {
         body: None,
         timeout: Duration::from_secs(1),
         idempotent: false,
+        idempotency_key: None,
         extra_success_codes: &[],
         classify: |_| CodeFacts::default(),
     }

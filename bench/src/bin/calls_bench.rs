@@ -71,6 +71,7 @@ fn details_call() -> Call {
         body: None,
         timeout: Duration::from_secs(20),
         idempotent: true,
+        idempotency_key: None,
         extra_success_codes: &[],
         classify: |_| CodeFacts::default(),
     }

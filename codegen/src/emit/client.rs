@@ -156,6 +156,7 @@ fn operation_method(op: &Operation) -> TokenStream {
     if let Some(t) = op.timeout_seconds {
         paragraphs.push(format!("Times out after {t} s unless configured otherwise (the provider's recommendation)."));
     }
+    paragraphs.extend(idempotency_doc(op));
     let docs = docs::outer(&paragraphs);
     let in_module = |t: &TypeRef| type_path(t, &module);
     let mut params = Vec::new();
@@ -230,4 +231,14 @@ fn operation_method(op: &Operation) -> TokenStream {
             }
         },
     }
+}
+
+/// What the operation's docs say about its idempotency key, when it has one.
+pub(super) fn idempotency_doc(op: &Operation) -> Option<String> {
+    op.idempotency_key.as_ref().map(|key| {
+        format!(
+            "`{key}` is the idempotency key: repeating the call with the same `{key}` is harmless, so a \
+             retry must keep its value."
+        )
+    })
 }

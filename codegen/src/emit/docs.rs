@@ -104,6 +104,9 @@ pub fn limits(l: &Limits) -> Option<String> {
         Some(crate::model::Numeral::Positive) => parts.push("a positive integer without leading zeros".to_owned()),
         None => {}
     }
+    if l.url {
+        parts.push("an absolute http or https URL".to_owned());
+    }
     match (&l.minimum, &l.maximum) {
         (Some(a), Some(b)) => parts.push(format!("from {a} to {b}")),
         (Some(a), None) => parts.push(format!("at least {a}")),

@@ -13,6 +13,7 @@ pub fn operation_module(provider: &Provider, op: &Operation) -> TokenStream {
     let mut paragraphs = vec![op.summary.clone()];
     paragraphs.extend(op.description.clone());
     paragraphs.push(format!("`{} {}`", op.method.as_str(), op.path));
+    paragraphs.extend(super::client::idempotency_doc(op));
     paragraphs.push(format!(
         "Transcribed from {}.",
         op.sources.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
@@ -49,6 +50,10 @@ pub fn operation_module(provider: &Provider, op: &Operation) -> TokenStream {
     };
     let extra_success = if success_codes.is_some() { quote!(SUCCESS_CODES) } else { quote!(&[]) };
     let idempotent = op.idempotent;
+    let idempotency_key = match &op.idempotency_key {
+        Some(key) => quote!(Some(#key)),
+        None => quote!(None),
+    };
     let secret_params: Vec<&str> = op.path_params.iter().filter(|p| p.secret).map(|p| p.wire_name.as_str()).collect();
     let method_const = format_ident!("{}", method);
     let error_name = ident(&op.error_type);
@@ -87,6 +92,7 @@ pub fn operation_module(provider: &Provider, op: &Operation) -> TokenStream {
             secret_path_params: &[#(#secret_params),*],
             timeout: TIMEOUT,
             idempotent: IDEMPOTENT,
+            idempotency_key: #idempotency_key,
             extra_success_codes: #extra_success,
             classify: payspec_runtime::client::facts_of::<#error_name>,
         };

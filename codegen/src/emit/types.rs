@@ -357,6 +357,9 @@ pub fn text_rules(limits: &Limits, required: bool) -> Option<TokenStream> {
         });
         parts.push(quote!(numeral: Some(payspec_runtime::validate::Numeral::#variant)));
     }
+    if limits.url {
+        parts.push(quote!(url: true));
+    }
     Some(quote! {
         payspec_runtime::validate::TextRules { #(#parts,)* ..payspec_runtime::validate::TextRules::NONE }
     })

@@ -105,7 +105,11 @@ impl ProviderResolver<'_> {
             );
         }
         let charset = l.charset.as_ref().and_then(|c| self.one_of(file, c, "charset", Charset::ALL));
-        let numeral = l.format.as_ref().and_then(|c| self.one_of(file, c, "format", Numeral::FORMATS));
+        let format = l.format.as_ref().and_then(|c| self.one_of(file, c, "format", Format::ALL));
+        let numeral = match format {
+            Some(Format::Numeral(n)) => Some(n),
+            _ => None,
+        };
         if self.diags.len() > before {
             return None;
         }
@@ -120,6 +124,7 @@ impl ProviderResolver<'_> {
             maximum,
             exclusive_minimum,
             numeral,
+            url: format == Some(Format::Url),
             min_items: v(&l.min_items),
             max_items: v(&l.max_items),
         })

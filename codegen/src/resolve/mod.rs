@@ -255,6 +255,50 @@ impl<'a> ProviderResolver<'a> {
             }
             Some(t)
         });
+        let idempotency_key = op.idempotency_key.as_ref().and_then(|key| {
+            if op.idempotent == Some(false) {
+                self.err(
+                    file,
+                    key.pos,
+                    "`idempotency_key` makes the operation idempotent, but it says `idempotent: false`; remove one",
+                );
+            }
+            let Some(TypeRef::Named(n)) = &request else {
+                if op.request.is_none() {
+                    self.err(
+                        file,
+                        key.pos,
+                        "`idempotency_key` names a request field, but the operation has no `request`",
+                    );
+                }
+                return None;
+            };
+            let defs = if n.scope == Scope::Operation { &types[..] } else { shared.types };
+            // A request type that did not resolve was reported already.
+            let TypeKind::Struct(fields) = &defs.iter().find(|t| t.name == n.name)?.kind else { return None };
+            let Some(field) = fields.iter().find(|f| f.wire_name == key.value) else {
+                let hint = did_you_mean(&key.value, fields.iter().map(|f| f.wire_name.as_str()));
+                self.err(file, key.pos, format!("`idempotency_key`: `{}` has no field `{}`{hint}", n.name, key.value));
+                return None;
+            };
+            let string = matches!(&field.ty, TypeRef::Primitive(Primitive::String))
+                || matches!(&field.ty, TypeRef::Named(t) if t.kind == NamedKind::String);
+            if !string || !field.required {
+                self.err(
+                    file,
+                    key.pos,
+                    format!(
+                        "`idempotency_key`: `{}.{}` must be a required string, found {}{}",
+                        n.name,
+                        key.value,
+                        if field.required { "" } else { "optional " },
+                        field.ty
+                    ),
+                );
+                return None;
+            }
+            Some(key.value.clone())
+        });
         let line_pay = matches!(shared.envelope, Some(Envelope::LinePay { .. }));
         let response = op.response.as_ref().and_then(|r| {
             let t = self.type_ref(file, r, &scope)?;
@@ -331,7 +375,8 @@ impl<'a> ProviderResolver<'a> {
             path: op.path.clone()?.value,
             path_segments,
             timeout_seconds: op.timeout_seconds.as_ref().map(|t| t.value),
-            idempotent: op.idempotent.unwrap_or(method == Some(Method::Get)),
+            idempotent: op.idempotent.unwrap_or(method == Some(Method::Get) || idempotency_key.is_some()),
+            idempotency_key,
             success_status,
             path_params,
             query,

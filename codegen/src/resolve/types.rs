@@ -296,6 +296,9 @@ impl ProviderResolver<'_> {
             Some(w) if w.value == "number" => {
                 // A JSON number cannot spell a leading zero: such an id would be sent as another number.
                 limits.numeral.get_or_insert(Numeral::Canonical);
+                if limits.url {
+                    self.err(file, w.pos, "`wire: number` cannot carry a `format: url` string; remove one");
+                }
                 let fits = limits.charset == Some(Charset::Digits)
                     && limits.max_chars.or(limits.max_bytes).is_some_and(|m| m <= 19);
                 if !fits {

@@ -10,6 +10,9 @@
 //!
 //! `POST /v2/payments/capture`
 //!
+//! `captureRequestId` is the idempotency key: repeating the call with the same `captureRequestId`
+//! is harmless, so a retry must keep its value.
+//!
 //! Transcribed from `provider-docs/alipayplus-capture.txt`,
 //! `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`.
 
@@ -37,6 +40,7 @@ pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::clien
     secret_path_params: &[],
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
+    idempotency_key: Some("captureRequestId"),
     extra_success_codes: &[],
     classify: payspec_runtime::client::facts_of::<CaptureError>,
 };

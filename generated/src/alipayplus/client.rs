@@ -76,6 +76,9 @@ impl Client {
     /// Capture an authorized payment, in full or in several parts.
     ///
     /// `POST /v2/payments/capture`
+    ///
+    /// `captureRequestId` is the idempotency key: repeating the call with the same `captureRequestId`
+    /// is harmless, so a retry must keep its value.
     pub async fn capture(
         &self,
         request: &super::capture::CaptureRequest,
@@ -147,6 +150,9 @@ impl Client {
     /// wallet's cashier page.
     ///
     /// `POST /v2/payments/pay`
+    ///
+    /// `paymentRequestId` is the idempotency key: repeating the call with the same `paymentRequestId`
+    /// is harmless, so a retry must keep its value.
     pub async fn pay(
         &self,
         request: &super::pay::PayRequest,
@@ -172,6 +178,9 @@ impl Client {
     /// Refund a successful payment, in full or in part.
     ///
     /// `POST /v2/payments/refund`
+    ///
+    /// `refundRequestId` is the idempotency key: repeating the call with the same `refundRequestId` is
+    /// harmless, so a retry must keep its value.
     pub async fn refund(
         &self,
         request: &super::refund::RefundRequest,

@@ -11,6 +11,9 @@
 //!
 //! `POST /v2/payments/pay`
 //!
+//! `paymentRequestId` is the idempotency key: repeating the call with the same `paymentRequestId`
+//! is harmless, so a retry must keep its value.
+//!
 //! Transcribed from `https://miniprogram.alipay.com/docs/miniprogram/mpdev/v2_pay`,
 //! `https://miniprogram.alipay.com/docs-alipayconnect/miniprogram_alipayconnect/mpdev/v2_pay`,
 //! `https://miniprogram.alipay.com/docs-demo/miniprogram_demo/mpdev/v2_pay`,
@@ -98,6 +101,7 @@ pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::clien
     secret_path_params: &[],
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
+    idempotency_key: Some("paymentRequestId"),
     extra_success_codes: SUCCESS_CODES,
     classify: payspec_runtime::client::facts_of::<PayError>,
 };
@@ -163,7 +167,7 @@ pub struct PayRequest {
     pub payment_redirect_url: Option<String>,
     /// Where the wallet sends the payment result notification.
     ///
-    /// At most 1024 characters.
+    /// At most 1024 characters; an absolute http or https URL.
     #[serde(
         rename = "paymentNotifyUrl",
         default,
@@ -367,6 +371,7 @@ impl payspec_runtime::Validate for PayRequest {
                 value,
                 &payspec_runtime::validate::TextRules {
                     max_chars: Some(1024),
+                    url: true,
                     ..payspec_runtime::validate::TextRules::NONE
                 },
             );

@@ -9,6 +9,9 @@
 //!
 //! `POST /v2/payments/refund`
 //!
+//! `refundRequestId` is the idempotency key: repeating the call with the same `refundRequestId` is
+//! harmless, so a retry must keep its value.
+//!
 //! Transcribed from `provider-notes.md#alipay-wallet-openapi-v2-mini-program-platform`,
 //! `provider-notes.md#alipay-v2-refund-miniprogramalipaycomdocsminiprogrammpdevv2_refund`,
 //! `https://miniprogram.alipay.com/docs/miniprogram/mpdev/v2_refund`,
@@ -38,6 +41,7 @@ pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::clien
     secret_path_params: &[],
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
+    idempotency_key: Some("refundRequestId"),
     extra_success_codes: &[],
     classify: payspec_runtime::client::facts_of::<RefundError>,
 };

@@ -34,6 +34,7 @@ pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::clien
     secret_path_params: &[],
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
+    idempotency_key: None,
     extra_success_codes: &[],
     classify: payspec_runtime::client::facts_of::<CreateChargeError>,
 };

@@ -281,6 +281,7 @@ mod tests {
             body: None,
             timeout: Duration::from_secs(1),
             idempotent: true,
+            idempotency_key: None,
             extra_success_codes,
             classify: |_| CodeFacts::default(),
         }

@@ -59,6 +59,9 @@ pub struct Call {
     pub timeout: Duration,
     /// Sending the call twice has no further effect (GET, or an Alipay+ request id).
     pub idempotent: bool,
+    /// The wire name of the body field that keys repeats, when the operation has one: a retry must
+    /// send the same value (the body is resent as is, so it does).
+    pub idempotency_key: Option<&'static str>,
     /// The operation's own codes that answer it: LINE Pay's beside `0000`, Alipay+'s with status S or A.
     pub extra_success_codes: &'static [&'static str],
     /// The spec's facts about a code of this operation.

@@ -51,6 +51,9 @@ pub struct Operation {
     pub timeout: Option<Duration>,
     /// The operation's `IDEMPOTENT`.
     pub idempotent: bool,
+    /// The wire name of the request field that keys repeats (Alipay+'s `captureRequestId`): sending
+    /// the call again with the same value has no further effect. `Some` implies `idempotent`.
+    pub idempotency_key: Option<&'static str>,
     /// The operation's own codes that answer it: LINE Pay's beside `0000`, Alipay+'s with status S or A.
     pub extra_success_codes: &'static [&'static str],
     /// The spec's facts about a code of this operation.
@@ -356,6 +359,7 @@ impl Client {
             body,
             timeout: self.timeout_for(op),
             idempotent: op.idempotent,
+            idempotency_key: op.idempotency_key,
             extra_success_codes: op.extra_success_codes,
             classify: op.classify,
         };

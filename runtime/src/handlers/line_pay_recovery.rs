@@ -228,6 +228,7 @@ impl LinePayRecovery {
             body: None,
             timeout,
             idempotent: true,
+            idempotency_key: None,
             extra_success_codes: &[],
             classify: |_| CodeFacts::default(),
         }
@@ -326,6 +327,7 @@ mod tests {
             body: body.map(|b| b.as_bytes().to_vec()),
             timeout: Duration::from_secs(1),
             idempotent: false,
+            idempotency_key: None,
             extra_success_codes: &[],
             classify: |_| CodeFacts::default(),
         }

@@ -8,7 +8,9 @@ use crate::client::{BoxFuture, Call, CallResult, Handler, Next};
 
 /// Sends a call again when its error is transient and either the call did not take effect or the
 /// provider makes repeats harmless ([`crate::client::Error::is_safe_to_retry`]). A capture that timed
-/// out is never sent twice; an Alipay+ call with the same request id may be. Where it sits among the
+/// out is never sent twice; an Alipay+ call with the same request id may be: such an operation names
+/// the field in [`Call::idempotency_key`](crate::client::Call::idempotency_key) (and is `idempotent`),
+/// and a retry resends the same body, so the key repeats with it. Where it sits among the
 /// handlers does not matter: an error whose outcome is unknown stays unknown until a recovery
 /// handler proves otherwise, so it is never repeated.
 ///
