@@ -380,13 +380,6 @@ async fn recovery_turns_a_timeout_into_the_capture_when_details_show_it_captured
     assert_looked_up(&fake);
 }
 
-/// Recovery that gives up after 300 ms, looking every 20-80 ms.
-fn quick_recovery() -> LinePayRecovery {
-    LinePayRecovery::default()
-        .lookup_window(Duration::from_millis(300))
-        .lookup_backoff(Duration::from_millis(20), Duration::from_millis(80))
-}
-
 /// Asserts the capture was sent once and then only looked up, more than once.
 fn assert_only_looked_up_again(fake: &FakeServer) -> usize {
     let requests = fake.requests();

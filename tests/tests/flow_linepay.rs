@@ -19,7 +19,6 @@ use payspec::linepay::request::{
 };
 use payspec::linepay::{Client, Currency, TransactionId};
 use payspec::runtime::Decimal;
-use payspec::runtime::handlers::LinePayRecovery;
 use payspec_mock::LinePayMock;
 use payspec_mock::linepay::{Money, PaymentState};
 use support::*;
@@ -253,10 +252,7 @@ async fn illegal_capture_and_refund_steps_get_their_documented_codes() {
 async fn recovery_does_not_take_an_earlier_refund_of_the_same_amount_for_this_one() {
     bounded(BOUND, async {
         let mock = LinePayMock::start_with(mock_options()).await.expect("mock");
-        let recovery = LinePayRecovery::default()
-            .lookup_window(Duration::from_millis(300))
-            .lookup_backoff(Duration::from_millis(20), Duration::from_millis(100));
-        let client = Client::new(mock.config().handler(recovery)).expect("client");
+        let client = Client::new(mock.config().handler(quick_recovery())).expect("client");
         let id = authorization(&mock, &client, "order-recovery-1", 1000).await;
         client.capture(&id, &CaptureRequest::new(dec("1000"), Currency::Twd)).await.expect("capture");
         let mut hundred = RefundRequest::default();

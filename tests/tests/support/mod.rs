@@ -59,6 +59,7 @@ use payspec::runtime::client::{
     AlipayPlusCredentials, Config, ElepayCredentials, Error, ErrorKind, LinePayCredentials, ProviderError,
     TransportErrorKind, UndecodableResponse,
 };
+use payspec::runtime::handlers::LinePayRecovery;
 use payspec::runtime::signing::alipay_plus::{PrivateKey, PublicKey};
 
 // ---------------------------------------------------------------------------------------------------
@@ -714,4 +715,11 @@ pub fn assert_signed_independently(provider: &Provider, exchanges: &[payspec_moc
         }
     }
     exchanges.len()
+}
+
+/// LINE Pay recovery that gives up after 300 ms, looking every 20-80 ms: a test's own window.
+pub fn quick_recovery() -> LinePayRecovery {
+    LinePayRecovery::default()
+        .lookup_window(Duration::from_millis(300))
+        .lookup_backoff(Duration::from_millis(20), Duration::from_millis(80))
 }
