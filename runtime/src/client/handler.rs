@@ -12,15 +12,18 @@
 use std::any::Any;
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serde_json::value::RawValue;
 
-use super::envelope::Envelope;
+use serde::de::DeserializeOwned;
+
 use super::error::{Error, ErrorKind};
 use super::transport::Transport;
+use crate::protocol::DecodeEnvelope;
 
 /// The future a handler returns: boxed, so that `Handler` stays object-safe.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -197,16 +200,37 @@ impl fmt::Debug for Reply {
     }
 }
 
-/// Decodes a response body (status, text) for a call into a reply or the provider's error.
-pub(crate) type DecodeFn = fn(&Envelope, &Call, u16, String) -> Result<Reply, ErrorKind<String>>;
-
 /// How the client decodes its operation's response together with the envelope, in one pass over
-/// the body. It travels with the chain ([`Next`]) and applies only to calls of `operation`: a
+/// the body. It travels with the chain ([`Next`]) and applies only to calls of its operation: a
 /// handler's own calls (a Payment Details lookup) are decoded untyped.
-#[derive(Clone, Copy)]
-pub(crate) struct TypedDecode {
-    pub(crate) operation: &'static str,
-    pub(crate) decode: DecodeFn,
+pub(crate) trait DecodeTyped: Send + Sync {
+    /// The operation whose response this decodes.
+    fn operation(&self) -> &'static str;
+    /// [`DecodeEnvelope::decode_typed`] with the client's envelope and the operation's response type.
+    fn decode(&self, call: &Call, status: u16, body: String) -> Result<Reply, ErrorKind<String>>;
+}
+
+/// The [`DecodeTyped`] of envelope `E` and response type `R`.
+pub(crate) struct Typed<'e, E, R> {
+    operation: &'static str,
+    envelope: &'e E,
+    response: PhantomData<fn() -> R>,
+}
+
+impl<'e, E, R> Typed<'e, E, R> {
+    pub(crate) fn new(operation: &'static str, envelope: &'e E) -> Self {
+        Typed { operation, envelope, response: PhantomData }
+    }
+}
+
+impl<E: DecodeEnvelope, R: DeserializeOwned + Send + Sync + 'static> DecodeTyped for Typed<'_, E, R> {
+    fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    fn decode(&self, call: &Call, status: u16, body: String) -> Result<Reply, ErrorKind<String>> {
+        self.envelope.decode_typed::<R>(call, status, body)
+    }
 }
 
 /// The fields a rebuilt answer lacks, and where the caller can get them.
@@ -250,7 +274,7 @@ pub trait Handler: Send + Sync + 'static {
 pub struct Next<'a> {
     pub(crate) handlers: &'a [Arc<dyn Handler>],
     pub(crate) transport: &'a Transport,
-    pub(crate) typed: Option<TypedDecode>,
+    pub(crate) typed: Option<&'a (dyn DecodeTyped + 'a)>,
 }
 
 impl<'a> Next<'a> {
