@@ -33,6 +33,7 @@ fn call(op: &Operation) -> Call {
         timeout: Duration::from_secs(1),
         idempotent: op.idempotent,
         idempotency_key: op.idempotency_key,
+        effect: op.effect,
         extra_success_codes: op.extra_success_codes,
         classify: op.classify,
     }

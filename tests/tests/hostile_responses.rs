@@ -27,6 +27,7 @@ fn call() -> Call {
         timeout: Duration::from_secs(1),
         idempotent: false,
         idempotency_key: None,
+        effect: None,
         extra_success_codes: &[],
         classify: |_| CodeFacts::default(),
     }

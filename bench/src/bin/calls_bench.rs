@@ -73,6 +73,7 @@ fn details_call() -> Call {
         timeout: Duration::from_secs(20),
         idempotent: true,
         idempotency_key: None,
+        effect: None,
         extra_success_codes: &[],
         classify: |_| CodeFacts::default(),
     }

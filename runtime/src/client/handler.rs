@@ -40,6 +40,22 @@ pub struct CodeFacts {
     pub outcome_unknown: bool,
 }
 
+/// The money effect an operation has when it succeeds: the spec's `effect` key, a closed set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Effect {
+    /// Takes a payment in one call, without the user approving it then (a preapproved payment).
+    Pay,
+    /// Completes a payment the user approved: it is authorized, or captured at once.
+    Confirm,
+    /// Captures an authorized amount.
+    Capture,
+    /// Returns money from a captured payment.
+    Refund,
+    /// Releases an authorization that was not captured.
+    Void,
+}
+
 /// An outgoing request, before signing.
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -65,6 +81,9 @@ pub struct Call {
     /// The wire name of the body field that keys repeats, when the operation has one: a retry must
     /// send the same value (the body is resent as is, so it does).
     pub idempotency_key: Option<&'static str>,
+    /// The money effect of a success, when the spec names one: what a recovery handler looks for
+    /// when the outcome is unknown.
+    pub effect: Option<Effect>,
     /// The operation's own codes that answer it: LINE Pay's beside `0000`, Alipay+'s with status S or A.
     pub extra_success_codes: &'static [&'static str],
     /// The spec's facts about a code of this operation.

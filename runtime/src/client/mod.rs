@@ -20,7 +20,7 @@ pub use error::{
     CallError, Error, ErrorKind, IncompleteReply, ProviderError, Recovery, TransportError, TransportErrorKind,
     UndecodableResponse,
 };
-pub use handler::{BoxFuture, Call, CallResult, CodeFacts, Handler, Missing, Next, Reply};
+pub use handler::{BoxFuture, Call, CallResult, CodeFacts, Effect, Handler, Missing, Next, Reply};
 pub use reqwest::Method;
 
 use crate::error_code::ErrorCode;
@@ -52,6 +52,8 @@ pub struct Operation {
     /// The wire name of the request field that keys repeats (Alipay+'s `captureRequestId`): sending
     /// the call again with the same value has no further effect. `Some` implies `idempotent`.
     pub idempotency_key: Option<&'static str>,
+    /// The money effect of a success, as the spec's `effect` names it.
+    pub effect: Option<Effect>,
     /// The operation's own codes that answer it: LINE Pay's beside `0000`, Alipay+'s with status S or A.
     pub extra_success_codes: &'static [&'static str],
     /// The spec's facts about a code of this operation.
@@ -366,6 +368,7 @@ impl<V: DecodeEnvelope> Client<V> {
             timeout: self.timeout_for(op),
             idempotent: op.idempotent,
             idempotency_key: op.idempotency_key,
+            effect: op.effect,
             extra_success_codes: op.extra_success_codes,
             classify: op.classify,
         };

@@ -398,6 +398,7 @@ mod tests {
             timeout: Duration::from_secs(1),
             idempotent: true,
             idempotency_key: None,
+            effect: None,
             extra_success_codes,
             classify: |_| CodeFacts::default(),
         }
