@@ -173,7 +173,7 @@ fn an_acknowledgement_is_signed_byte_for_byte_as_python_signs_it() {
         ]
     );
     // And what it signs, the other side verifies.
-    let map: HeaderMap = headers.into_iter().map(|(n, v)| (n, v)).collect();
+    let map: HeaderMap = headers.into_iter().collect();
     assert_eq!(verify(&case, &map, TimeHeader::Response), Ok(()));
     let request = sign_message(&key, 2, &case.client_id, TimeHeader::Request, at, case.message()).expect("signs");
     assert_eq!(request[1].0.as_str(), "request-time");

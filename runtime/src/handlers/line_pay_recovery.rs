@@ -133,8 +133,6 @@ impl PayStatus {
 /// in spec/linepay/payment_details.yaml): a refund request without an amount refunds in full.
 const FULL_REFUND: &str = "PAYMENT_REFUND";
 
-/// What Payment Details cannot tell about a confirm.
-
 /// The confirm answer's fields that Payment Details never carries.
 const CONFIRM_MISSING: Missing = Missing {
     fields: &[
