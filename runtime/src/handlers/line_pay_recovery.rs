@@ -94,9 +94,8 @@ impl LinePayRecovery {
     }
 }
 
-/// Whether a Payment Details lookup can prove `effect`: the calls this handler settles. A void shows
-/// too (`VOIDED_AUTHORIZATION`), but releasing an authorization moves no money and its outcome is
-/// left to the caller.
+/// Whether this handler settles a call with `effect` from Payment Details. A void would show there
+/// too (`VOIDED_AUTHORIZATION`), but settling one is not written yet: its unknown outcome stays unknown.
 fn provable(effect: Effect) -> bool {
     matches!(effect, Effect::Confirm | Effect::Capture | Effect::Refund)
 }
