@@ -391,6 +391,9 @@ pub enum Primitive {
     Decimal,
     Boolean,
     Json,
+    /// A string with `format: datetime`: an RFC 3339 date and time with its offset, read into the
+    /// runtime's `DateTime` (not a type name of its own in the spec).
+    DateTime,
 }
 
 impl Primitive {
@@ -403,7 +406,10 @@ impl Primitive {
     ];
 
     pub fn spec_name(self) -> &'static str {
-        Primitive::ALL.iter().find(|(_, p)| *p == self).map_or("", |(n, _)| n)
+        match self {
+            Primitive::DateTime => "datetime",
+            _ => Primitive::ALL.iter().find(|(_, p)| *p == self).map_or("", |(n, _)| n),
+        }
     }
 }
 
@@ -471,18 +477,24 @@ pub enum Numeral {
     Positive,
 }
 
-/// A string's `format`: what the checker reads it into (`Limits::numeral` or `Limits::url`).
+/// A string's `format`: what the checker reads it into (`Limits::numeral`, `Limits::url`, or for
+/// `datetime` the field's type, `Primitive::DateTime`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Numeral(Numeral),
     /// An absolute http(s) URL.
     Url,
+    /// An RFC 3339 date and time with its offset.
+    DateTime,
 }
 
 impl Format {
     /// The `format` values; `Numeral::Canonical` has none of its own (`wire: number` implies it).
-    pub const ALL: &[(&str, Format)] =
-        &[("positive_integer", Format::Numeral(Numeral::Positive)), ("url", Format::Url)];
+    pub const ALL: &[(&str, Format)] = &[
+        ("datetime", Format::DateTime),
+        ("positive_integer", Format::Numeral(Numeral::Positive)),
+        ("url", Format::Url),
+    ];
 }
 
 /// An exact bound, `mantissa × 10^-scale`: what the runtime's `Decimal` holds. Parsed once by the

@@ -482,6 +482,7 @@ fn primitive(p: Primitive) -> Value {
         Primitive::Decimal => json!({"type": "number", "x-payspec-exact": true}),
         Primitive::Boolean => json!({"type": "boolean"}),
         Primitive::Json => json!({}),
+        Primitive::DateTime => json!({"type": "string", "format": "date-time"}),
     }
 }
 

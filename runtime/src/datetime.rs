@@ -80,7 +80,7 @@ impl DateTime {
     }
 
     /// The text as an owned `String`.
-    pub fn into_string(self) -> String {
+    pub fn into_inner(self) -> String {
         self.text.into()
     }
 

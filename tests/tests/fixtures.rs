@@ -87,6 +87,43 @@ fn url_format_accepts_absolute_web_urls_only() {
 }
 
 #[test]
+fn datetime_fields_are_typed_and_keep_their_text() {
+    use formats::book::{Booking, BookingRequest};
+    use payspec_runtime::DateTime;
+    let slot: DateTime = "2024-05-01T09:30:00+09:00".parse().unwrap();
+    let request = BookingRequest::new(slot.clone())
+        .with_not_after("2024-05-01T01:00:00.250Z".parse().unwrap())
+        .with_alternatives(["2024-05-02T09:30:00+09:00".parse::<DateTime>().unwrap()]);
+    assert!(request.validate().is_ok());
+    let json = serde_json::to_string(&request).unwrap();
+    assert_eq!(
+        json,
+        r#"{"slot":"2024-05-01T09:30:00+09:00","notAfter":"2024-05-01T01:00:00.250Z","alternatives":["2024-05-02T09:30:00+09:00"]}"#
+    );
+    assert_eq!(serde_json::from_str::<BookingRequest>(&json).unwrap(), request);
+    // The instant is there to compare: the slot starts before notAfter, whatever the offsets.
+    assert!(request.slot.cmp_instant(request.not_after.as_ref().unwrap()).is_lt());
+
+    // A response decodes into the typed value and re-encodes to the bytes received.
+    let body = r#"{"bookedAt":"2024-04-30T23:59:59.000001-07:00","expiresAt":"2024-05-01T00:00:00Z"}"#;
+    let booking: Booking = serde_json::from_str(body).unwrap();
+    assert_eq!(booking.booked_at.unix_timestamp(), 1_714_546_799);
+    assert_eq!(booking.booked_at.nanosecond(), 1_000);
+    assert_eq!(serde_json::to_string(&booking).unwrap(), body);
+
+    // A date that does not exist is refused when decoding, naming the field.
+    for bad in [
+        r#"{"bookedAt":"2023-02-29T00:00:00Z"}"#,
+        r#"{"bookedAt":"2024-05-01T00:00:00"}"#,
+        r#"{"bookedAt":1714546799}"#,
+        r#"{"bookedAt":"2024-04-30T12:00:00Z","expiresAt":"2024-04-31T00:00:00Z"}"#,
+    ] {
+        let err = serde_json::from_str::<Booking>(bad).unwrap_err().to_string();
+        assert!(err.contains("RFC 3339"), "{bad}: {err}");
+    }
+}
+
+#[test]
 fn open_enums_keep_unknown_values_and_requests_refuse_them() {
     use open_enum::Color;
     use open_enum::paint::{PaintRequest, PaintResult};

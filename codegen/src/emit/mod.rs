@@ -208,7 +208,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         /// The HTTP library under the client, for `HttpClient::from_builder`.
         pub use payspec_runtime::reqwest;
 
-        pub use payspec_runtime::Decimal;
+        pub use payspec_runtime::{DateTime, Decimal};
         pub use payspec_runtime::client::{Config, HttpClient};
 
         /// What most code that calls a provider uses: `use payspec::prelude::*;`. Each provider
@@ -216,7 +216,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         pub mod prelude {
             pub use payspec_runtime::client::{Config, ErrorKind, HttpClient};
             pub use payspec_runtime::handlers::{LinePayRecovery, Retry, Tracing};
-            pub use payspec_runtime::{Decimal, Validate};
+            pub use payspec_runtime::{DateTime, Decimal, Validate};
         }
 
         #(#modules)*

@@ -36,6 +36,7 @@ pub fn rust_type(ty: &TypeRef, here: Here) -> TokenStream {
             Primitive::Decimal => quote!(payspec_runtime::Decimal),
             Primitive::Boolean => quote!(bool),
             Primitive::Json => quote!(serde_json::Value),
+            Primitive::DateTime => quote!(payspec_runtime::DateTime),
         },
         TypeRef::Named(n) => {
             let name = ident(&n.name);

@@ -24,7 +24,9 @@ impl ProviderResolver<'_> {
         if let (Some(c), false) = (&l.charset, text_ok) {
             self.err(file, c.pos, format!("`charset` applies to strings, not to {}", target.describe()));
         }
-        if let (Some(c), false) = (&l.format, text_ok) {
+        // A `format: datetime` string has already become a date and time (`DateTime`).
+        let datetime = matches!(element, LimitTarget::DateTime);
+        if let (Some(c), false) = (&l.format, text_ok || datetime) {
             self.err(file, c.pos, format!("`format` applies to strings, not to {}", target.describe()));
         }
         let mut bound = |key: &str, v: &Option<Spanned<String>>| {
@@ -105,7 +107,16 @@ impl ProviderResolver<'_> {
             );
         }
         let charset = l.charset.as_ref().and_then(|c| self.one_of(file, c, "charset", Charset::ALL));
-        let format = l.format.as_ref().and_then(|c| self.one_of(file, c, "format", Format::ALL));
+        let format = l.format.as_ref().filter(|_| text_ok).and_then(|c| self.one_of(file, c, "format", Format::ALL));
+        if let (Some(Format::DateTime), Some(c)) = (format, &l.format) {
+            self.err(
+                file,
+                c.pos,
+                "`format: datetime` goes on a field of type `string` (or a list or map of them), which it makes a \
+                 `DateTime`; not on an enum or a `kind: string` type"
+                    .to_owned(),
+            );
+        }
         let numeral = match format {
             Some(Format::Numeral(n)) => Some(n),
             _ => None,
@@ -134,7 +145,11 @@ impl ProviderResolver<'_> {
 /// What kind of value a set of limits constrains.
 pub(super) enum LimitTarget {
     Text,
-    Number { integer: bool },
+    /// A `format: datetime` string: its form is fixed, so no text limit applies.
+    DateTime,
+    Number {
+        integer: bool,
+    },
     Container(Box<LimitTarget>),
     None,
 }
@@ -143,6 +158,7 @@ impl LimitTarget {
     pub(super) fn of(ty: &TypeRef) -> LimitTarget {
         match ty {
             TypeRef::Primitive(Primitive::String) => LimitTarget::Text,
+            TypeRef::Primitive(Primitive::DateTime) => LimitTarget::DateTime,
             TypeRef::Named(n) if n.kind == NamedKind::Enum => LimitTarget::Text,
             TypeRef::Primitive(Primitive::Integer) => LimitTarget::Number { integer: true },
             TypeRef::Primitive(Primitive::Decimal) => LimitTarget::Number { integer: false },
@@ -162,9 +178,11 @@ impl LimitTarget {
     fn describe(&self) -> &'static str {
         match self {
             LimitTarget::Text => "strings",
+            LimitTarget::DateTime => "dates and times (`format: datetime`)",
             LimitTarget::Number { .. } => "numbers",
             LimitTarget::Container(inner) => match inner.element() {
                 LimitTarget::Text => "lists and maps of strings",
+                LimitTarget::DateTime => "lists and maps of dates and times (`format: datetime`)",
                 LimitTarget::Number { .. } => "lists and maps of numbers",
                 _ => "lists and maps of this type",
             },
