@@ -46,6 +46,8 @@ pub struct Provider {
     pub types: Vec<TypeDef>,
     /// Sorted by name.
     pub operations: Vec<Operation>,
+    /// Whether any limit has a `pattern`: the provider's feature then turns on the runtime's.
+    pub patterns: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -464,6 +466,8 @@ pub struct Limits {
     pub numeral: Option<Numeral>,
     /// `format: url`: an absolute http(s) URL.
     pub url: bool,
+    /// A regular expression (regex-lite syntax, checked to compile) the string must match somewhere.
+    pub pattern: Option<String>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
 }
@@ -533,6 +537,7 @@ impl Limits {
             || self.charset.is_some()
             || self.numeral.is_some()
             || self.url
+            || self.pattern.is_some()
     }
 }
 

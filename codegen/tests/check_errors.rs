@@ -745,3 +745,54 @@ fn datetime_format_is_for_plain_strings_without_text_limits() {
         spec/shop/provider.yaml:15:13: `format: datetime` goes on a field of type `string` (or a list or map of them), which it makes a `DateTime`; not on an enum or a `kind: string` type
         1 problem found; nothing was written"#]].assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &op)]));
 }
+
+#[test]
+fn patterns_are_regular_expressions_on_strings() {
+    let field = |text: &str| {
+        OPERATION.replace(
+            "      currency: { type: Currency, description: The currency. }\n",
+            &format!("      currency: {{ type: Currency, description: The currency. }}\n      {text}\n"),
+        )
+    };
+    check_op(&field(r#"code: { type: string, pattern: "^[A-Z]{3}$", description: A code. }"#), expect!["no problems"]);
+    check_op(
+        &field(r#"codes: { type: list<string>, pattern: "^[A-Z]{3}$", description: Codes. }"#),
+        expect!["no problems"],
+    );
+    check_op(
+        &field(r#"code: { type: string, pattern: "^[A-Z]{3$", description: A code. }"#),
+        expect![[r#"
+        spec/shop/pay.yaml:17:38: `pattern` `^[A-Z]{3$` is not a regular expression regex-lite reads: expected closing brace for counted repetition, but got something else
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &field(r#"code: { type: string, pattern: "(?<x)", description: A code. }"#),
+        expect![[r#"
+        spec/shop/pay.yaml:17:38: `pattern` `(?<x)` is not a regular expression regex-lite reads: invalid group name
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &field(r#"code: { type: string, pattern: "", description: A code. }"#),
+        expect![[r#"
+        spec/shop/pay.yaml:17:38: `pattern: ""` matches every string; remove it
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &field(r#"code: { type: integer, pattern: "^[0-9]+$", description: A code. }"#),
+        expect![[r#"
+        spec/shop/pay.yaml:17:39: `pattern` applies to strings, not to numbers
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &field(r#"at: { type: string, format: datetime, pattern: "Z$", description: When. }"#),
+        expect![[r#"
+            spec/shop/pay.yaml:17:54: `pattern` applies to strings, not to dates and times (`format: datetime`)
+            1 problem found; nothing was written"#]],
+    );
+    let provider = PROVIDER
+        .replace("types:\n", "types:\n  Code:\n    kind: string\n    description: A code.\n    pattern: \"[\"\n");
+    let op = field("code: { type: Code, description: A code. }");
+    expect![[r#"
+        spec/shop/provider.yaml:15:14: `pattern` `[` is not a regular expression regex-lite reads: found unclosed character class
+        1 problem found; nothing was written"#]].assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &op)]));
+}

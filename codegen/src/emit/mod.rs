@@ -158,7 +158,15 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 fn manifest(model: &Model) -> String {
     let names: Vec<&str> = model.providers.iter().map(|p| p.name.as_str()).collect();
     let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-    let features: String = names.iter().map(|n| format!("{n} = []\n")).collect();
+    // A provider whose specs have a `pattern` needs the runtime's regex engine; others do not build it.
+    let features: String = model
+        .providers
+        .iter()
+        .map(|p| {
+            let runtime = if p.patterns { "\"payspec-runtime/pattern\"" } else { "" };
+            format!("{} = [{runtime}]\n", p.name)
+        })
+        .collect();
     format!(
         "{header}
 [package]

@@ -361,6 +361,9 @@ pub fn text_rules(limits: &Limits, required: bool) -> Option<TokenStream> {
     if limits.url {
         parts.push(quote!(url: true));
     }
+    if let Some(p) = &limits.pattern {
+        parts.push(quote!(pattern: Some(payspec_runtime::pattern!(#p))));
+    }
     Some(quote! {
         payspec_runtime::validate::TextRules { #(#parts,)* ..payspec_runtime::validate::TextRules::NONE }
     })

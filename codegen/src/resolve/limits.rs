@@ -24,6 +24,20 @@ impl ProviderResolver<'_> {
         if let (Some(c), false) = (&l.charset, text_ok) {
             self.err(file, c.pos, format!("`charset` applies to strings, not to {}", target.describe()));
         }
+        if let Some(p) = &l.pattern {
+            if !text_ok {
+                self.err(file, p.pos, format!("`pattern` applies to strings, not to {}", target.describe()));
+            } else if p.value.is_empty() {
+                self.err(file, p.pos, "`pattern: \"\"` matches every string; remove it".to_owned());
+            } else if let Err(e) = regex_lite::Regex::new(&p.value) {
+                let reason = e.to_string().lines().last().unwrap_or_default().trim().to_owned();
+                self.err(
+                    file,
+                    p.pos,
+                    format!("`pattern` `{}` is not a regular expression regex-lite reads: {reason}", p.value),
+                );
+            }
+        }
         // A `format: datetime` string has already become a date and time (`DateTime`).
         let datetime = matches!(element, LimitTarget::DateTime);
         if let (Some(c), false) = (&l.format, text_ok || datetime) {
@@ -124,6 +138,7 @@ impl ProviderResolver<'_> {
         if self.diags.len() > before {
             return None;
         }
+        self.patterns |= l.pattern.is_some();
         let v = |x: &Option<Spanned<u64>>| x.as_ref().map(|s| s.value);
         Some(Limits {
             max_bytes: v(&l.max_bytes),
@@ -136,6 +151,7 @@ impl ProviderResolver<'_> {
             exclusive_minimum,
             numeral,
             url: format == Some(Format::Url),
+            pattern: l.pattern.as_ref().map(|p| p.value.clone()),
             min_items: v(&l.min_items),
             max_items: v(&l.max_items),
         })
