@@ -68,7 +68,7 @@ fn the_base_specs_are_valid() {
 #[test]
 fn unknown_key_with_suggestion() {
     let expected = expect![[r#"
-        spec/shop/pay.yaml:15:48: unknown key `maxbytes` in field `amount` (did you mean `max_bytes`?); expected one of: type, required, default, description, deprecated, minor_units_from, max_bytes, min_bytes, max_chars, min_chars, charset, format, minimum, maximum, exclusive_minimum, min_items, max_items
+        spec/shop/pay.yaml:15:48: unknown key `maxbytes` in field `amount` (did you mean `max_bytes`?); expected one of: type, required, default, description, deprecated, minor_units_from, max_bytes, min_bytes, max_chars, min_chars, charset, format, pattern, minimum, maximum, exclusive_minimum, min_items, max_items
         1 problem found; nothing was written"#]];
     check_op(
         &OPERATION.replace(
