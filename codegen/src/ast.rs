@@ -188,6 +188,8 @@ pub struct LimitsAst {
     pub exclusive_minimum: Option<Spanned<String>>,
     /// A string's form beyond its characters: `positive_integer`.
     pub format: Option<Spanned<String>>,
+    /// A regular expression the string must match somewhere (JSON Schema's `pattern`).
+    pub pattern: Option<Spanned<String>>,
     pub min_items: Option<Spanned<u64>>,
     pub max_items: Option<Spanned<u64>>,
 }

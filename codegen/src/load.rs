@@ -61,13 +61,15 @@ pub const LIMIT_KEYS: &[&str] = &[
     "min_chars",
     "charset",
     "format",
+    "pattern",
     "minimum",
     "maximum",
     "exclusive_minimum",
     "min_items",
     "max_items",
 ];
-pub const STRING_LIMIT_KEYS: &[&str] = &["max_bytes", "min_bytes", "max_chars", "min_chars", "charset", "format"];
+pub const STRING_LIMIT_KEYS: &[&str] =
+    &["max_bytes", "min_bytes", "max_chars", "min_chars", "charset", "format", "pattern"];
 pub const FIELD_KEYS: &[&str] = &["type", "required", "default", "description", "deprecated", "minor_units_from"];
 /// Path parameters are always required and take string or number limits only.
 pub const PATH_PARAM_KEYS: &[&str] = &[
@@ -80,6 +82,7 @@ pub const PATH_PARAM_KEYS: &[&str] = &[
     "min_chars",
     "charset",
     "format",
+    "pattern",
     "minimum",
     "maximum",
     "exclusive_minimum",
@@ -727,6 +730,7 @@ impl Reader<'_> {
                 .get("exclusive_minimum")
                 .and_then(|n| self.decimal(n, &format!("`exclusive_minimum` of {what}"))),
             format: m.get("format").and_then(|n| self.string(n, &format!("`format` of {what}"))),
+            pattern: m.get("pattern").and_then(|n| self.string(n, &format!("`pattern` of {what}"))),
         }
     }
 }

@@ -46,6 +46,8 @@ pub struct Provider {
     pub types: Vec<TypeDef>,
     /// Sorted by name.
     pub operations: Vec<Operation>,
+    /// Whether any limit has a `pattern`: the provider's feature then turns on the runtime's.
+    pub patterns: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -418,6 +420,9 @@ pub enum Primitive {
     Decimal,
     Boolean,
     Json,
+    /// A string with `format: datetime`: an RFC 3339 date and time with its offset, read into the
+    /// runtime's `DateTime` (not a type name of its own in the spec).
+    DateTime,
 }
 
 impl Primitive {
@@ -430,7 +435,10 @@ impl Primitive {
     ];
 
     pub fn spec_name(self) -> &'static str {
-        Primitive::ALL.iter().find(|(_, p)| *p == self).map_or("", |(n, _)| n)
+        match self {
+            Primitive::DateTime => "datetime",
+            _ => Primitive::ALL.iter().find(|(_, p)| *p == self).map_or("", |(n, _)| n),
+        }
     }
 }
 
@@ -485,6 +493,8 @@ pub struct Limits {
     pub numeral: Option<Numeral>,
     /// `format: url`: an absolute http(s) URL.
     pub url: bool,
+    /// A regular expression (regex-lite syntax, checked to compile) the string must match somewhere.
+    pub pattern: Option<String>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
 }
@@ -498,18 +508,24 @@ pub enum Numeral {
     Positive,
 }
 
-/// A string's `format`: what the checker reads it into (`Limits::numeral` or `Limits::url`).
+/// A string's `format`: what the checker reads it into (`Limits::numeral`, `Limits::url`, or for
+/// `datetime` the field's type, `Primitive::DateTime`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Numeral(Numeral),
     /// An absolute http(s) URL.
     Url,
+    /// An RFC 3339 date and time with its offset.
+    DateTime,
 }
 
 impl Format {
     /// The `format` values; `Numeral::Canonical` has none of its own (`wire: number` implies it).
-    pub const ALL: &[(&str, Format)] =
-        &[("positive_integer", Format::Numeral(Numeral::Positive)), ("url", Format::Url)];
+    pub const ALL: &[(&str, Format)] = &[
+        ("datetime", Format::DateTime),
+        ("positive_integer", Format::Numeral(Numeral::Positive)),
+        ("url", Format::Url),
+    ];
 }
 
 /// An exact bound, `mantissa × 10^-scale`: what the runtime's `Decimal` holds. Parsed once by the
@@ -548,6 +564,7 @@ impl Limits {
             || self.charset.is_some()
             || self.numeral.is_some()
             || self.url
+            || self.pattern.is_some()
     }
 }
 

@@ -486,6 +486,7 @@ fn primitive(p: Primitive) -> Value {
         Primitive::Decimal => json!({"type": "number", "x-payspec-exact": true}),
         Primitive::Boolean => json!({"type": "boolean"}),
         Primitive::Json => json!({}),
+        Primitive::DateTime => json!({"type": "string", "format": "date-time"}),
     }
 }
 
@@ -573,6 +574,13 @@ fn string_limits(s: &mut Value, l: &Limits, wire_number: bool) {
         s["format"] = "uri".into();
         s["pattern"] = "^[Hh][Tt][Tt][Pp][Ss]?://".into();
     }
+    if let Some(p) = &l.pattern {
+        // Both must hold: a pattern the limits above imply moves into `allOf`.
+        if let Some(implied) = s.get("pattern").cloned() {
+            s["allOf"] = json!([{ "pattern": implied }]);
+        }
+        s["pattern"] = p.as_str().into();
+    }
 }
 
 fn number_limits(s: &mut Value, l: &Limits) {
@@ -604,6 +612,19 @@ mod tests {
     fn names_convert() {
         assert_eq!(lower_camel("create_charge"), "createCharge");
         assert_eq!(upper_camel("payment_details"), "PaymentDetails");
+    }
+
+    #[test]
+    fn patterns_and_datetimes_export_as_json_schema_says() {
+        assert_eq!(primitive(Primitive::DateTime), json!({"type": "string", "format": "date-time"}));
+        let mut s = json!({"type": "string"});
+        string_limits(&mut s, &Limits { pattern: Some("^[A-Z]{3}$".into()), ..Limits::default() }, false);
+        assert_eq!(s, json!({"type": "string", "pattern": "^[A-Z]{3}$"}));
+        // A pattern the other limits imply is kept beside the spec's own.
+        let mut s = json!({"type": "string"});
+        let l = Limits { charset: Some(Charset::UpperAlpha), pattern: Some("^J".into()), ..Limits::default() };
+        string_limits(&mut s, &l, false);
+        assert_eq!(s, json!({"type": "string", "pattern": "^J", "allOf": [{"pattern": "^[A-Z]*$"}]}));
     }
 
     #[test]

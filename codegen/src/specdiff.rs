@@ -925,7 +925,8 @@ impl Differ {
             })
         };
         let url = |v: bool| v.then(|| ("url".to_owned(), 1));
-        let checks: [(&str, Shown, Shown, bool); 12] = [
+        let pattern = |v: &Option<String>| v.as_ref().map(|p| (format!("`{p}`"), 0));
+        let checks: [(&str, Shown, Shown, bool); 13] = [
             ("max_bytes", count(o.max_bytes), count(n.max_bytes), true),
             ("max_chars", count(o.max_chars), count(n.max_chars), true),
             ("max_items", count(o.max_items), count(n.max_items), true),
@@ -938,6 +939,7 @@ impl Differ {
             ("charset", charset(o.charset), charset(n.charset), true),
             ("format", numeral(o.numeral), numeral(n.numeral), false),
             ("format", url(o.url), url(n.url), false),
+            ("pattern", pattern(&o.pattern), pattern(&n.pattern), true),
         ];
         for (key, old, new, upper) in checks {
             if old == new {
@@ -946,7 +948,8 @@ impl Differ {
             let tightened = match (&old, &new) {
                 (None, Some(_)) => true,
                 (Some(_), None) => false,
-                (Some((a, _)), Some((b, _))) if key == "charset" => a != b,
+                // Another charset or pattern may refuse what the old one allowed.
+                (Some((a, _)), Some((b, _))) if key == "charset" || key == "pattern" => a != b,
                 (Some((_, a)), Some((_, b))) if upper => b < a,
                 (Some((_, a)), Some((_, b))) => b > a,
                 (None, None) => false,

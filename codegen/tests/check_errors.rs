@@ -68,7 +68,7 @@ fn the_base_specs_are_valid() {
 #[test]
 fn unknown_key_with_suggestion() {
     let expected = expect![[r#"
-        spec/shop/pay.yaml:15:48: unknown key `maxbytes` in field `amount` (did you mean `max_bytes`?); expected one of: type, required, default, description, deprecated, minor_units_from, max_bytes, min_bytes, max_chars, min_chars, charset, format, minimum, maximum, exclusive_minimum, min_items, max_items
+        spec/shop/pay.yaml:15:48: unknown key `maxbytes` in field `amount` (did you mean `max_bytes`?); expected one of: type, required, default, description, deprecated, minor_units_from, max_bytes, min_bytes, max_chars, min_chars, charset, format, pattern, minimum, maximum, exclusive_minimum, min_items, max_items
         1 problem found; nothing was written"#]];
     check_op(
         &OPERATION.replace(
@@ -461,7 +461,7 @@ fn amount_rules_are_checked_where_they_are_written() {
         spec/shop/pay.yaml:15:66: `minor_units_from` applies to decimals; `amount` is `integer`
         spec/shop/pay.yaml:16:50: `exclusive_minimum: 5` is not below `maximum: 5`; no value can satisfy both
         spec/shop/pay.yaml:17:47: `minor_units_from: currency` must name an enum field whose values give `minor_units`
-        spec/shop/pay.yaml:18:37: unknown format `positive_number` (did you mean `positive_integer`?); expected one of: positive_integer, url
+        spec/shop/pay.yaml:18:37: unknown format `positive_number` (did you mean `positive_integer`?); expected one of: datetime, positive_integer, url
         spec/shop/pay.yaml:18:73: `exclusive_minimum` applies to integers and decimals, not to strings
         6 problems found; nothing was written"#]];
     let operation = OPERATION
@@ -697,8 +697,8 @@ fn url_format_is_for_strings_that_are_not_numbers() {
     check_op(
         &field("back: { type: string, format: uri, description: Back. }"),
         expect![[r#"
-        spec/shop/pay.yaml:17:37: unknown format `uri` (did you mean `url`?); expected one of: positive_integer, url
-        1 problem found; nothing was written"#]],
+            spec/shop/pay.yaml:17:37: unknown format `uri` (did you mean `url`?); expected one of: datetime, positive_integer, url
+            1 problem found; nothing was written"#]],
     );
     check_op(
         &field("back: { type: integer, format: url, description: Back. }"),
@@ -716,4 +716,107 @@ fn url_format_is_for_strings_that_are_not_numbers() {
         spec/shop/provider.yaml:15:11: `wire: number` cannot carry a `format: url` string; remove one
         1 problem found; nothing was written"#]]
     .assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &op)]));
+}
+
+#[test]
+fn datetime_format_is_for_plain_strings_without_text_limits() {
+    let field = |text: &str| {
+        OPERATION.replace(
+            "      currency: { type: Currency, description: The currency. }\n",
+            &format!("      currency: {{ type: Currency, description: The currency. }}\n      {text}\n"),
+        )
+    };
+    check_op(&field("at: { type: string, format: datetime, description: When. }"), expect!["no problems"]);
+    check_op(
+        &field("at: { type: list<string>, format: datetime, max_items: 2, description: When. }"),
+        expect!["no problems"],
+    );
+    check_op(
+        &field("at: { type: string, format: datetime, max_chars: 25, charset: digits, description: When. }"),
+        expect![[r#"
+            spec/shop/pay.yaml:17:56: `max_chars` applies to strings, not to dates and times (`format: datetime`)
+            spec/shop/pay.yaml:17:69: `charset` applies to strings, not to dates and times (`format: datetime`)
+            2 problems found; nothing was written"#]],
+    );
+    check_op(
+        &field("at: { type: integer, format: datetime, description: When. }"),
+        expect![[r#"
+        spec/shop/pay.yaml:17:36: `format` applies to strings, not to numbers
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &field("at: { type: Currency, format: datetime, description: When. }"),
+        expect![[r#"
+        spec/shop/pay.yaml:17:37: `format: datetime` goes on a field of type `string` (or a list or map of them), which it makes a `DateTime`; not on an enum or a `kind: string` type
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &field("at: { type: datetime, description: When. }"),
+        expect![[r#"
+        spec/shop/pay.yaml:17:19: unknown type `datetime` (a date and time is `type: string, format: datetime`); use a primitive (string, integer, decimal, boolean, json), list<T>, map<T>, or a type defined in this file or provider.yaml
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &field("at: { type: string, format: datetime, default: \"2024-01-01T00:00:00Z\", description: When. }"),
+        expect![[r#"
+            spec/shop/pay.yaml:17:54: a `format: datetime` field takes no `default`; say it in the description
+            1 problem found; nothing was written"#]],
+    );
+    let provider = PROVIDER
+        .replace("types:\n", "types:\n  Stamp:\n    kind: string\n    description: A time.\n    format: datetime\n");
+    let op = field("at: { type: Stamp, description: When. }");
+    expect![[r#"
+        spec/shop/provider.yaml:15:13: `format: datetime` goes on a field of type `string` (or a list or map of them), which it makes a `DateTime`; not on an enum or a `kind: string` type
+        1 problem found; nothing was written"#]].assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &op)]));
+}
+
+#[test]
+fn patterns_are_regular_expressions_on_strings() {
+    let field = |text: &str| {
+        OPERATION.replace(
+            "      currency: { type: Currency, description: The currency. }\n",
+            &format!("      currency: {{ type: Currency, description: The currency. }}\n      {text}\n"),
+        )
+    };
+    check_op(&field(r#"code: { type: string, pattern: "^[A-Z]{3}$", description: A code. }"#), expect!["no problems"]);
+    check_op(
+        &field(r#"codes: { type: list<string>, pattern: "^[A-Z]{3}$", description: Codes. }"#),
+        expect!["no problems"],
+    );
+    check_op(
+        &field(r#"code: { type: string, pattern: "^[A-Z]{3$", description: A code. }"#),
+        expect![[r#"
+        spec/shop/pay.yaml:17:38: `pattern` `^[A-Z]{3$` is not a regular expression regex-lite reads: expected closing brace for counted repetition, but got something else
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &field(r#"code: { type: string, pattern: "(?<x)", description: A code. }"#),
+        expect![[r#"
+        spec/shop/pay.yaml:17:38: `pattern` `(?<x)` is not a regular expression regex-lite reads: invalid group name
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &field(r#"code: { type: string, pattern: "", description: A code. }"#),
+        expect![[r#"
+        spec/shop/pay.yaml:17:38: `pattern: ""` matches every string; remove it
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &field(r#"code: { type: integer, pattern: "^[0-9]+$", description: A code. }"#),
+        expect![[r#"
+        spec/shop/pay.yaml:17:39: `pattern` applies to strings, not to numbers
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &field(r#"at: { type: string, format: datetime, pattern: "Z$", description: When. }"#),
+        expect![[r#"
+            spec/shop/pay.yaml:17:54: `pattern` applies to strings, not to dates and times (`format: datetime`)
+            1 problem found; nothing was written"#]],
+    );
+    let provider = PROVIDER
+        .replace("types:\n", "types:\n  Code:\n    kind: string\n    description: A code.\n    pattern: \"[\"\n");
+    let op = field("code: { type: Code, description: A code. }");
+    expect![[r#"
+        spec/shop/provider.yaml:15:14: `pattern` `[` is not a regular expression regex-lite reads: found unclosed character class
+        1 problem found; nothing was written"#]].assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &op)]));
 }

@@ -436,3 +436,62 @@ fn a_url_format_on_a_request_field_tightens_it() {
     "#]]
     .assert_eq(&diff(&model_of(PROVIDER, &url), &model_of(PROVIDER, PAY)).to_text());
 }
+
+#[test]
+fn a_datetime_format_changes_the_rust_type_on_both_sides() {
+    let request = PAY.replace("note: { type: string, max_bytes: 100,", "note: { type: string, format: datetime,");
+    expect![[r#"
+        major: 1 change breaks code that builds requests
+        major  requests   shop / pay / PayRequest.note  type changed: string -> datetime  (spec/shop/pay.yaml:19)
+        patch  requests   shop / pay / PayRequest.note  limit loosened: max_bytes 100 -> none  (spec/shop/pay.yaml:19)
+    "#]]
+    .assert_eq(&diff(&model_of(PROVIDER, PAY), &model_of(PROVIDER, &request)).to_text());
+    let response = PAY.replace(
+        "status: { type: Status, description: The status. }",
+        "status: { type: Status, description: The status. }\n      at: { type: string, description: When. }",
+    );
+    let typed = response.replace("at: { type: string,", "at: { type: string, format: datetime,");
+    expect![[r#"
+        major: 1 change breaks code that reads responses
+        major  responses  shop / pay / PayInfo.at  type changed: string -> datetime  (spec/shop/pay.yaml:26)
+    "#]]
+    .assert_eq(&diff(&model_of(PROVIDER, &response), &model_of(PROVIDER, &typed)).to_text());
+    expect![[r#"
+        major: 1 change breaks code that reads responses
+        major  responses  shop / pay / PayInfo.at  type changed: datetime -> string  (spec/shop/pay.yaml:26)
+    "#]]
+    .assert_eq(&diff(&model_of(PROVIDER, &typed), &model_of(PROVIDER, &response)).to_text());
+}
+
+#[test]
+fn a_pattern_added_or_changed_tightens_and_removed_loosens() {
+    let with = |p: &str| {
+        PAY.replace(
+            "note: { type: string, max_bytes: 100,",
+            &format!("note: {{ type: string, max_bytes: 100, pattern: \"{p}\","),
+        )
+    };
+    let (upper, digits) = (with("^[A-Z]+$"), with("^[0-9]+$"));
+    expect![[r#"
+        major: 1 change breaks code that builds requests
+        major  requests   shop / pay / PayRequest.note  limit tightened: pattern none -> `^[A-Z]+$`  (spec/shop/pay.yaml:19)
+    "#]].assert_eq(&diff(&model_of(PROVIDER, PAY), &model_of(PROVIDER, &upper)).to_text());
+    expect![[r#"
+        major: 1 change breaks code that builds requests
+        major  requests   shop / pay / PayRequest.note  limit tightened: pattern `^[A-Z]+$` -> `^[0-9]+$`  (spec/shop/pay.yaml:19)
+    "#]].assert_eq(&diff(&model_of(PROVIDER, &upper), &model_of(PROVIDER, &digits)).to_text());
+    expect![[r#"
+        patch: nothing breaks or is added; 1 change to limits or documentation
+        patch  requests   shop / pay / PayRequest.note  limit loosened: pattern `^[A-Z]+$` -> none  (spec/shop/pay.yaml:19)
+    "#]].assert_eq(&diff(&model_of(PROVIDER, &upper), &model_of(PROVIDER, PAY)).to_text());
+    // On a response-only field the validator never runs: documentation only.
+    let response = PAY.replace(
+        "id: { type: string, required: true, max_chars: 20,",
+        "id: { type: string, required: true, max_chars: 20, pattern: \"^[0-9]+$\",",
+    );
+    expect![[r#"
+        patch: nothing breaks or is added; 1 change to limits or documentation
+        patch  docs       shop / pay / PayInfo.id  limit tightened: pattern none -> `^[0-9]+$`  (spec/shop/pay.yaml:24)
+    "#]]
+    .assert_eq(&diff(&model_of(PROVIDER, PAY), &model_of(PROVIDER, &response)).to_text());
+}

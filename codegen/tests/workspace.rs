@@ -75,3 +75,26 @@ fn check_reports_a_diff_and_the_fix_command() {
     fs::write(&generated, text.replace("GET", "POST")).unwrap();
     assert!(run(&job, Mode::Check).unwrap_err().to_string().contains("src/shop/ping.rs: differs"));
 }
+
+/// The runtime's regex engine is a feature: only the providers whose specs have a `pattern` turn it on.
+#[test]
+fn a_provider_with_a_pattern_turns_on_the_runtime_feature() {
+    use payspec_codegen::{ProviderSource, load_sources};
+    let source = |folder: &str, operation: String| ProviderSource {
+        folder: folder.into(),
+        files: vec![
+            ("provider.yaml".into(), PROVIDER.replace("provider: shop", &format!("provider: {folder}"))),
+            ("ping.yaml".into(), operation),
+        ],
+    };
+    let patterned = OPERATION.replace(
+        "path: /ping\n",
+        "path: /ping/{id}\npath_params:\n  id: { type: string, pattern: \"^[a-z]+$\", description: An id. }\n",
+    );
+    let model = load_sources("spec", vec![source("plain", OPERATION.into()), source("strict", patterned)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let files = payspec_codegen::generate(&model).expect("emits");
+    let manifest = &files.iter().find(|f| f.path == "Cargo.toml").expect("a manifest").contents;
+    assert!(manifest.contains("\nplain = []\n"), "{manifest}");
+    assert!(manifest.contains("\nstrict = [\"payspec-runtime/pattern\"]\n"), "{manifest}");
+}

@@ -8,7 +8,7 @@ pub use payspec_runtime as runtime;
 /// The HTTP library under the client, for `HttpClient::from_builder`.
 pub use payspec_runtime::reqwest;
 
-pub use payspec_runtime::Decimal;
+pub use payspec_runtime::{DateTime, Decimal};
 
 pub use payspec_runtime::client::{Config, HttpClient};
 
@@ -19,7 +19,7 @@ pub mod prelude {
 
     pub use payspec_runtime::handlers::{LinePayRecovery, Retry, Tracing};
 
-    pub use payspec_runtime::{Decimal, Validate};
+    pub use payspec_runtime::{DateTime, Decimal, Validate};
 }
 
 #[cfg(feature = "alipayplus")]

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod constrained;
+pub mod datetime;
 pub mod decimal;
 #[doc(hidden)]
 pub mod encode;
@@ -20,6 +21,7 @@ pub mod validate;
 pub use reqwest;
 
 pub use constrained::ConstraintError;
+pub use datetime::DateTime;
 pub use decimal::Decimal;
 pub use error_code::ErrorCode;
 pub use unknown::UnknownValue;

@@ -178,6 +178,11 @@ pub enum Rule {
     },
     /// Not an absolute `http` or `https` URL with a host (or with spaces or control characters).
     Url,
+    /// No match for the regular expression the spec gives (anywhere in the value, as in JSON Schema).
+    Pattern {
+        /// The regular expression.
+        pattern: &'static str,
+    },
     /// Above the inclusive maximum.
     Maximum {
         /// The limit the spec states.
@@ -265,6 +270,7 @@ impl fmt::Display for Rule {
                 f.write_str("must be a positive integer written as digits without a leading zero")
             }
             Rule::Url => f.write_str("must be an absolute http or https URL"),
+            Rule::Pattern { pattern } => write!(f, "does not match the pattern `{pattern}`"),
             Rule::Maximum { limit, actual } => write!(f, "is {actual}; the maximum is {limit}"),
             Rule::MaxItems { limit, actual } => write!(f, "has {actual} items; at most {limit} allowed"),
             Rule::MinItems { limit, actual } => write!(f, "has {actual} items; at least {limit} required"),
@@ -360,6 +366,9 @@ pub struct TextRules {
     pub numeral: Option<Numeral>,
     /// An absolute `http` or `https` URL with a host.
     pub url: bool,
+    /// A regular expression the value must match (feature `pattern`).
+    #[cfg(feature = "pattern")]
+    pub pattern: Option<Pattern>,
 }
 
 impl TextRules {
@@ -373,6 +382,8 @@ impl TextRules {
         charset: None,
         numeral: None,
         url: false,
+        #[cfg(feature = "pattern")]
+        pattern: None,
     };
 
     /// Calls `report` for every rule `value` breaks.
@@ -416,7 +427,83 @@ impl TextRules {
         if self.url && !reported_empty && !is_web_url(value) {
             report(Rule::Url);
         }
+        #[cfg(feature = "pattern")]
+        if let Some(pattern) = self.pattern.filter(|p| !reported_empty && !p.is_match(value)) {
+            report(Rule::Pattern { pattern: pattern.source });
+        }
     }
+}
+
+/// A spec's `pattern`: a regular expression (regex-lite syntax) that must match somewhere in the
+/// value, as JSON Schema's `pattern` does; `^` and `$` anchor it to the whole value. Compiled on first
+/// use and then shared by every check, through the `static` that [`pattern!`](crate::pattern) creates.
+#[cfg(feature = "pattern")]
+#[derive(Clone, Copy)]
+pub struct Pattern {
+    source: &'static str,
+    compiled: fn() -> &'static CompiledPattern,
+}
+
+/// Where [`pattern!`](crate::pattern) keeps one pattern's compiled form.
+#[cfg(feature = "pattern")]
+#[doc(hidden)]
+pub type CompiledPattern = std::sync::OnceLock<Option<regex_lite::Regex>>;
+
+#[cfg(feature = "pattern")]
+impl Pattern {
+    /// Use [`pattern!`](crate::pattern), which gives each pattern the one `static` it compiles into.
+    #[doc(hidden)]
+    pub const fn new(source: &'static str, compiled: fn() -> &'static CompiledPattern) -> Pattern {
+        Pattern { source, compiled }
+    }
+
+    /// The regular expression as the spec writes it.
+    pub fn as_str(&self) -> &'static str {
+        self.source
+    }
+
+    /// Whether the pattern matches somewhere in `value`. A pattern that does not compile matches
+    /// nothing (the generator refuses such specs, so this cannot happen in generated code).
+    pub fn is_match(&self, value: &str) -> bool {
+        let regex = (self.compiled)().get_or_init(|| regex_lite::Regex::new(self.source).ok());
+        regex.as_ref().is_some_and(|r| r.is_match(value))
+    }
+}
+
+/// Patterns are the same when their text is.
+#[cfg(feature = "pattern")]
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.source == other.source
+    }
+}
+
+#[cfg(feature = "pattern")]
+impl Eq for Pattern {}
+
+#[cfg(feature = "pattern")]
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Pattern").field(&self.source).finish()
+    }
+}
+
+/// A [`validate::Pattern`](crate::validate::Pattern) for a literal regular expression, compiled once,
+/// on first use, into a `static` of its own: what generated code writes for a spec's `pattern`.
+///
+/// ```
+/// let currency = payspec_runtime::pattern!("^[A-Z]{3}$");
+/// assert!(currency.is_match("JPY") && !currency.is_match("jpy") && !currency.is_match("JPYX"));
+/// ```
+#[cfg(feature = "pattern")]
+#[macro_export]
+macro_rules! pattern {
+    ($source:literal) => {
+        $crate::validate::Pattern::new($source, || {
+            static COMPILED: $crate::validate::CompiledPattern = $crate::validate::CompiledPattern::new();
+            &COMPILED
+        })
+    };
 }
 
 /// An absolute `http`/`https` URL with a host, as `url` (already compiled for `reqwest`) parses it;
@@ -591,6 +678,40 @@ mod tests {
         TextRules { required: true, url: true, ..TextRules::NONE }.check("", |r| found.push(r));
         assert_eq!(found, vec![Rule::Required], "an empty required value is missing, not a bad URL");
         assert_eq!(Rule::Url.to_string(), "must be an absolute http or https URL");
+    }
+
+    #[cfg(feature = "pattern")]
+    #[test]
+    fn patterns_match_anywhere_unless_anchored_and_compile_once() {
+        const CURRENCY: TextRules = TextRules { pattern: Some(crate::pattern!("^[A-Z]{3}$")), ..TextRules::NONE };
+        let check = |rules: &TextRules, value: &str| {
+            let mut found = Vec::new();
+            rules.check(value, |r| found.push(r));
+            found
+        };
+        assert_eq!(check(&CURRENCY, "JPY"), vec![]);
+        for bad in ["jpy", "JPYX", " JPY", "JP", "ＪＰＹ", "JPY\n"] {
+            assert_eq!(check(&CURRENCY, bad), vec![Rule::Pattern { pattern: "^[A-Z]{3}$" }], "{bad:?}");
+        }
+        // Unanchored, as in JSON Schema: a match anywhere will do.
+        let digit = TextRules { pattern: Some(crate::pattern!("[0-9]")), ..TextRules::NONE };
+        assert_eq!(check(&digit, "order-7"), vec![]);
+        assert_eq!(check(&digit, "order"), vec![Rule::Pattern { pattern: "[0-9]" }]);
+        // Missing is reported once; the pattern joins the other rules.
+        let both = TextRules { required: true, max_chars: Some(2), ..CURRENCY };
+        assert_eq!(check(&both, ""), vec![Rule::Required]);
+        assert_eq!(
+            check(&both, "abc"),
+            vec![Rule::MaxChars { limit: 2, actual: 3 }, Rule::Pattern { pattern: "^[A-Z]{3}$" }]
+        );
+        // The constant's copies share one compiled regex.
+        let (a, b) = (CURRENCY.pattern.unwrap(), CURRENCY.pattern.unwrap());
+        assert!(std::ptr::eq((a.compiled)(), (b.compiled)()));
+        assert!((a.compiled)().get().is_some(), "compiled by the checks above");
+        assert_eq!(a, crate::pattern!("^[A-Z]{3}$"), "patterns compare by their text");
+        // A pattern that does not compile (the generator refuses those) matches nothing.
+        assert!(!crate::pattern!("[").is_match("["));
+        assert_eq!(Rule::Pattern { pattern: "^[A-Z]{3}$" }.to_string(), "does not match the pattern `^[A-Z]{3}$`");
     }
 
     #[test]

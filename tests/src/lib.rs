@@ -8,6 +8,9 @@ pub mod byte_limit;
 #[path = "../fixtures/char_limit/expected/src/shop/mod.rs"]
 #[rustfmt::skip]
 pub mod char_limit;
+#[path = "../fixtures/formats/expected/src/shop/mod.rs"]
+#[rustfmt::skip]
+pub mod formats;
 #[path = "../fixtures/open_enum/expected/src/shop/mod.rs"]
 #[rustfmt::skip]
 pub mod open_enum;

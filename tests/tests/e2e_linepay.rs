@@ -419,7 +419,8 @@ async fn pay_preapproved_percent_encodes_the_reg_key_and_signs_that_path() {
     let fake = FakeServer::queue(Provider::linepay(), vec![linepay::ok(info)]).await;
     let result = client(&fake).pay_preapproved("RK/9 é?", &preapproved()).await.expect("pay");
     assert_eq!(result.transaction_id.as_str(), "2021121300698360399");
-    assert_eq!(result.transaction_date, "2024-05-01T12:00:00Z");
+    assert_eq!(result.transaction_date.as_str(), "2024-05-01T12:00:00Z");
+    assert_eq!(result.transaction_date.unix_timestamp(), 1_714_564_800, "read as an instant");
 
     let request = fake.single_request();
     request.assert_authenticated();

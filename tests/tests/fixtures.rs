@@ -87,6 +87,76 @@ fn url_format_accepts_absolute_web_urls_only() {
 }
 
 #[test]
+fn datetime_fields_are_typed_and_keep_their_text() {
+    use formats::book::{Booking, BookingRequest, RoomCode};
+    use payspec_runtime::DateTime;
+    let slot: DateTime = "2024-05-01T09:30:00+09:00".parse().unwrap();
+    let request = BookingRequest::new(slot.clone(), RoomCode::new("B12").unwrap())
+        .with_not_after("2024-05-01T01:00:00.250Z".parse().unwrap())
+        .with_alternatives(["2024-05-02T09:30:00+09:00".parse::<DateTime>().unwrap()]);
+    assert!(request.validate().is_ok());
+    let json = serde_json::to_string(&request).unwrap();
+    assert_eq!(
+        json,
+        r#"{"slot":"2024-05-01T09:30:00+09:00","notAfter":"2024-05-01T01:00:00.250Z","alternatives":["2024-05-02T09:30:00+09:00"],"room":"B12"}"#
+    );
+    assert_eq!(serde_json::from_str::<BookingRequest>(&json).unwrap(), request);
+    // The instant is there to compare: the slot starts before notAfter, whatever the offsets.
+    assert!(request.slot.cmp_instant(request.not_after.as_ref().unwrap()).is_lt());
+
+    // A response decodes into the typed value and re-encodes to the bytes received.
+    let body = r#"{"bookedAt":"2024-04-30T23:59:59.000001-07:00","expiresAt":"2024-05-01T00:00:00Z","room":"A1"}"#;
+    let booking: Booking = serde_json::from_str(body).unwrap();
+    assert_eq!(booking.booked_at.unix_timestamp(), 1_714_546_799);
+    assert_eq!(booking.booked_at.nanosecond(), 1_000);
+    assert_eq!(serde_json::to_string(&booking).unwrap(), body);
+
+    // A date that does not exist is refused when decoding, naming the field.
+    for bad in [
+        r#"{"bookedAt":"2023-02-29T00:00:00Z","room":"A1"}"#,
+        r#"{"bookedAt":"2024-05-01T00:00:00","room":"A1"}"#,
+        r#"{"bookedAt":1714546799,"room":"A1"}"#,
+        r#"{"bookedAt":"2024-04-30T12:00:00Z","expiresAt":"2024-04-31T00:00:00Z","room":"A1"}"#,
+    ] {
+        let err = serde_json::from_str::<Booking>(bad).unwrap_err().to_string();
+        assert!(err.contains("RFC 3339"), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn patterns_constrain_fields_list_items_and_constrained_strings() {
+    use formats::book::{Booking, BookingRequest, RoomCode};
+    // A `kind: string` type with a pattern: every way in goes through the one check.
+    let refused = |e: payspec_runtime::ConstraintError| e.rules;
+    let no_match = vec![Rule::Pattern { pattern: "^[A-Z][0-9]{1,3}$" }];
+    assert_eq!(RoomCode::new("B12").unwrap().as_str(), "B12");
+    assert_eq!(refused(RoomCode::new("b12").unwrap_err()), no_match);
+    assert_eq!(refused("B1234".parse::<RoomCode>().unwrap_err()), no_match);
+    assert_eq!(refused(RoomCode::try_from("12").unwrap_err()), no_match);
+    assert_eq!(refused(RoomCode::try_from(String::from("B")).unwrap_err()), no_match);
+    let err = serde_json::from_str::<Booking>(r#"{"bookedAt":"2024-05-01T00:00:00Z","room":"lobby"}"#).unwrap_err();
+    assert!(err.to_string().contains("does not match the pattern `^[A-Z][0-9]{1,3}$`"), "{err}");
+
+    // Plain string fields and list items are checked by `validate`, at their paths.
+    let slot = "2024-05-01T09:30:00+09:00".parse().unwrap();
+    let mut r = BookingRequest::new(slot, RoomCode::new("A1").unwrap()).with_reference("AB-123").with_tags([
+        "#quiet".to_owned(),
+        "window".to_owned(),
+        "#late".to_owned(),
+    ]);
+    assert_eq!(violations(&r), vec![Violation { path: "tags[1]".into(), rule: Rule::Pattern { pattern: "^#" } }]);
+    r.tags.clear();
+    assert!(r.validate().is_ok());
+    for bad in ["ab-123", "AB123", "AB-", "XAB-1"] {
+        r.reference = Some(bad.into());
+        assert_eq!(rules_at(&r, "reference"), vec![Rule::Pattern { pattern: "^[A-Z]{2}-[0-9]+$" }], "{bad}");
+    }
+    // Unanchored patterns match anywhere; `^…$` pins this one, and the length limit still applies.
+    r.reference = Some("AB-1234567".into());
+    assert_eq!(rules_at(&r, "reference"), vec![Rule::MaxChars { limit: 8, actual: 10 }]);
+}
+
+#[test]
 fn open_enums_keep_unknown_values_and_requests_refuse_them() {
     use open_enum::Color;
     use open_enum::paint::{PaintRequest, PaintResult};

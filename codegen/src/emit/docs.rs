@@ -107,6 +107,9 @@ pub fn limits(l: &Limits) -> Option<String> {
     if l.url {
         parts.push("an absolute http or https URL".to_owned());
     }
+    if let Some(p) = &l.pattern {
+        parts.push(format!("matches `{p}`"));
+    }
     match (&l.minimum, &l.maximum) {
         (Some(a), Some(b)) => parts.push(format!("from {a} to {b}")),
         (Some(a), None) => parts.push(format!("at least {a}")),

@@ -158,7 +158,15 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 fn manifest(model: &Model) -> String {
     let names: Vec<&str> = model.providers.iter().map(|p| p.name.as_str()).collect();
     let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-    let features: String = names.iter().map(|n| format!("{n} = []\n")).collect();
+    // A provider whose specs have a `pattern` needs the runtime's regex engine; others do not build it.
+    let features: String = model
+        .providers
+        .iter()
+        .map(|p| {
+            let runtime = if p.patterns { "\"payspec-runtime/pattern\"" } else { "" };
+            format!("{} = [{runtime}]\n", p.name)
+        })
+        .collect();
     format!(
         "{header}
 [package]
@@ -208,7 +216,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         /// The HTTP library under the client, for `HttpClient::from_builder`.
         pub use payspec_runtime::reqwest;
 
-        pub use payspec_runtime::Decimal;
+        pub use payspec_runtime::{DateTime, Decimal};
         pub use payspec_runtime::client::{Config, HttpClient};
 
         /// What most code that calls a provider uses: `use payspec::prelude::*;`. Each provider
@@ -216,7 +224,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         pub mod prelude {
             pub use payspec_runtime::client::{Config, ErrorKind, HttpClient};
             pub use payspec_runtime::handlers::{LinePayRecovery, Retry, Tracing};
-            pub use payspec_runtime::{Decimal, Validate};
+            pub use payspec_runtime::{DateTime, Decimal, Validate};
         }
 
         #(#modules)*

@@ -36,6 +36,7 @@ pub fn rust_type(ty: &TypeRef, here: Here) -> TokenStream {
             Primitive::Decimal => quote!(payspec_runtime::Decimal),
             Primitive::Boolean => quote!(bool),
             Primitive::Json => quote!(serde_json::Value),
+            Primitive::DateTime => quote!(payspec_runtime::DateTime),
         },
         TypeRef::Named(n) => {
             let name = ident(&n.name);
@@ -359,6 +360,9 @@ pub fn text_rules(limits: &Limits, required: bool) -> Option<TokenStream> {
     }
     if limits.url {
         parts.push(quote!(url: true));
+    }
+    if let Some(p) = &limits.pattern {
+        parts.push(quote!(pattern: Some(payspec_runtime::pattern!(#p))));
     }
     Some(quote! {
         payspec_runtime::validate::TextRules { #(#parts,)* ..payspec_runtime::validate::TextRules::NONE }

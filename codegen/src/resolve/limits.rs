@@ -24,7 +24,23 @@ impl ProviderResolver<'_> {
         if let (Some(c), false) = (&l.charset, text_ok) {
             self.err(file, c.pos, format!("`charset` applies to strings, not to {}", target.describe()));
         }
-        if let (Some(c), false) = (&l.format, text_ok) {
+        if let Some(p) = &l.pattern {
+            if !text_ok {
+                self.err(file, p.pos, format!("`pattern` applies to strings, not to {}", target.describe()));
+            } else if p.value.is_empty() {
+                self.err(file, p.pos, "`pattern: \"\"` matches every string; remove it".to_owned());
+            } else if let Err(e) = regex_lite::Regex::new(&p.value) {
+                let reason = e.to_string().lines().last().unwrap_or_default().trim().to_owned();
+                self.err(
+                    file,
+                    p.pos,
+                    format!("`pattern` `{}` is not a regular expression regex-lite reads: {reason}", p.value),
+                );
+            }
+        }
+        // A `format: datetime` string has already become a date and time (`DateTime`).
+        let datetime = matches!(element, LimitTarget::DateTime);
+        if let (Some(c), false) = (&l.format, text_ok || datetime) {
             self.err(file, c.pos, format!("`format` applies to strings, not to {}", target.describe()));
         }
         let mut bound = |key: &str, v: &Option<Spanned<String>>| {
@@ -105,7 +121,16 @@ impl ProviderResolver<'_> {
             );
         }
         let charset = l.charset.as_ref().and_then(|c| self.one_of(file, c, "charset", Charset::ALL));
-        let format = l.format.as_ref().and_then(|c| self.one_of(file, c, "format", Format::ALL));
+        let format = l.format.as_ref().filter(|_| text_ok).and_then(|c| self.one_of(file, c, "format", Format::ALL));
+        if let (Some(Format::DateTime), Some(c)) = (format, &l.format) {
+            self.err(
+                file,
+                c.pos,
+                "`format: datetime` goes on a field of type `string` (or a list or map of them), which it makes a \
+                 `DateTime`; not on an enum or a `kind: string` type"
+                    .to_owned(),
+            );
+        }
         let numeral = match format {
             Some(Format::Numeral(n)) => Some(n),
             _ => None,
@@ -113,6 +138,7 @@ impl ProviderResolver<'_> {
         if self.diags.len() > before {
             return None;
         }
+        self.patterns |= l.pattern.is_some();
         let v = |x: &Option<Spanned<u64>>| x.as_ref().map(|s| s.value);
         Some(Limits {
             max_bytes: v(&l.max_bytes),
@@ -125,6 +151,7 @@ impl ProviderResolver<'_> {
             exclusive_minimum,
             numeral,
             url: format == Some(Format::Url),
+            pattern: l.pattern.as_ref().map(|p| p.value.clone()),
             min_items: v(&l.min_items),
             max_items: v(&l.max_items),
         })
@@ -134,7 +161,11 @@ impl ProviderResolver<'_> {
 /// What kind of value a set of limits constrains.
 pub(super) enum LimitTarget {
     Text,
-    Number { integer: bool },
+    /// A `format: datetime` string: its form is fixed, so no text limit applies.
+    DateTime,
+    Number {
+        integer: bool,
+    },
     Container(Box<LimitTarget>),
     None,
 }
@@ -143,6 +174,7 @@ impl LimitTarget {
     pub(super) fn of(ty: &TypeRef) -> LimitTarget {
         match ty {
             TypeRef::Primitive(Primitive::String) => LimitTarget::Text,
+            TypeRef::Primitive(Primitive::DateTime) => LimitTarget::DateTime,
             TypeRef::Named(n) if n.kind == NamedKind::Enum => LimitTarget::Text,
             TypeRef::Primitive(Primitive::Integer) => LimitTarget::Number { integer: true },
             TypeRef::Primitive(Primitive::Decimal) => LimitTarget::Number { integer: false },
@@ -162,9 +194,11 @@ impl LimitTarget {
     fn describe(&self) -> &'static str {
         match self {
             LimitTarget::Text => "strings",
+            LimitTarget::DateTime => "dates and times (`format: datetime`)",
             LimitTarget::Number { .. } => "numbers",
             LimitTarget::Container(inner) => match inner.element() {
                 LimitTarget::Text => "lists and maps of strings",
+                LimitTarget::DateTime => "lists and maps of dates and times (`format: datetime`)",
                 LimitTarget::Number { .. } => "lists and maps of numbers",
                 _ => "lists and maps of this type",
             },

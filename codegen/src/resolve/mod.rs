@@ -66,6 +66,8 @@ struct ProviderResolver<'a> {
     envelope_kind: Option<&'a str>,
     /// Derive keys the format made required later, for the base of a spec diff.
     base: bool,
+    /// Whether a limit of this provider has a `pattern`.
+    patterns: bool,
 }
 
 /// What every operation of a provider sees of it.
@@ -89,6 +91,7 @@ impl<'a> ProviderResolver<'a> {
             codes: HashMap::new(),
             envelope_kind: p.envelope.as_ref().and_then(|e| e.kind.as_ref()).map(|k| k.value.as_str()),
             base,
+            patterns: false,
         }
     }
 
@@ -203,6 +206,7 @@ impl<'a> ProviderResolver<'a> {
             category_enum: symbols.category_enum,
             types: shared_types,
             operations,
+            patterns: self.patterns,
         })
     }
 

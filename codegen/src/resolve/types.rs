@@ -413,6 +413,7 @@ impl ProviderResolver<'_> {
             }
             let Some(ty_text) = &f.ty else { continue };
             let Some(ty) = self.type_ref(file, ty_text, scope) else { continue };
+            let ty = if f.limits.format.as_ref().is_some_and(|v| v.value == "datetime") { datetime(ty) } else { ty };
             if !self.field_type_fits(file, f, &ty, place) {
                 continue;
             }
@@ -421,8 +422,12 @@ impl ProviderResolver<'_> {
             if f.required && f.default.is_some() {
                 self.err(file, name.pos, format!("field `{}` is required and has a default; keep one", name.value));
             }
-            if let Some(d) = &f.default {
-                self.default_fits(file, d, &ty, scope);
+            match &f.default {
+                Some(d) if ty == TypeRef::Primitive(Primitive::DateTime) => {
+                    self.err(file, d.pos, "a `format: datetime` field takes no `default`; say it in the description")
+                }
+                Some(d) => self.default_fits(file, d, &ty, scope),
+                None => {}
             }
             if let Some(s) =
                 f.secret.as_ref().filter(|s| s.value && !matches!(ty, TypeRef::Primitive(Primitive::String)))
@@ -576,7 +581,11 @@ impl ProviderResolver<'_> {
             let own = scope.own.into_iter().flat_map(|own| own.keys());
             let names =
                 Primitive::ALL.iter().map(|(n, _)| *n).chain(own.chain(scope.shared.keys()).map(String::as_str));
-            let hint = did_you_mean(t, names);
+            let hint = if t == "datetime" {
+                " (a date and time is `type: string, format: datetime`)".to_owned()
+            } else {
+                did_you_mean(t, names)
+            };
             self.err(file, text.pos, format!(
                 "unknown type `{t}`{hint}; use a primitive (string, integer, decimal, boolean, json), list<T>, map<T>, or a type defined in this file or provider.yaml"
             ));
@@ -664,6 +673,17 @@ pub(super) fn mark_usage(shared: &mut [TypeDef], ops: &mut [Operation], error_bo
     }
     for (t, u) in shared.iter_mut().zip(shared_usage) {
         t.usage = u;
+    }
+}
+
+/// `format: datetime` makes a `string` (through lists and maps) a date and time; other types keep
+/// theirs, and the limits check refuses the format on them.
+fn datetime(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Primitive(Primitive::String) => TypeRef::Primitive(Primitive::DateTime),
+        TypeRef::List(inner) => TypeRef::List(Box::new(datetime(*inner))),
+        TypeRef::Map(inner) => TypeRef::Map(Box::new(datetime(*inner))),
+        other => other,
     }
 }
 

@@ -262,7 +262,7 @@ pub struct ApplyTokenResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub access_token_expiry_time: Option<super::Datetime>,
+    pub access_token_expiry_time: Option<payspec_runtime::DateTime>,
     /// The token that buys a new access token when the current one expires.
     #[serde(rename = "refreshToken", default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
@@ -272,7 +272,7 @@ pub struct ApplyTokenResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub refresh_token_expiry_time: Option<super::Datetime>,
+    pub refresh_token_expiry_time: Option<payspec_runtime::DateTime>,
     /// The id of the user who owns the resources.
     #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,

@@ -163,7 +163,7 @@ pub struct CancelResponse {
     pub payment_request_id: Option<String>,
     /// When the cancellation was completed; sent only when it succeeded.
     #[serde(rename = "cancelTime", default, skip_serializing_if = "Option::is_none")]
-    pub cancel_time: Option<super::Datetime>,
+    pub cancel_time: Option<payspec_runtime::DateTime>,
     /// Extra information the wallet and the merchant agree to exchange.
     #[serde(rename = "extendInfo", default, skip_serializing_if = "Option::is_none")]
     pub extend_info: Option<String>,

@@ -196,7 +196,7 @@ pub struct CaptureResponse {
     pub capture_amount: Option<super::Amount>,
     /// When the capture was processed.
     #[serde(rename = "captureTime", default, skip_serializing_if = "Option::is_none")]
-    pub capture_time: Option<super::Datetime>,
+    pub capture_time: Option<payspec_runtime::DateTime>,
     /// Extra information the wallet and the merchant agree to exchange, usually JSON text.
     ///
     /// At most 4096 characters.

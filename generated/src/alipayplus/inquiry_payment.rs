@@ -166,14 +166,14 @@ pub struct InquiryPaymentResponse {
     pub payment_amount: Option<super::Amount>,
     /// When the payment succeeded.
     #[serde(rename = "paymentTime", default, skip_serializing_if = "Option::is_none")]
-    pub payment_time: Option<super::Datetime>,
+    pub payment_time: Option<payspec_runtime::DateTime>,
     /// When the payment was created.
     #[serde(
         rename = "paymentCreateTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub payment_create_time: Option<super::Datetime>,
+    pub payment_create_time: Option<payspec_runtime::DateTime>,
     /// The state of the payment.
     #[serde(rename = "paymentStatus", default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,

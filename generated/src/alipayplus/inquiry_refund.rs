@@ -172,7 +172,7 @@ pub struct InquiryRefundResponse {
     pub refund_reason: Option<String>,
     /// When the money was taken from the merchant; the refund to the user starts from then.
     #[serde(rename = "refundTime", default, skip_serializing_if = "Option::is_none")]
-    pub refund_time: Option<super::Datetime>,
+    pub refund_time: Option<payspec_runtime::DateTime>,
     /// The state of the refund.
     #[serde(rename = "refundStatus", default, skip_serializing_if = "Option::is_none")]
     pub refund_status: Option<RefundStatus>,

@@ -156,7 +156,7 @@ pub struct PayRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub payment_expiry_time: Option<super::Datetime>,
+    pub payment_expiry_time: Option<payspec_runtime::DateTime>,
     /// The merchant page the user is sent to after the payment.
     ///
     /// At most 1024 characters.
@@ -248,7 +248,7 @@ impl PayRequest {
 
     /// Sets [`payment_expiry_time`](Self::payment_expiry_time).
     #[must_use]
-    pub fn with_payment_expiry_time(mut self, value: super::Datetime) -> Self {
+    pub fn with_payment_expiry_time(mut self, value: payspec_runtime::DateTime) -> Self {
         self.payment_expiry_time = Some(value);
         self
     }
@@ -608,7 +608,7 @@ pub struct Order {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub order_create_time: Option<super::Datetime>,
+    pub order_create_time: Option<payspec_runtime::DateTime>,
     /// The merchant that sells the goods or services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant: Option<Merchant>,
@@ -641,7 +641,7 @@ impl Order {
 
     /// Sets [`order_create_time`](Self::order_create_time).
     #[must_use]
-    pub fn with_order_create_time(mut self, value: super::Datetime) -> Self {
+    pub fn with_order_create_time(mut self, value: payspec_runtime::DateTime) -> Self {
         self.order_create_time = Some(value);
         self
     }
@@ -807,7 +807,7 @@ pub struct PayResponse {
     pub payment_id: Option<String>,
     /// When the payment succeeded.
     #[serde(rename = "paymentTime", default, skip_serializing_if = "Option::is_none")]
-    pub payment_time: Option<super::Datetime>,
+    pub payment_time: Option<payspec_runtime::DateTime>,
     /// Where to send the user to continue, with resultStatus A (the wallet's cashier page).
     #[serde(
         rename = "redirectActionForm",
@@ -818,7 +818,7 @@ pub struct PayResponse {
     /// When the authorization expires; only for an authorization payment
     /// (paymentFactor.isAuthorizationPayment).
     #[serde(rename = "authExpiryTime", default, skip_serializing_if = "Option::is_none")]
-    pub auth_expiry_time: Option<super::Datetime>,
+    pub auth_expiry_time: Option<payspec_runtime::DateTime>,
     /// Extra information the wallet and the merchant agree to exchange.
     ///
     /// At most 4096 characters.

@@ -133,7 +133,7 @@ pub struct ConfirmInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub authorization_expire_date: Option<String>,
+    pub authorization_expire_date: Option<payspec_runtime::DateTime>,
     /// The key for charging this user again with Pay Preapproved; sent for PREAPPROVED payments.
     #[serde(rename = "regKey", default, skip_serializing_if = "Option::is_none")]
     pub reg_key: Option<String>,

@@ -181,14 +181,14 @@ pub struct PayPreapprovedInfo {
     pub transaction_id: super::TransactionId,
     /// When the payment was made (ISO 8601).
     #[serde(rename = "transactionDate")]
-    pub transaction_date: String,
+    pub transaction_date: payspec_runtime::DateTime,
     /// When the authorization expires if it is not captured (ISO 8601); sent when capture is false.
     #[serde(
         rename = "authorizationExpireDate",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub authorization_expire_date: Option<String>,
+    pub authorization_expire_date: Option<payspec_runtime::DateTime>,
 }
 
 impl PayPreapprovedInfo {
@@ -196,12 +196,12 @@ impl PayPreapprovedInfo {
     pub fn new(
         order_id: impl Into<String>,
         transaction_id: super::TransactionId,
-        transaction_date: impl Into<String>,
+        transaction_date: payspec_runtime::DateTime,
     ) -> Self {
         Self {
             order_id: order_id.into(),
             transaction_id,
-            transaction_date: transaction_date.into(),
+            transaction_date,
             authorization_expire_date: Default::default(),
         }
     }

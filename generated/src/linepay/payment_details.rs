@@ -399,7 +399,7 @@ pub struct PaymentDetailsInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub transaction_date: Option<String>,
+    pub transaction_date: Option<payspec_runtime::DateTime>,
     /// What kind of transaction this is.
     #[serde(
         rename = "transactionType",
@@ -425,7 +425,7 @@ pub struct PaymentDetailsInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub authorization_expire_date: Option<String>,
+    pub authorization_expire_date: Option<payspec_runtime::DateTime>,
     /// How the payment was paid, part by part. The amount still charged is the sum of these amounts
     /// minus the sum of the refunds.
     #[serde(rename = "payInfo", default, skip_serializing_if = "Vec::is_empty")]
@@ -492,7 +492,7 @@ pub struct RefundRecord {
     pub refund_amount: payspec_runtime::Decimal,
     /// When the refund happened (ISO 8601).
     #[serde(rename = "refundTransactionDate")]
-    pub refund_transaction_date: String,
+    pub refund_transaction_date: payspec_runtime::DateTime,
 }
 
 impl RefundRecord {
@@ -501,13 +501,13 @@ impl RefundRecord {
         refund_transaction_id: super::TransactionId,
         transaction_type: TransactionType,
         refund_amount: impl Into<payspec_runtime::Decimal>,
-        refund_transaction_date: impl Into<String>,
+        refund_transaction_date: payspec_runtime::DateTime,
     ) -> Self {
         Self {
             refund_transaction_id,
             transaction_type,
             refund_amount: refund_amount.into(),
-            refund_transaction_date: refund_transaction_date.into(),
+            refund_transaction_date,
         }
     }
 }

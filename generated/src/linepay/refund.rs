@@ -93,18 +93,18 @@ pub struct RefundInfo {
     pub refund_transaction_id: super::TransactionId,
     /// When the refund was made (ISO 8601).
     #[serde(rename = "refundTransactionDate")]
-    pub refund_transaction_date: String,
+    pub refund_transaction_date: payspec_runtime::DateTime,
 }
 
 impl RefundInfo {
     /// Creates the value from its required fields; optional fields start empty.
     pub fn new(
         refund_transaction_id: super::TransactionId,
-        refund_transaction_date: impl Into<String>,
+        refund_transaction_date: payspec_runtime::DateTime,
     ) -> Self {
         Self {
             refund_transaction_id,
-            refund_transaction_date: refund_transaction_date.into(),
+            refund_transaction_date,
         }
     }
 }
