@@ -5,7 +5,9 @@
 //! A call goes: route (method and path to an operation of a mounted provider) -> authenticate (the
 //! provider's signature scheme; a failure gets the provider's own authentication error and is
 //! recorded) -> the next armed fault of that operation, if any -> the provider's state machine ->
-//! the provider's finishing touch (Alipay+ signs its answers) -> the record.
+//! the provider's finishing touch (Alipay+ signs its answers) -> the record. What the call (or a
+//! control) made the provider want to send to the application is queued for the delivery task
+//! (`crate::callback`).
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -19,7 +21,10 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use tokio::task::{JoinHandle, JoinSet};
+
+use crate::callback::{self, Answer, Outbound, Outbox, Schedule};
 
 /// Every control path starts with this; no provider has a path under it.
 pub const CONTROL_PREFIX: &str = "/__payspec/";
@@ -175,18 +180,38 @@ pub(crate) trait Service: Send + 'static {
     fn describe(&self, base_url: &str) -> Value;
     /// For the typed controls of each provider's mock.
     fn as_any(&mut self) -> &mut dyn std::any::Any;
+    /// The calls to the application that happened since last asked (notifications, events).
+    fn outbound(&mut self) -> Vec<Outbound> {
+        Vec::new()
+    }
+    /// The headers of one attempt to send `body` to `url` (Alipay+ signs each attempt afresh).
+    fn sign_callback(&self, _url: &str, _body: &[u8]) -> Vec<(String, String)> {
+        vec![("content-type".into(), "application/json".into())]
+    }
+    /// Whether the application's answer acknowledges the call: by default any 2xx.
+    fn check_ack(&self, _url: &str, answer: &Answer<'_>) -> Result<(), String> {
+        if (200..300).contains(&answer.status) {
+            Ok(())
+        } else {
+            Err(format!("HTTP {} is not an acknowledgement", answer.status))
+        }
+    }
 }
 
 pub(crate) struct Mount {
     pub service: Box<dyn Service>,
     pub faults: Vec<Fault>,
     pub exchanges: Vec<Exchange>,
+    pub outbox: Outbox,
 }
 
 pub(crate) struct Inner {
     pub mounts: Vec<Mount>,
     next_fault: u64,
     base_url: String,
+    pub schedule: Schedule,
+    next_notification: u64,
+    wake: Arc<Notify>,
 }
 
 impl Inner {
@@ -223,6 +248,21 @@ impl Inner {
         Ok(id)
     }
 
+    /// Queues what the providers want to send since the last call, and wakes the delivery task.
+    pub(crate) fn collect(&mut self) {
+        let mut queued = false;
+        for mount in &mut self.mounts {
+            for call in mount.service.outbound() {
+                mount.outbox.queue(mount.service.provider(), self.next_notification, call);
+                self.next_notification += 1;
+                queued = true;
+            }
+        }
+        if queued {
+            self.wake.notify_one();
+        }
+    }
+
     pub(crate) fn update_fault(&mut self, id: u64, change: impl FnOnce(&mut FaultKind)) {
         if let Some(f) = self.mounts.iter_mut().flat_map(|m| m.faults.iter_mut()).find(|f| f.id == id) {
             change(&mut f.kind);
@@ -247,17 +287,23 @@ pub(crate) struct Server {
     pub shared: Shared,
     pub addr: SocketAddr,
     task: JoinHandle<()>,
+    delivery: JoinHandle<()>,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         self.task.abort();
+        self.delivery.abort();
     }
 }
 
 impl Server {
     /// Binds `addr` (loopback only) and serves `services` from the current tokio runtime.
-    pub(crate) async fn start(addr: SocketAddr, services: Vec<Box<dyn Service>>) -> std::io::Result<Server> {
+    pub(crate) async fn start(
+        addr: SocketAddr,
+        services: Vec<Box<dyn Service>>,
+        schedule: Schedule,
+    ) -> std::io::Result<Server> {
         if !addr.ip().is_loopback() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
@@ -266,12 +312,22 @@ impl Server {
         }
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let mounts = services.into_iter().map(|service| Mount { service, faults: Vec::new(), exchanges: Vec::new() });
+        let mounts = services.into_iter().map(|service| Mount {
+            service,
+            faults: Vec::new(),
+            exchanges: Vec::new(),
+            outbox: Outbox::default(),
+        });
+        let wake = Arc::new(Notify::new());
         let shared = Shared(Arc::new(Mutex::new(Inner {
             mounts: mounts.collect(),
             next_fault: 1,
             base_url: format!("http://{addr}"),
+            schedule,
+            next_notification: 1,
+            wake: wake.clone(),
         })));
+        let delivery = tokio::spawn(callback::deliver(shared.clone(), wake));
         let served = shared.clone();
         let task = tokio::spawn(async move {
             // Dropping the set (when this task is aborted) aborts every connection task.
@@ -286,7 +342,7 @@ impl Server {
                 while connections.try_join_next().is_some() {}
             }
         });
-        Ok(Server { shared, addr, task })
+        Ok(Server { shared, addr, task, delivery })
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -327,7 +383,10 @@ async fn answer(shared: Shared, request: hyper::Request<Incoming>) -> Result<hyp
     };
     if let Some(rest) = exchange.path.strip_prefix(CONTROL_PREFIX) {
         let rest = rest.to_owned();
-        let reply = control(&shared, &exchange.method, &rest, &exchange.body);
+        let reply = match async_control(&shared, &exchange.method, &rest, &exchange.body).await {
+            Some(reply) => reply,
+            None => control(&shared, &exchange.method, &rest, &exchange.body),
+        };
         return Ok(respond(reply));
     }
     let (reply, delay) = {
@@ -374,6 +433,7 @@ async fn answer(shared: Shared, request: hyper::Request<Incoming>) -> Result<hyp
         });
         exchange.reply = reply.clone();
         mount.exchanges.push(exchange);
+        inner.collect();
         (reply, delay)
     };
     if let Some(d) = delay {
@@ -394,6 +454,38 @@ fn respond(reply: Reply) -> hyper::Response<Full<Bytes>> {
         let mut response = hyper::Response::new(Full::new(Bytes::from_static(b"{\"mock\":\"unsendable reply\"}")));
         *response.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
         response
+    })
+}
+
+/// The controls that wait: for notifications to settle, for a redirect to be followed. `None` for
+/// every other path.
+async fn async_control(shared: &Shared, method: &str, rest: &str, body: &[u8]) -> Option<Reply> {
+    let (provider, action) = rest.split_once('/')?;
+    let body: Value = serde_json::from_slice(body).unwrap_or(json!({}));
+    let result = match (method, action) {
+        ("POST", "settle-notifications") => callback::settle(shared, provider).await.map(|l| callback::list_json(&l)),
+        ("POST", "follow-redirect") if provider == "linepay" => {
+            let id = body["transactionId"].as_str().unwrap_or_default();
+            let url = {
+                let mut inner = shared.lock();
+                match inner.mount(provider) {
+                    Some(m) => m.service.control("redirect-url", &body),
+                    None => Err(ControlError("no provider \"linepay\" is served here".into())),
+                }
+            };
+            match url {
+                Ok(url) => {
+                    let url = url["url"].as_str().unwrap_or_default().to_owned();
+                    callback::get(&url).await.map(|status| json!({"transactionId": id, "url": url, "status": status}))
+                }
+                Err(e) => Err(e),
+            }
+        }
+        _ => return None,
+    };
+    Some(match result {
+        Ok(value) => Reply::json(200, &value),
+        Err(e) => Reply::json(400, &json!({"error": e.0})),
     })
 }
 
@@ -423,6 +515,14 @@ fn control(shared: &Shared, method: &str, rest: &str, body: &[u8]) -> Reply {
     let operation = || body["operation"].as_str().map(str::to_owned).ok_or("give \"operation\"".to_owned());
     let result: Result<Value, ControlError> = match (method, action) {
         ("GET", "") => Ok(inner.mount(&provider).map(|m| m.service.describe(&base)).unwrap_or_default()),
+        ("GET", "notifications") => Ok(inner.mount(&provider).map(|m| m.outbox.to_json()).unwrap_or_default()),
+        ("POST", "lose-ack") => {
+            let count = body["count"].as_u64().unwrap_or(1);
+            if let Some(m) = inner.mount(&provider) {
+                m.outbox.lose_acks += u32::try_from(count).unwrap_or(u32::MAX);
+            }
+            Ok(json!({}))
+        }
         ("GET", "received") => {
             let list: Vec<Value> =
                 inner.mount(&provider).map(|m| m.exchanges.iter().map(Exchange::to_json).collect()).unwrap_or_default();
@@ -466,6 +566,7 @@ fn control(shared: &Shared, method: &str, rest: &str, body: &[u8]) -> Reply {
         },
         _ => Err(ControlError(format!("no control {method} {CONTROL_PREFIX}{rest}"))),
     };
+    inner.collect();
     match result {
         Ok(value) => Reply::json(200, &value),
         Err(e) => refused(400, e.0),

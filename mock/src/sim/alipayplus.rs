@@ -114,6 +114,8 @@ pub struct Payment {
     pub create_time: String,
     pub payment_time: Option<String>,
     pub cancel_time: Option<String>,
+    /// The pay request's `paymentNotifyUrl`: where the wallet sends the result.
+    pub notify_url: Option<String>,
 }
 
 /// One capture.
@@ -163,6 +165,8 @@ pub struct Simulator {
     lost: BTreeSet<String>,
     /// A new request id starting with this has its first answer lost (for demos without controls).
     pub lose_first_answer_prefix: Option<String>,
+    /// Payments (by paymentId) that reached SUCCESS or FAIL since [`Simulator::take_results`].
+    results: Vec<String>,
 }
 
 impl Default for Simulator {
@@ -178,6 +182,7 @@ impl Default for Simulator {
             refunds: Vec::new(),
             lost: BTreeSet::new(),
             lose_first_answer_prefix: None,
+            results: Vec::new(),
         }
     }
 }
@@ -269,13 +274,24 @@ impl Simulator {
         let payment = self.processing(payment_request_id)?;
         payment.status = PaymentStatus::Success;
         payment.payment_time = Some(iso8601(now, 8));
+        let id = payment.payment_id.clone();
+        self.results.push(id);
         Ok(())
     }
 
     /// The payment fails at the cashier: FAIL from now on.
     pub fn decline(&mut self, payment_request_id: &str) -> Result<(), String> {
-        self.processing(payment_request_id)?.status = PaymentStatus::Fail;
+        let payment = self.processing(payment_request_id)?;
+        payment.status = PaymentStatus::Fail;
+        let id = payment.payment_id.clone();
+        self.results.push(id);
         Ok(())
+    }
+
+    /// The payments (by paymentId) that reached SUCCESS or FAIL since the last call, in order: the
+    /// wallet notifies each result.
+    pub fn take_results(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.results)
     }
 
     fn processing(&mut self, payment_request_id: &str) -> Result<&mut Payment, String> {
@@ -342,6 +358,7 @@ impl Simulator {
             create_time: iso8601(now, 8),
             payment_time: None,
             cancel_time: None,
+            notify_url: None,
         }
     }
 
@@ -394,7 +411,8 @@ impl Simulator {
             return failure("PARAM_ILLEGAL");
         };
         let payment_id = self.new_id("2024050119074101");
-        let payment = self.new_payment(payment_id.clone(), request_id, amount, now);
+        let mut payment = self.new_payment(payment_id.clone(), request_id, amount, now);
+        payment.notify_url = text(request, "paymentNotifyUrl").map(str::to_owned);
         self.payment_request_ids.insert(request_id.to_owned(), payment_id.clone());
         self.payments.insert(payment_id.clone(), payment);
         self.pay_state(request_id, now)
@@ -448,6 +466,7 @@ impl Simulator {
             } else {
                 payment.status = PaymentStatus::Success;
                 payment.payment_time = Some(iso8601(now, 8));
+                self.results.push(payment.payment_id.clone());
             }
         }
         let mut fields = json!({

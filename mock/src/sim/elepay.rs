@@ -101,6 +101,17 @@ impl Charge {
     }
 }
 
+/// Something that happened to a charge or refund, for a webhook event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// `charge.succeeded`, `charge.revoked`, `refund.succeeded`.
+    pub kind: &'static str,
+    /// The charge or refund as the API would return it now.
+    pub object: Value,
+    /// Unix milliseconds.
+    pub time: u64,
+}
+
 /// The elepay simulator. See the module documentation for its rules.
 #[derive(Debug, Clone, Default)]
 pub struct Simulator {
@@ -108,6 +119,7 @@ pub struct Simulator {
     next_id: u64,
     next_request: u64,
     charges: BTreeMap<String, Charge>,
+    events: Vec<Event>,
 }
 
 type Outcome = Result<Answer, (&'static str, Option<&'static str>)>;
@@ -165,7 +177,7 @@ impl Simulator {
                 Answer::json(200, &status)
             }),
             ("POST", ["charges", id, "capture"]) => self.capture(id, body, now),
-            ("POST", ["charges", id, "revoke"]) => self.revoke(id),
+            ("POST", ["charges", id, "revoke"]) => self.revoke(id, now),
             ("POST", ["charges", id, "refunds"]) => self.refund(id, body, now),
             ("GET", ["charges", id, "refunds"]) => self.charge(id).map(|c| {
                 let refunds: Vec<Value> = c.refunds.iter().map(|r| refund_json(c, r)).collect();
@@ -193,6 +205,17 @@ impl Simulator {
     /// Moves the logical clock forward.
     pub fn advance(&mut self, seconds: u64) {
         self.clock.seconds += seconds;
+    }
+
+    /// What happened since the last call, in order: a charge paid at creation or captured
+    /// (`charge.succeeded`), revoked (`charge.revoked`), a refund made (`refund.succeeded`).
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// The clock in Unix milliseconds.
+    pub fn now_millis(&self) -> u64 {
+        self.clock.seconds * 1000
     }
 
     /// A charge by id, for assertions.
@@ -234,6 +257,9 @@ impl Simulator {
         charge.metadata = strings(request.get("metadata"));
         charge.extra = strings(request.get("extra"));
         let answer = Answer::json(201, &charge_json(&charge));
+        if capture {
+            self.events.push(Event { kind: "charge.succeeded", object: charge_json(&charge), time: now });
+        }
         self.charges.insert(id, charge);
         Ok(answer)
     }
@@ -256,18 +282,22 @@ impl Simulator {
         charge.status = ChargeStatus::Captured;
         charge.paid_time = Some(now);
         charge.extra.extend(strings(request.get("extra")));
-        Ok(Answer::json(200, &charge_json(charge)))
+        let object = charge_json(charge);
+        self.events.push(Event { kind: "charge.succeeded", object: object.clone(), time: now });
+        Ok(Answer::json(200, &object))
     }
 
     /// POST /charges/{id}/revoke
-    fn revoke(&mut self, id: &str) -> Outcome {
+    fn revoke(&mut self, id: &str, now: u64) -> Outcome {
         let charge = self.charge_mut(id)?;
         match charge.status {
             ChargeStatus::Uncaptured => charge.status = ChargeStatus::Revoked,
             ChargeStatus::Revoked => return Err(("M006002", None)),
             _ => return Err(("M006007", None)),
         }
-        Ok(Answer::json(200, &charge_json(charge)))
+        let object = charge_json(charge);
+        self.events.push(Event { kind: "charge.revoked", object: object.clone(), time: now });
+        Ok(Answer::json(200, &object))
     }
 
     /// POST /charges/{id}/refunds
@@ -294,11 +324,13 @@ impl Simulator {
             metadata: strings(request.get("metadata")),
             time: now,
         };
-        let answer = Answer::json(201, &refund_json(charge, &refund));
+        let object = refund_json(charge, &refund);
+        let answer = Answer::json(201, &object);
         charge.refunds.push(refund);
         charge.refund_time = Some(now);
         charge.status = if amount == left { ChargeStatus::Refunded } else { ChargeStatus::PartiallyRefunded };
         self.next_id = next;
+        self.events.push(Event { kind: "refund.succeeded", object, time: now });
         Ok(answer)
     }
 

@@ -165,6 +165,8 @@ pub struct Payment {
     pub reg_key: Option<String>,
     pub date: String,
     pub authorization_expire_date: String,
+    /// The request's `redirectUrls.confirmUrl`, where the user's browser goes after approval.
+    pub confirm_url: String,
 }
 
 impl Payment {
@@ -310,6 +312,16 @@ impl Simulator {
         }
     }
 
+    /// The approved payment's `confirmUrl`, with its order id, for the redirect after approval.
+    /// `Err` when there is no such payment or the user has not approved it.
+    pub fn approved_redirect(&self, id: u64) -> Result<(&str, &str), String> {
+        match self.payments.get(&id) {
+            Some(p) if p.approved && !p.confirm_url.is_empty() => Ok((&p.confirm_url, &p.order_id)),
+            Some(_) => Err(format!("payment {id} is not approved: LINE Pay redirects only after approval")),
+            None => Err(format!("no payment {id}")),
+        }
+    }
+
     /// The user cancels a requested payment in the LINE app (before Confirm).
     pub fn cancel(&mut self, id: u64) -> Result<(), String> {
         self.lapse(self.clock.seconds);
@@ -413,6 +425,7 @@ impl Simulator {
             reg_key: None,
             date: iso8601(now, 0),
             authorization_expire_date: iso8601(now + AUTHORIZATION_SECONDS, 0),
+            confirm_url: String::new(),
         }
     }
 
@@ -428,7 +441,7 @@ impl Simulator {
         let order_id = text(&request, "orderId")?.to_owned();
         let packages = request.get("packages").and_then(Value::as_array).filter(|p| !p.is_empty()).ok_or("2101")?;
         let redirect = request.get("redirectUrls").ok_or("2101")?;
-        text(redirect.as_object().ok_or("2101")?, "confirmUrl")?;
+        let confirm_url = text(redirect.as_object().ok_or("2101")?, "confirmUrl")?.to_owned();
         if !CURRENCIES.contains(&currency.as_str()) {
             return Err("1178");
         }
@@ -467,6 +480,7 @@ impl Simulator {
         let id = self.new_id();
         let mut payment = self.new_payment(id, &order_id, &currency, amount, product_name.unwrap_or_default(), now);
         payment.packages = Value::Array(packages.clone());
+        payment.confirm_url = confirm_url;
         payment.capture = capture;
         payment.preapproved = preapproved;
         self.order_ids.insert(order_id);
