@@ -116,7 +116,7 @@ impl Mock<AlipayPlus> {
     }
 
     /// Adds a payment the user has paid (SUCCESS) of `value` in minor units, ready to capture.
-    pub fn seed_paid_payment(&self, payment_id: &str, payment_request_id: &str, currency: &str, value: u64) {
+    pub fn seed_paid_payment(&self, payment_id: &str, payment_request_id: &str, currency: &str, value: i64) {
         let _ = self.sim(|s, _| {
             s.seed_paid_payment(payment_id, payment_request_id, currency, value);
             Ok(())
@@ -149,7 +149,7 @@ impl Mock<AlipayPlus> {
     }
 }
 
-pub use crate::sim::alipayplus::{CASHIER_URL, Capture, PaymentStatus, Refund};
+pub use crate::sim::alipayplus::{CASHIER_URL, Capture, Money, PaymentStatus, Refund};
 
 /// The `notifyPayment` body the wallet sends for `payment`'s result (`PAYMENT_RESULT`): S `SUCCESS`
 /// with `paymentTime` for a paid payment, F `PROCESS_FAIL` for a failed one (the common code for a
@@ -277,6 +277,12 @@ impl Service for AlipayPlusService {
         Reply::json(answer.status, &out)
     }
 
+    fn failure_code(&self, reply: &Reply) -> Option<String> {
+        let body = reply.value();
+        let failed = matches!(body["result"]["resultStatus"].as_str(), Some("F" | "U"));
+        failed.then(|| body["result"]["resultCode"].as_str().unwrap_or_default().to_owned())
+    }
+
     fn code_reply(&self, operation: &'static str, code: &str) -> Reply {
         let (message, unknown) = facts(operation, code).unwrap_or(("error", false));
         result(if unknown { "U" } else { "F" }, code, message)
@@ -304,7 +310,7 @@ impl Service for AlipayPlusService {
             "decline" => self.sim.decline(text("paymentRequestId")?).map_err(ControlError)?,
             "lose-result" => self.sim.lose_answer(text("requestId")?),
             "seed-paid-payment" => {
-                let value = body["value"].as_u64().ok_or_else(|| ControlError("give \"value\"".into()))?;
+                let value = body["value"].as_i64().ok_or_else(|| ControlError("give \"value\"".into()))?;
                 let currency = text("currency")?;
                 self.sim.seed_paid_payment(text("paymentId")?, text("paymentRequestId")?, currency, value);
             }

@@ -86,7 +86,7 @@ impl Mock<Elepay> {
     }
 
     /// Adds an authorized, uncaptured charge of `amount` JPY by credit card.
-    pub fn seed_uncaptured(&self, id: &str, amount: u64) {
+    pub fn seed_uncaptured(&self, id: &str, amount: i64) {
         let _ = self.sim(|s, _| {
             s.seed_uncaptured(id, amount);
             Ok(())
@@ -134,7 +134,7 @@ pub fn event_body(id: &str, kind: &str, create_time: u64, data: Value) -> Value 
     json!({"id": id, "object": "event", "createTime": create_time, "type": kind, "data": data})
 }
 
-pub use crate::sim::elepay::{ChargeStatus, Refund};
+pub use crate::sim::elepay::{ChargeStatus, Money, Refund};
 
 pub(crate) struct ElepayService {
     key: SecretString,
@@ -241,6 +241,11 @@ impl Service for ElepayService {
         }
     }
 
+    fn failure_code(&self, reply: &Reply) -> Option<String> {
+        let failed = !(200..300).contains(&reply.status);
+        failed.then(|| reply.value()["errorCode"].as_str().unwrap_or_default().to_owned())
+    }
+
     fn code_reply(&self, operation: &'static str, code: &str) -> Reply {
         error(code, facts(operation, code).map_or("error", |(d, _)| d))
     }
@@ -253,7 +258,7 @@ impl Service for ElepayService {
         match action {
             "seed-uncaptured" => {
                 let id = body["id"].as_str().ok_or_else(|| ControlError("give \"id\"".into()))?;
-                let amount = body["amount"].as_u64().ok_or_else(|| ControlError("give \"amount\"".into()))?;
+                let amount = body["amount"].as_i64().ok_or_else(|| ControlError("give \"amount\"".into()))?;
                 self.sim.seed_uncaptured(id, amount);
                 Ok(json!({}))
             }

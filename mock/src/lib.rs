@@ -86,6 +86,7 @@ pub use callback::{Attempt, Delivery, Notification};
 pub use elepay::{Elepay, ElepayMock};
 pub use linepay::{LinePay, LinePayMock};
 pub use server::{CONTROL_PREFIX, ControlError, Exchange, MAX_DELAY, Reply};
+pub use sim::money::Money;
 
 use server::{FaultKind, Server, Service};
 

@@ -266,6 +266,11 @@ impl Service for LinePayService {
         Reply::json(answer.status, &body)
     }
 
+    fn failure_code(&self, reply: &Reply) -> Option<String> {
+        let code = reply.value()["returnCode"].as_str().unwrap_or_default().to_owned();
+        (!code.starts_with('0')).then_some(code)
+    }
+
     fn code_reply(&self, operation: &'static str, code: &str) -> Reply {
         let message = facts(operation, code).map_or("Error.", |(d, _)| d);
         envelope(code, message)

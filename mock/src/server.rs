@@ -168,6 +168,8 @@ pub(crate) trait Service: Send + 'static {
     fn refuse(&self, reason: &str) -> Reply;
     /// Runs the call through the state machine; the answer conforms to the generated response type.
     fn handle(&mut self, operation: &'static str, exchange: &Exchange) -> Reply;
+    /// The code of a failure answer (`None` for a success): it must be a code of the spec.
+    fn failure_code(&self, reply: &Reply) -> Option<String>;
     /// The provider's envelope around a documented code of `operation`.
     fn code_reply(&self, operation: &'static str, code: &str) -> Reply;
     /// Anything added to every answer (Alipay+ signs it).
@@ -351,6 +353,22 @@ impl Server {
     }
 }
 
+/// The state machine's answer, refused as a mock bug when it names a code the spec does not
+/// document for the operation: every code the mock answers is one of the spec's.
+fn handle(service: &mut dyn Service, operation: &'static str, exchange: &Exchange) -> Reply {
+    let reply = service.handle(operation, exchange);
+    if reply.status == 500 && reply.value()["mock"].is_string() {
+        return reply; // already a mock bug, with its own message
+    }
+    match service.failure_code(&reply) {
+        Some(code) if !service.codes(operation).unwrap_or_default().contains(&code.as_str()) => Reply::json(
+            500,
+            &json!({"mock": format!("mock bug: {operation} answered {code:?}, which the spec does not document for it")}),
+        ),
+        _ => reply,
+    }
+}
+
 /// An answer was lost on purpose: the connection closes without a response.
 #[derive(Debug)]
 struct Lost;
@@ -409,7 +427,7 @@ async fn answer(shared: Shared, request: hyper::Request<Incoming>) -> Result<hyp
                 let fault = mount.faults.iter().position(|f| f.operation == operation).map(|i| mount.faults.remove(i));
                 exchange.fault = fault.as_ref().map(|f| f.kind.describe());
                 match fault.map(|f| f.kind) {
-                    None => Some(mount.service.handle(operation, &exchange)),
+                    None => Some(handle(mount.service.as_mut(), operation, &exchange)),
                     Some(FaultKind::Code { code, after }) => {
                         if after {
                             mount.service.handle(operation, &exchange);
@@ -422,7 +440,7 @@ async fn answer(shared: Shared, request: hyper::Request<Incoming>) -> Result<hyp
                     }
                     Some(FaultKind::Delay(d)) => {
                         delay = Some(d);
-                        Some(mount.service.handle(operation, &exchange))
+                        Some(handle(mount.service.as_mut(), operation, &exchange))
                     }
                 }
             }
@@ -580,5 +598,79 @@ pub(crate) struct Nonces(HashSet<String>);
 impl Nonces {
     pub(crate) fn fresh(&mut self, nonce: &str) -> bool {
         self.0.insert(nonce.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A provider whose one operation answers whatever code it is told to.
+    struct Fixed(&'static str);
+
+    impl Service for Fixed {
+        fn provider(&self) -> &'static str {
+            "fixed"
+        }
+        fn prefix(&self) -> &'static str {
+            ""
+        }
+        fn operations(&self) -> &'static [&'static str] {
+            &["op"]
+        }
+        fn codes(&self, _: &str) -> Option<&'static [&'static str]> {
+            Some(&["DOCUMENTED"])
+        }
+        fn route(&self, _: &str, _: &str) -> Option<&'static str> {
+            Some("op")
+        }
+        fn authenticate(&mut self, _: &Exchange) -> Result<(), String> {
+            Ok(())
+        }
+        fn refuse(&self, _: &str) -> Reply {
+            Reply::json(401, &json!({}))
+        }
+        fn handle(&mut self, _: &'static str, _: &Exchange) -> Reply {
+            Reply::json(400, &json!({"code": self.0}))
+        }
+        fn failure_code(&self, reply: &Reply) -> Option<String> {
+            reply.value()["code"].as_str().map(str::to_owned)
+        }
+        fn code_reply(&self, _: &'static str, code: &str) -> Reply {
+            Reply::json(400, &json!({"code": code}))
+        }
+        fn advance(&mut self, _: Duration) {}
+        fn control(&mut self, _: &str, _: &Value) -> Result<Value, ControlError> {
+            Ok(json!({}))
+        }
+        fn describe(&self, _: &str) -> Value {
+            json!({})
+        }
+        fn as_any(&mut self) -> &mut dyn std::any::Any {
+            self
+        }
+    }
+
+    fn exchange() -> Exchange {
+        Exchange {
+            method: "POST".into(),
+            path: "/op".into(),
+            query: String::new(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            operation: Some("op"),
+            authenticated: Ok(()),
+            fault: None,
+            reply: None,
+        }
+    }
+
+    #[test]
+    fn an_answer_with_a_code_the_spec_does_not_document_becomes_a_mock_bug() {
+        let documented = handle(&mut Fixed("DOCUMENTED"), "op", &exchange());
+        assert_eq!((documented.status, documented.value()["code"].as_str()), (400, Some("DOCUMENTED")));
+        let invented = handle(&mut Fixed("ORDER_NOT_EXIST"), "op", &exchange());
+        assert_eq!(invented.status, 500);
+        assert!(invented.value()["mock"].as_str().is_some_and(|m| m.contains("\"ORDER_NOT_EXIST\"")));
     }
 }

@@ -31,6 +31,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
+pub use super::money::Money;
 use super::{Answer, Clock, query_pairs, segments};
 
 /// The state of a charge.
@@ -63,7 +64,7 @@ impl ChargeStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refund {
     pub id: String,
-    pub amount: u64,
+    pub amount: Money,
     pub currency: String,
     pub reason: Option<String>,
     pub metadata: Map<String, Value>,
@@ -75,9 +76,9 @@ pub struct Refund {
 pub struct Charge {
     pub id: String,
     /// The amount paid: the created amount, or the captured one.
-    pub amount: u64,
+    pub amount: Money,
     /// The amount given at creation.
-    pub authorize_amount: u64,
+    pub authorize_amount: Money,
     pub currency: String,
     /// Created with capture false.
     pub authorize: bool,
@@ -96,7 +97,7 @@ pub struct Charge {
 
 impl Charge {
     /// The sum of the refunds.
-    pub fn refunded(&self) -> u64 {
+    pub fn refunded(&self) -> Money {
         self.refunds.iter().map(|r| r.amount).sum()
     }
 }
@@ -140,10 +141,13 @@ fn message(code: &str) -> &'static str {
 fn positive(
     request: &Map<String, Value>,
     key: &'static str,
-) -> Result<Option<u64>, (&'static str, Option<&'static str>)> {
+) -> Result<Option<Money>, (&'static str, Option<&'static str>)> {
     match request.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(value) => value.as_u64().filter(|v| *v > 0).map(Some).ok_or(("M002002", Some(key))),
+        Some(value) => match Money::from_integer(value) {
+            Ok(amount) if amount.is_positive() => Ok(Some(amount)),
+            _ => Err(("M002002", Some(key))),
+        },
     }
 }
 
@@ -224,9 +228,9 @@ impl Simulator {
     }
 
     /// Adds an authorized, uncaptured charge of `amount` JPY by credit card.
-    pub fn seed_uncaptured(&mut self, id: &str, amount: u64) {
+    pub fn seed_uncaptured(&mut self, id: &str, amount: i64) {
         let now = self.clock.tick() * 1000;
-        let charge = new_charge(id.to_owned(), amount, "JPY", "creditcard", &format!("seed-{id}"), false, now);
+        let charge = new_charge(id.to_owned(), Money(amount), "JPY", "creditcard", &format!("seed-{id}"), false, now);
         self.charges.insert(id.to_owned(), charge);
     }
 
@@ -359,7 +363,7 @@ impl Simulator {
 
 fn new_charge(
     id: String,
-    amount: u64,
+    amount: Money,
     currency: &str,
     method: &str,
     order_no: &str,
@@ -392,7 +396,7 @@ fn refund_json(charge: &Charge, refund: &Refund) -> Value {
         "object": "refund",
         "chargeId": charge.id,
         "liveMode": false,
-        "amount": refund.amount,
+        "amount": refund.amount.minor(),
         "currency": refund.currency,
         "metadata": refund.metadata,
         "status": "refunded",
@@ -412,8 +416,8 @@ fn charge_json(charge: &Charge) -> Value {
         "id": charge.id,
         "object": "charge",
         "liveMode": false,
-        "amount": charge.amount,
-        "authorizeAmount": charge.authorize_amount,
+        "amount": charge.amount.minor(),
+        "authorizeAmount": charge.authorize_amount.minor(),
         "currency": charge.currency,
         "authorize": charge.authorize,
         "paymentMethod": charge.payment_method,
@@ -423,7 +427,7 @@ fn charge_json(charge: &Charge) -> Value {
         "paid": charge.status.paid(),
         "refunded": charge.status == ChargeStatus::Refunded,
         "disputed": false,
-        "refunds": {"amount": charge.refunded(), "totalCount": refunds.len(), "data": refunds},
+        "refunds": {"amount": charge.refunded().minor(), "totalCount": refunds.len(), "data": refunds},
         "status": charge.status.as_str(),
         "createTime": charge.create_time,
     });
