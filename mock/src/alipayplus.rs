@@ -5,8 +5,9 @@
 //! check (RSA256 over `METHOD path\nClient-Id.Request-Time.body` with the merchant's public key; a
 //! failure answers `F` `SIGNATURE_INVALID`), the signature on every answer (the wallet's key, over
 //! `Response-Time`), the envelope of injected codes (`U` for a code the spec calls outcome-unknown,
-//! `F` otherwise), and the controls. `applyToken` is routed (so its codes can be injected) but not
-//! simulated: without an injection it answers 404.
+//! `F` otherwise), and the controls. applyToken is simulated with state (authorization codes, access
+//! and refresh tokens and their expiry; see the simulator's documentation): the user's authorization
+//! is [`AlipayPlusMock::issue_auth_code`], and [`crate::Mock::advance`] moves time past the expiries.
 //!
 //! Notifications: when a payment reaches SUCCESS or FAIL and its pay request carried
 //! `paymentNotifyUrl`, the wallet POSTs [`notify_payment_body`] there, signed with the wallet key over
@@ -123,6 +124,18 @@ impl Mock<AlipayPlus> {
         });
     }
 
+    /// The user authorizes the mini program: a fresh authorization code for `customer_id`, for the
+    /// merchant to exchange with applyToken.
+    pub fn issue_auth_code(&self, customer_id: &str) -> String {
+        self.sim(|s, _| Ok(s.issue_auth_code(customer_id))).unwrap_or_default()
+    }
+
+    /// The tokens holding `access_token` while it works (issued by applyToken, not replaced by a
+    /// refresh, not expired on the mock's clock).
+    pub fn access_token(&self, access_token: &str) -> Option<Token> {
+        self.sim(|s, _| Ok(s.token(access_token).cloned())).ok().flatten()
+    }
+
     /// A payment by paymentId, as the mock holds it now.
     pub fn payment(&self, payment_id: &str) -> Option<Payment> {
         self.sim(|s, _| Ok(s.payment(payment_id).cloned())).ok().flatten()
@@ -149,7 +162,10 @@ impl Mock<AlipayPlus> {
     }
 }
 
-pub use crate::sim::alipayplus::{CASHIER_URL, Capture, Money, PaymentStatus, Refund};
+pub use crate::sim::alipayplus::{
+    ACCESS_TOKEN_SECONDS, AUTH_CODE_SECONDS, CASHIER_URL, Capture, Money, PaymentStatus, REFRESH_TOKEN_SECONDS, Refund,
+    Token,
+};
 
 /// The `notifyPayment` body the wallet sends for `payment`'s result (`PAYMENT_RESULT`): S `SUCCESS`
 /// with `paymentTime` for a paid payment, F `PROCESS_FAIL` for a failed one (the common code for a
@@ -309,6 +325,7 @@ impl Service for AlipayPlusService {
             "approve" => self.sim.approve(text("paymentRequestId")?).map_err(ControlError)?,
             "decline" => self.sim.decline(text("paymentRequestId")?).map_err(ControlError)?,
             "lose-result" => self.sim.lose_answer(text("requestId")?),
+            "issue-auth-code" => return Ok(json!({"authCode": self.sim.issue_auth_code(text("customerId")?)})),
             "seed-paid-payment" => {
                 let value = body["value"].as_i64().ok_or_else(|| ControlError("give \"value\"".into()))?;
                 let currency = text("currency")?;
@@ -316,7 +333,7 @@ impl Service for AlipayPlusService {
             }
             other => {
                 return Err(ControlError(format!(
-                    "Alipay+ has no control {other:?}: approve, decline, lose-result, seed-paid-payment"
+                    "Alipay+ has no control {other:?}: approve, decline, lose-result, issue-auth-code, seed-paid-payment"
                 )));
             }
         }

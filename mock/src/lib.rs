@@ -41,10 +41,12 @@
 //! - [`Mock::lose_answer`]: the call takes effect, then the connection closes without an answer.
 //! - [`Mock::delay`]: the call takes effect, and the answer is held back (beyond the client's timeout).
 //! - [`Mock::advance`]: the provider's logical clock moves (LINE Pay requests time out after 20 minutes
-//!   without approval; authorizations lapse after 7 days).
+//!   without approval; authorizations lapse after 7 days; Alipay+ authorization codes and tokens
+//!   expire).
 //! - provider steps: [`LinePayMock::approve`] / [`LinePayMock::cancel`] (the user in the LINE app),
 //!   [`LinePayMock::expire_reg_key`], [`AlipayPlusMock::approve`] / [`AlipayPlusMock::decline`]
-//!   (the user at the wallet's cashier), seeds for a ready-made state.
+//!   (the user at the wallet's cashier), [`AlipayPlusMock::issue_auth_code`] (the user authorizes a
+//!   mini program, for applyToken), seeds for a ready-made state.
 //! - [`Mock::received`]: every call as received (raw bytes and headers, the operation, whether the
 //!   signature checked out, the fault applied, the answer), with [`Exchange::request`] to decode the
 //!   body as the generated request type.

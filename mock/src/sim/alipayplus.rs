@@ -46,6 +46,19 @@
 //! | refund above what is captured and not yet refunded | PROCESS_FAIL (F) | common code (choice) |
 //! | refund of a payment that is not SUCCESS, cancel of a captured one | PROCESS_FAIL (F) | common code (choice) |
 //!
+//! applyToken ([`Simulator::issue_auth_code`] stands for the user authorizing the mini program, which
+//! then hands the code to the merchant):
+//!
+//! - `AUTHORIZATION_CODE`: an issued, unused code younger than [`AUTH_CODE_SECONDS`] buys an access token
+//!   valid [`ACCESS_TOKEN_SECONDS`] and a refresh token valid [`REFRESH_TOKEN_SECONDS`]; the code is
+//!   then used up.
+//! - `REFRESH_TOKEN`: an unexpired refresh token buys a new access token (the refresh token and its
+//!   expiry stay); the old access token stops working.
+//! - A code or refresh token that is unknown, used or expired: PROCESS_FAIL (F); a missing field, or
+//!   a grantType the spec does not list: PARAM_ILLEGAL (F). The applyToken pages read had no code
+//!   table (provider-notes.md), so these are the common codes (choice); the lifetimes are choices too,
+//!   as the pages give none. [`Simulator::advance`] moves time past them.
+//!
 //! The v2 pages of refund, inquiryPayment, cancel and inquiryRefund name no code of their own for an
 //! unknown payment or refund or an excessive refund (provider-notes.md; Alipay's other payment APIs use
 //! ORDER_NOT_EXIST, REFUND_NOT_EXIST and REFUND_AMOUNT_EXCEED, which the v2 pages do not document), so
@@ -58,6 +71,32 @@ use serde_json::{Map, Value, json};
 
 pub use super::money::Money;
 use super::{Answer, Clock, iso8601};
+
+/// How long an authorization code can be exchanged (a choice: the pages read give no lifetime).
+pub const AUTH_CODE_SECONDS: u64 = 10 * 60;
+/// How long an access token works (a choice).
+pub const ACCESS_TOKEN_SECONDS: u64 = 60 * 60;
+/// How long a refresh token works (a choice).
+pub const REFRESH_TOKEN_SECONDS: u64 = 30 * 86_400;
+
+/// The tokens applyToken gave for one authorization, as they stand now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub customer_id: String,
+    pub access_token: String,
+    /// Logical Unix seconds.
+    pub access_token_expires_at: u64,
+    pub refresh_token: String,
+    pub refresh_token_expires_at: u64,
+}
+
+/// An authorization code the user gave the mini program.
+#[derive(Debug, Clone)]
+struct AuthCode {
+    customer_id: String,
+    expires_at: u64,
+    used: bool,
+}
 
 /// The wallet's cashier page that pay's `redirectActionForm` sends the user to (with `?paymentId=`).
 pub const CASHIER_URL: &str = "https://wallet.example/cashier";
@@ -174,6 +213,9 @@ pub struct Simulator {
     pub lose_first_answer_prefix: Option<String>,
     /// Payments (by paymentId) that reached SUCCESS or FAIL since [`Simulator::take_results`].
     results: Vec<String>,
+    auth_codes: BTreeMap<String, AuthCode>,
+    /// One per authorization, found by refresh token.
+    tokens: Vec<Token>,
 }
 
 impl Default for Simulator {
@@ -190,6 +232,8 @@ impl Default for Simulator {
             lost: BTreeSet::new(),
             lose_first_answer_prefix: None,
             results: Vec::new(),
+            auth_codes: BTreeMap::new(),
+            tokens: Vec::new(),
         }
     }
 }
@@ -251,6 +295,7 @@ impl Simulator {
             "/v2/payments/capture",
             "/v2/payments/refund",
             "/v2/payments/inquiryRefund",
+            "/v2/authorizations/applyToken",
         ];
         if method != "POST" || !known.contains(&path) {
             return Answer::not_found("Alipay+", method, path);
@@ -262,6 +307,7 @@ impl Simulator {
             "/v2/payments/refund" => self.keyed("refund", "refundRequestId", request, now, Simulator::refund),
             "/v2/payments/inquiryPayment" => self.inquiry_payment(&request, now),
             "/v2/payments/cancel" => self.cancel(&request, now),
+            "/v2/authorizations/applyToken" => self.apply_token(&request, now),
             _ => self.inquiry_refund(&request),
         }
     }
@@ -290,6 +336,21 @@ impl Simulator {
         let id = payment.payment_id.clone();
         self.results.push(id);
         Ok(())
+    }
+
+    /// The user authorizes the mini program: a new authorization code for `customer_id`, to exchange
+    /// with applyToken within [`AUTH_CODE_SECONDS`].
+    pub fn issue_auth_code(&mut self, customer_id: &str) -> String {
+        let code = self.new_id("AC");
+        let expires_at = self.clock.seconds + AUTH_CODE_SECONDS;
+        self.auth_codes.insert(code.clone(), AuthCode { customer_id: customer_id.to_owned(), expires_at, used: false });
+        code
+    }
+
+    /// The tokens that hold `access_token`, while it works (issued, not replaced, not expired).
+    pub fn token(&self, access_token: &str) -> Option<&Token> {
+        let now = self.clock.seconds;
+        self.tokens.iter().find(|t| t.access_token == access_token && now < t.access_token_expires_at)
     }
 
     /// The payments (by paymentId) that reached SUCCESS or FAIL since the last call, in order: the
@@ -593,6 +654,53 @@ impl Simulator {
         success(fields)
     }
 
+    /// POST /v2/authorizations/applyToken
+    fn apply_token(&mut self, request: &Map<String, Value>, now: u64) -> Answer {
+        if text(request, "appId").is_none() || text(request, "authClientId").is_none() {
+            return failure("PARAM_ILLEGAL");
+        }
+        let index = match text(request, "grantType") {
+            Some("AUTHORIZATION_CODE") => {
+                let Some(code) = text(request, "authCode") else { return failure("PARAM_ILLEGAL") };
+                let customer_id = match self.auth_codes.get_mut(code) {
+                    Some(c) if !c.used && now < c.expires_at => {
+                        c.used = true;
+                        c.customer_id.clone()
+                    }
+                    _ => return failure("PROCESS_FAIL"),
+                };
+                let refresh_token = self.new_id("RT");
+                self.tokens.push(Token {
+                    customer_id,
+                    access_token: String::new(),
+                    access_token_expires_at: 0,
+                    refresh_token,
+                    refresh_token_expires_at: now + REFRESH_TOKEN_SECONDS,
+                });
+                self.tokens.len() - 1
+            }
+            Some("REFRESH_TOKEN") => {
+                let Some(refresh) = text(request, "refreshToken") else { return failure("PARAM_ILLEGAL") };
+                match self.tokens.iter().position(|t| t.refresh_token == refresh && now < t.refresh_token_expires_at) {
+                    Some(index) => index,
+                    None => return failure("PROCESS_FAIL"),
+                }
+            }
+            _ => return failure("PARAM_ILLEGAL"),
+        };
+        let access_token = self.new_id("AT");
+        let token = &mut self.tokens[index];
+        token.access_token = access_token;
+        token.access_token_expires_at = now + ACCESS_TOKEN_SECONDS;
+        success(json!({
+            "accessToken": token.access_token,
+            "accessTokenExpiryTime": iso8601(token.access_token_expires_at, 8),
+            "refreshToken": token.refresh_token,
+            "refreshTokenExpiryTime": iso8601(token.refresh_token_expires_at, 8),
+            "customerId": token.customer_id,
+        }))
+    }
+
     /// POST /v2/payments/inquiryRefund
     fn inquiry_refund(&mut self, request: &Map<String, Value>) -> Answer {
         let found = match (text(request, "refundId"), text(request, "refundRequestId")) {
@@ -735,6 +843,47 @@ mod tests {
         assert_eq!(code(&retry), ("S", "SUCCESS"));
         assert_eq!(retry["captureId"].as_str(), sim.captures().first().map(|c| c.capture_id.as_str()));
         assert_eq!(sim.payment(&payment).map(|p| p.captured), Some(Money(100)), "only once");
+    }
+
+    #[test]
+    fn auth_codes_buy_tokens_once_and_refresh_tokens_renew_them_until_they_expire() {
+        let mut sim = Simulator::default();
+        let apply = |sim: &mut Simulator, grant: &str, field: &str, value: &str| {
+            let body = json!({"appId": "app", "authClientId": "client", "grantType": grant, field: value});
+            call(sim, "/v2/authorizations/applyToken", body)
+        };
+        let code_1 = sim.issue_auth_code("customer-1");
+        let first = apply(&mut sim, "AUTHORIZATION_CODE", "authCode", &code_1);
+        assert_eq!(code(&first), ("S", "SUCCESS"));
+        assert_eq!(first["customerId"], "customer-1");
+        let access = first["accessToken"].as_str().expect("accessToken").to_owned();
+        let refresh = first["refreshToken"].as_str().expect("refreshToken").to_owned();
+        let expiry = |seconds: u64| iso8601(seconds, 8);
+        let issued_at = sim.now();
+        assert_eq!(first["accessTokenExpiryTime"], expiry(issued_at + ACCESS_TOKEN_SECONDS));
+        assert_eq!(first["refreshTokenExpiryTime"], expiry(issued_at + REFRESH_TOKEN_SECONDS));
+        assert_eq!(sim.token(&access).map(|t| t.customer_id.as_str()), Some("customer-1"));
+        assert_eq!(code(&apply(&mut sim, "AUTHORIZATION_CODE", "authCode", &code_1)), ("F", "PROCESS_FAIL"), "used");
+        assert_eq!(code(&apply(&mut sim, "AUTHORIZATION_CODE", "authCode", "AC-unknown")), ("F", "PROCESS_FAIL"));
+        assert_eq!(code(&apply(&mut sim, "AUTHORIZATION_CODE", "refreshToken", &refresh)), ("F", "PARAM_ILLEGAL"));
+        assert_eq!(code(&apply(&mut sim, "PASSWORD", "authCode", &code_1)), ("F", "PARAM_ILLEGAL"));
+
+        // The access token lapses; the refresh token buys a new one and the old one stays dead.
+        sim.advance(ACCESS_TOKEN_SECONDS);
+        assert_eq!(sim.token(&access), None, "expired");
+        let renewed = apply(&mut sim, "REFRESH_TOKEN", "refreshToken", &refresh);
+        assert_eq!(code(&renewed), ("S", "SUCCESS"));
+        let new_access = renewed["accessToken"].as_str().expect("accessToken");
+        assert_ne!(new_access, access);
+        assert_eq!(renewed["refreshToken"], refresh.as_str());
+        assert!(sim.token(new_access).is_some() && sim.token(&access).is_none());
+
+        // A code not used in time, and a refresh token past its life, buy nothing.
+        let late = sim.issue_auth_code("customer-2");
+        sim.advance(AUTH_CODE_SECONDS);
+        assert_eq!(code(&apply(&mut sim, "AUTHORIZATION_CODE", "authCode", &late)), ("F", "PROCESS_FAIL"));
+        sim.advance(REFRESH_TOKEN_SECONDS);
+        assert_eq!(code(&apply(&mut sim, "REFRESH_TOKEN", "refreshToken", &refresh)), ("F", "PROCESS_FAIL"));
     }
 
     #[test]
