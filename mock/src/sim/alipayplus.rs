@@ -70,7 +70,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 pub use super::money::Money;
-use super::{Answer, Clock, iso8601};
+use super::{Answer, Clock, Outcome, Refusal, iso8601};
 
 /// How long an authorization code can be exchanged (a choice: the pages read give no lifetime).
 pub const AUTH_CODE_SECONDS: u64 = 10 * 60;
@@ -273,6 +273,11 @@ fn failure(code: &str) -> Answer {
     answer("F", code, json!({}))
 }
 
+/// A step's answer, or its refusal as an `F` result.
+fn envelope(outcome: Outcome) -> Answer {
+    outcome.unwrap_or_else(|refusal| failure(refusal.code))
+}
+
 fn text<'a>(request: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     request.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
 }
@@ -305,10 +310,10 @@ impl Simulator {
             "/v2/payments/pay" => self.keyed("pay", "paymentRequestId", request, now, Simulator::pay),
             "/v2/payments/capture" => self.keyed("capture", "captureRequestId", request, now, Simulator::capture),
             "/v2/payments/refund" => self.keyed("refund", "refundRequestId", request, now, Simulator::refund),
-            "/v2/payments/inquiryPayment" => self.inquiry_payment(&request, now),
-            "/v2/payments/cancel" => self.cancel(&request, now),
-            "/v2/authorizations/applyToken" => self.apply_token(&request, now),
-            _ => self.inquiry_refund(&request),
+            "/v2/payments/inquiryPayment" => envelope(self.inquiry_payment(&request, now)),
+            "/v2/payments/cancel" => envelope(self.cancel(&request, now)),
+            "/v2/authorizations/applyToken" => envelope(self.apply_token(&request, now)),
+            _ => envelope(self.inquiry_refund(&request)),
         }
     }
 
@@ -434,14 +439,14 @@ impl Simulator {
         id_field: &str,
         request: Map<String, Value>,
         now: u64,
-        run: fn(&mut Simulator, &Map<String, Value>, u64) -> Answer,
+        run: fn(&mut Simulator, &Map<String, Value>, u64) -> Outcome,
     ) -> Answer {
         let Some(id) = text(&request, id_field).map(str::to_owned) else { return failure("PARAM_ILLEGAL") };
         let key = (operation, id.clone());
         let answer = match self.remembered.get(&key) {
             // An `A` is not final: the same call answers from the payment's state now.
             Some(first) if first.request == request && result_code(&first.answer).0 == "A" => {
-                let answer = self.pay_state(&id, now);
+                let answer = envelope(self.pay_state(&id, now));
                 if result_code(&answer).0 != "A" {
                     self.remembered.insert(key, Remembered { request, answer: answer.clone() });
                 }
@@ -453,7 +458,7 @@ impl Simulator {
                 if self.lose_first_answer_prefix.as_deref().is_some_and(|p| id.starts_with(p)) {
                     self.lost.insert(id.clone());
                 }
-                let answer = run(self, &request, now);
+                let answer = envelope(run(self, &request, now));
                 let (status, code) = result_code(&answer);
                 if status == "S" || status == "A" || (status == "F" && code != "PARAM_ILLEGAL") {
                     self.remembered.insert(key, Remembered { request, answer: answer.clone() });
@@ -468,12 +473,12 @@ impl Simulator {
     }
 
     /// POST /v2/payments/pay
-    fn pay(&mut self, request: &Map<String, Value>, now: u64) -> Answer {
+    fn pay(&mut self, request: &Map<String, Value>, now: u64) -> Outcome {
         let (Some(request_id), Some(_app)) = (text(request, "paymentRequestId"), text(request, "appId")) else {
-            return failure("PARAM_ILLEGAL");
+            return Err("PARAM_ILLEGAL".into());
         };
         let Some(amount) = request.get("paymentAmount").and_then(Amount::parse) else {
-            return failure("PARAM_ILLEGAL");
+            return Err("PARAM_ILLEGAL".into());
         };
         let payment_id = self.new_id("2024050119074101");
         let mut payment = self.new_payment(payment_id.clone(), request_id, amount, now);
@@ -485,12 +490,12 @@ impl Simulator {
 
     /// pay's answer for a payment it created: `A` with the cashier page until the user pays, `S` once
     /// paid, `F` `ORDER_STATUS_INVALID` once cancelled or failed.
-    fn pay_state(&self, request_id: &str, _now: u64) -> Answer {
+    fn pay_state(&self, request_id: &str, _now: u64) -> Outcome {
         let Some(payment) = self.payment_request_ids.get(request_id).and_then(|id| self.payments.get(id)) else {
-            return failure("PROCESS_FAIL");
+            return Err("PROCESS_FAIL".into());
         };
         match payment.status {
-            PaymentStatus::Processing => answer(
+            PaymentStatus::Processing => Ok(answer(
                 "A",
                 "ACCEPT",
                 json!({
@@ -500,31 +505,28 @@ impl Simulator {
                         "redirectionUrl": format!("{CASHIER_URL}?paymentId={}", payment.payment_id),
                     },
                 }),
-            ),
-            PaymentStatus::Success => success(json!({
+            )),
+            PaymentStatus::Success => Ok(success(json!({
                 "paymentId": payment.payment_id,
                 "paymentTime": payment.payment_time,
-            })),
-            PaymentStatus::Cancelled | PaymentStatus::Fail => failure("ORDER_STATUS_INVALID"),
+            }))),
+            PaymentStatus::Cancelled | PaymentStatus::Fail => Err("ORDER_STATUS_INVALID".into()),
         }
     }
 
     /// The payment named by paymentId, or else by paymentRequestId.
-    fn lookup(&self, request: &Map<String, Value>) -> Result<String, Answer> {
+    fn lookup(&self, request: &Map<String, Value>) -> Result<String, Refusal> {
         if let Some(id) = text(request, "paymentId") {
-            return self.payments.contains_key(id).then(|| id.to_owned()).ok_or_else(|| failure("PROCESS_FAIL"));
+            return self.payments.contains_key(id).then(|| id.to_owned()).ok_or(Refusal::from("PROCESS_FAIL"));
         }
-        let request_id = text(request, "paymentRequestId").ok_or_else(|| failure("PARAM_ILLEGAL"))?;
-        self.payment_request_ids.get(request_id).cloned().ok_or_else(|| failure("PROCESS_FAIL"))
+        let request_id = text(request, "paymentRequestId").ok_or(Refusal::from("PARAM_ILLEGAL"))?;
+        self.payment_request_ids.get(request_id).cloned().ok_or(Refusal::from("PROCESS_FAIL"))
     }
 
     /// POST /v2/payments/inquiryPayment
-    fn inquiry_payment(&mut self, request: &Map<String, Value>, now: u64) -> Answer {
-        let id = match self.lookup(request) {
-            Ok(id) => id,
-            Err(answer) => return answer,
-        };
-        let Some(payment) = self.payments.get_mut(&id) else { return failure("PROCESS_FAIL") };
+    fn inquiry_payment(&mut self, request: &Map<String, Value>, now: u64) -> Outcome {
+        let id = self.lookup(request)?;
+        let Some(payment) = self.payments.get_mut(&id) else { return Err("PROCESS_FAIL".into()) };
         if payment.status == PaymentStatus::Processing {
             if payment.processing_left > 0 {
                 payment.processing_left -= 1;
@@ -544,42 +546,39 @@ impl Simulator {
         if let Some(time) = &payment.payment_time {
             fields["paymentTime"] = time.clone().into();
         }
-        success(fields)
+        Ok(success(fields))
     }
 
     /// POST /v2/payments/cancel (paymentId wins over paymentRequestId, as the notes say).
-    fn cancel(&mut self, request: &Map<String, Value>, now: u64) -> Answer {
-        let id = match self.lookup(request) {
-            Ok(id) => id,
-            Err(answer) => return answer,
-        };
-        let Some(payment) = self.payments.get_mut(&id) else { return failure("PROCESS_FAIL") };
+    fn cancel(&mut self, request: &Map<String, Value>, now: u64) -> Outcome {
+        let id = self.lookup(request)?;
+        let Some(payment) = self.payments.get_mut(&id) else { return Err("PROCESS_FAIL".into()) };
         match payment.status {
             PaymentStatus::Processing => {}
             PaymentStatus::Success if payment.captured == Money(0) => {}
             // Cancelling again finds it cancelled and changes nothing.
             PaymentStatus::Cancelled => {}
-            PaymentStatus::Success | PaymentStatus::Fail => return failure("PROCESS_FAIL"),
+            PaymentStatus::Success | PaymentStatus::Fail => return Err("PROCESS_FAIL".into()),
         }
         payment.status = PaymentStatus::Cancelled;
         let time = payment.cancel_time.get_or_insert_with(|| iso8601(now, 8)).clone();
-        success(
+        Ok(success(
             json!({"paymentId": payment.payment_id, "paymentRequestId": payment.payment_request_id, "cancelTime": time}),
-        )
+        ))
     }
 
     /// POST /v2/payments/capture
-    fn capture(&mut self, request: &Map<String, Value>, now: u64) -> Answer {
-        let Some(payment_id) = text(request, "paymentId") else { return failure("PARAM_ILLEGAL") };
+    fn capture(&mut self, request: &Map<String, Value>, now: u64) -> Outcome {
+        let Some(payment_id) = text(request, "paymentId") else { return Err("PARAM_ILLEGAL".into()) };
         let request_id = text(request, "captureRequestId").unwrap_or_default().to_owned();
-        let Some(payment) = self.payments.get_mut(payment_id) else { return failure("AUTH_NOT_FOUND") };
+        let Some(payment) = self.payments.get_mut(payment_id) else { return Err("AUTH_NOT_FOUND".into()) };
         match payment.status {
             PaymentStatus::Success => {}
-            PaymentStatus::Cancelled => return failure("AUTH_CANCELLED"),
-            PaymentStatus::Processing | PaymentStatus::Fail => return failure("AUTH_NOT_FOUND"),
+            PaymentStatus::Cancelled => return Err("AUTH_CANCELLED".into()),
+            PaymentStatus::Processing | PaymentStatus::Fail => return Err("AUTH_NOT_FOUND".into()),
         }
         if payment.capture_closed {
-            return failure("PROCESS_FAIL");
+            return Err("PROCESS_FAIL".into());
         }
         let left = payment.amount.value - payment.captured;
         // The capture page: captureAmount may be left out for a full capture.
@@ -587,11 +586,11 @@ impl Simulator {
             None | Some(Value::Null) => Amount { currency: payment.amount.currency.clone(), value: left },
             Some(value) => match Amount::parse(value) {
                 Some(amount) if amount.currency == payment.amount.currency => amount,
-                _ => return failure("PARAM_ILLEGAL"),
+                _ => return Err("PARAM_ILLEGAL".into()),
             },
         };
         if !amount.value.is_positive() || amount.value > left {
-            return failure("CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT");
+            return Err("CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT".into());
         }
         // The capture page: isLastCapture defaults to true.
         let last = request.get("isLastCapture").and_then(Value::as_bool).unwrap_or(true);
@@ -608,36 +607,33 @@ impl Simulator {
             last,
             time: time.clone(),
         });
-        success(json!({
+        Ok(success(json!({
             "captureRequestId": request_id,
             "captureId": capture_id,
             "paymentId": payment_id,
             "captureAmount": amount.to_json(),
             "captureTime": time,
-        }))
+        })))
     }
 
     /// POST /v2/payments/refund
-    fn refund(&mut self, request: &Map<String, Value>, now: u64) -> Answer {
+    fn refund(&mut self, request: &Map<String, Value>, now: u64) -> Outcome {
         let request_id = text(request, "refundRequestId").unwrap_or_default().to_owned();
         // The payment by paymentId, or else by paymentRequestId (provider-notes.md, corrections: both are
         // optional on the refund page).
-        let id = match self.lookup(request) {
-            Ok(id) => id,
-            Err(answer) => return answer,
-        };
-        let Some(payment) = self.payments.get_mut(&id) else { return failure("PROCESS_FAIL") };
+        let id = self.lookup(request)?;
+        let Some(payment) = self.payments.get_mut(&id) else { return Err("PROCESS_FAIL".into()) };
         if payment.status != PaymentStatus::Success {
-            return failure("PROCESS_FAIL");
+            return Err("PROCESS_FAIL".into());
         }
         let left = payment.captured - payment.refunded;
         // refundAmount is required (provider-notes.md, corrections).
         let amount = match request.get("refundAmount").and_then(Amount::parse) {
             Some(amount) if amount.currency == payment.amount.currency => amount,
-            _ => return failure("PARAM_ILLEGAL"),
+            _ => return Err("PARAM_ILLEGAL".into()),
         };
         if !amount.value.is_positive() || amount.value > left {
-            return failure("PROCESS_FAIL");
+            return Err("PROCESS_FAIL".into());
         }
         payment.refunded += amount.value;
         let refund_id = self.new_id("2024050119074103");
@@ -651,23 +647,23 @@ impl Simulator {
         };
         let fields = refund_fields(&refund);
         self.refunds.push(refund);
-        success(fields)
+        Ok(success(fields))
     }
 
     /// POST /v2/authorizations/applyToken
-    fn apply_token(&mut self, request: &Map<String, Value>, now: u64) -> Answer {
+    fn apply_token(&mut self, request: &Map<String, Value>, now: u64) -> Outcome {
         if text(request, "appId").is_none() || text(request, "authClientId").is_none() {
-            return failure("PARAM_ILLEGAL");
+            return Err("PARAM_ILLEGAL".into());
         }
         let index = match text(request, "grantType") {
             Some("AUTHORIZATION_CODE") => {
-                let Some(code) = text(request, "authCode") else { return failure("PARAM_ILLEGAL") };
+                let Some(code) = text(request, "authCode") else { return Err("PARAM_ILLEGAL".into()) };
                 let customer_id = match self.auth_codes.get_mut(code) {
                     Some(c) if !c.used && now < c.expires_at => {
                         c.used = true;
                         c.customer_id.clone()
                     }
-                    _ => return failure("PROCESS_FAIL"),
+                    _ => return Err("PROCESS_FAIL".into()),
                 };
                 let refresh_token = self.new_id("RT");
                 self.tokens.push(Token {
@@ -680,41 +676,41 @@ impl Simulator {
                 self.tokens.len() - 1
             }
             Some("REFRESH_TOKEN") => {
-                let Some(refresh) = text(request, "refreshToken") else { return failure("PARAM_ILLEGAL") };
+                let Some(refresh) = text(request, "refreshToken") else { return Err("PARAM_ILLEGAL".into()) };
                 match self.tokens.iter().position(|t| t.refresh_token == refresh && now < t.refresh_token_expires_at) {
                     Some(index) => index,
-                    None => return failure("PROCESS_FAIL"),
+                    None => return Err("PROCESS_FAIL".into()),
                 }
             }
-            _ => return failure("PARAM_ILLEGAL"),
+            _ => return Err("PARAM_ILLEGAL".into()),
         };
         let access_token = self.new_id("AT");
         let token = &mut self.tokens[index];
         token.access_token = access_token;
         token.access_token_expires_at = now + ACCESS_TOKEN_SECONDS;
-        success(json!({
+        Ok(success(json!({
             "accessToken": token.access_token,
             "accessTokenExpiryTime": iso8601(token.access_token_expires_at, 8),
             "refreshToken": token.refresh_token,
             "refreshTokenExpiryTime": iso8601(token.refresh_token_expires_at, 8),
             "customerId": token.customer_id,
-        }))
+        })))
     }
 
     /// POST /v2/payments/inquiryRefund
-    fn inquiry_refund(&mut self, request: &Map<String, Value>) -> Answer {
+    fn inquiry_refund(&mut self, request: &Map<String, Value>) -> Outcome {
         let found = match (text(request, "refundId"), text(request, "refundRequestId")) {
             (Some(id), _) => self.refunds.iter().find(|r| r.refund_id == id),
             (None, Some(id)) => self.refunds.iter().find(|r| r.refund_request_id == id),
-            (None, None) => return failure("PARAM_ILLEGAL"),
+            (None, None) => return Err("PARAM_ILLEGAL".into()),
         };
         match found {
             Some(refund) => {
                 let mut fields = refund_fields(refund);
                 fields["refundStatus"] = "SUCCESS".into();
-                success(fields)
+                Ok(success(fields))
             }
-            None => failure("PROCESS_FAIL"),
+            None => Err("PROCESS_FAIL".into()),
         }
     }
 }

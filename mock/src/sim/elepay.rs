@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 pub use super::money::Money;
-use super::{Answer, Clock, query_pairs, segments};
+use super::{Answer, Clock, Outcome, Refusal, query_pairs, segments};
 
 /// The state of a charge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,8 +123,6 @@ pub struct Simulator {
     events: Vec<Event>,
 }
 
-type Outcome = Result<Answer, (&'static str, Option<&'static str>)>;
-
 fn message(code: &str) -> &'static str {
     match code {
         "M002001" => "Required parameters are missing.",
@@ -138,26 +136,23 @@ fn message(code: &str) -> &'static str {
     }
 }
 
-fn positive(
-    request: &Map<String, Value>,
-    key: &'static str,
-) -> Result<Option<Money>, (&'static str, Option<&'static str>)> {
+fn positive(request: &Map<String, Value>, key: &'static str) -> Result<Option<Money>, Refusal> {
     match request.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(value) => match Money::from_integer(value) {
             Ok(amount) if amount.is_positive() => Ok(Some(amount)),
-            _ => Err(("M002002", Some(key))),
+            _ => Err(Refusal::on("M002002", key)),
         },
     }
 }
 
-fn body(body: &[u8]) -> Result<Map<String, Value>, (&'static str, Option<&'static str>)> {
+fn body(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
     if body.is_empty() {
         return Ok(Map::new());
     }
     match serde_json::from_slice(body) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => Err(("M002002", None)),
+        _ => Err(Refusal::from("M002002")),
     }
 }
 
@@ -188,12 +183,12 @@ impl Simulator {
                 Answer::json(200, &json!({"total": refunds.len(), "refunds": refunds}))
             }),
             ("GET", ["charges", id, "refunds", refund]) => self.charge(id).and_then(|c| {
-                let r = c.refunds.iter().find(|r| r.id == *refund).ok_or(("M002003", None))?;
+                let r = c.refunds.iter().find(|r| r.id == *refund).ok_or(Refusal::from("M002003"))?;
                 Ok(Answer::json(200, &refund_json(c, r)))
             }),
             _ => return Answer::not_found("elepay", method, path),
         };
-        outcome.unwrap_or_else(|(code, parameter)| {
+        outcome.unwrap_or_else(|Refusal { code, parameter }| {
             let mut error = json!({
                 "requestId": format!("req_{:012}", self.next_request),
                 "errorCode": code,
@@ -234,24 +229,25 @@ impl Simulator {
         self.charges.insert(id.to_owned(), charge);
     }
 
-    fn charge(&self, id: &str) -> Result<&Charge, (&'static str, Option<&'static str>)> {
-        self.charges.get(id).ok_or(("M002003", None))
+    fn charge(&self, id: &str) -> Result<&Charge, Refusal> {
+        self.charges.get(id).ok_or(Refusal::from("M002003"))
     }
 
-    fn charge_mut(&mut self, id: &str) -> Result<&mut Charge, (&'static str, Option<&'static str>)> {
-        self.charges.get_mut(id).ok_or(("M002003", None))
+    fn charge_mut(&mut self, id: &str) -> Result<&mut Charge, Refusal> {
+        self.charges.get_mut(id).ok_or(Refusal::from("M002003"))
     }
 
     /// POST /charges
     fn create(&mut self, body: &[u8], now: u64) -> Outcome {
         let request = self::body(body)?;
-        let amount = positive(&request, "amount")?.ok_or(("M002001", Some("amount")))?;
-        let order_no = request.get("orderNo").and_then(Value::as_str).ok_or(("M002001", Some("orderNo")))?;
-        let method = request.get("paymentMethod").and_then(Value::as_str).ok_or(("M002001", Some("paymentMethod")))?;
+        let amount = positive(&request, "amount")?.ok_or(Refusal::on("M002001", "amount"))?;
+        let order_no = request.get("orderNo").and_then(Value::as_str).ok_or(Refusal::on("M002001", "orderNo"))?;
+        let method =
+            request.get("paymentMethod").and_then(Value::as_str).ok_or(Refusal::on("M002001", "paymentMethod"))?;
         let currency = request.get("currency").and_then(Value::as_str).unwrap_or("JPY");
         let capture = request.get("capture").and_then(Value::as_bool).unwrap_or(true);
         if self.charges.values().any(|c| c.order_no == order_no && c.status.paid()) {
-            return Err(("M002007", None));
+            return Err(Refusal::from("M002007"));
         }
         self.next_id += 1;
         let id = format!("cha_{:024}", self.next_id);
@@ -274,13 +270,13 @@ impl Simulator {
         let charge = self.charge_mut(id)?;
         match charge.status {
             ChargeStatus::Uncaptured => {}
-            ChargeStatus::Revoked => return Err(("M006000", None)),
-            _ => return Err(("M006002", None)),
+            ChargeStatus::Revoked => return Err(Refusal::from("M006000")),
+            _ => return Err(Refusal::from("M006002")),
         }
         // The capture page: the amount may differ from the created one, but must not be larger.
         let amount = positive(&request, "amount")?.unwrap_or(charge.authorize_amount);
         if amount > charge.authorize_amount {
-            return Err(("M002002", Some("amount")));
+            return Err(Refusal::on("M002002", "amount"));
         }
         charge.amount = amount;
         charge.status = ChargeStatus::Captured;
@@ -296,8 +292,8 @@ impl Simulator {
         let charge = self.charge_mut(id)?;
         match charge.status {
             ChargeStatus::Uncaptured => charge.status = ChargeStatus::Revoked,
-            ChargeStatus::Revoked => return Err(("M006002", None)),
-            _ => return Err(("M006007", None)),
+            ChargeStatus::Revoked => return Err(Refusal::from("M006002")),
+            _ => return Err(Refusal::from("M006007")),
         }
         let object = charge_json(charge);
         self.events.push(Event { kind: "charge.revoked", object: object.clone(), time: now });
@@ -311,14 +307,14 @@ impl Simulator {
         let charge = self.charge_mut(id)?;
         match charge.status {
             ChargeStatus::Captured | ChargeStatus::PartiallyRefunded => {}
-            ChargeStatus::Refunded => return Err(("M006002", None)),
-            ChargeStatus::Uncaptured | ChargeStatus::Revoked => return Err(("M006000", None)),
+            ChargeStatus::Refunded => return Err(Refusal::from("M006002")),
+            ChargeStatus::Uncaptured | ChargeStatus::Revoked => return Err(Refusal::from("M006000")),
         }
         // OpenAPI RefundReq: amount is required.
-        let amount = positive(&request, "amount")?.ok_or(("M002001", Some("amount")))?;
+        let amount = positive(&request, "amount")?.ok_or(Refusal::on("M002001", "amount"))?;
         let left = charge.amount - charge.refunded();
         if amount > left {
-            return Err(("M002002", Some("amount")));
+            return Err(Refusal::on("M002002", "amount"));
         }
         let refund = Refund {
             id: format!("ref_{next:024}"),

@@ -54,7 +54,7 @@ use serde_json::{Map, Value, json};
 
 pub use super::money::Money;
 use super::money::MoneyError;
-use super::{Answer, Clock, iso8601, query_pairs, segments};
+use super::{Answer, Clock, Outcome, iso8601, query_pairs, segments};
 
 /// The first transaction id the simulator hands out; later ids count up from it.
 pub const FIRST_TRANSACTION_ID: u64 = 2_021_121_300_698_360_310;
@@ -256,7 +256,7 @@ impl Simulator {
             ("POST", ["v3", "payments", "preapprovedPay", key, "expire"]) => self.expire_reg_key(key),
             _ => return Answer::not_found("LINE Pay", method, path),
         };
-        result.unwrap_or_else(fail)
+        result.unwrap_or_else(|refusal| fail(refusal.code))
     }
 
     /// The user approves a requested payment in the LINE app. `Err` with the reason when there is no
@@ -399,7 +399,7 @@ impl Simulator {
     }
 
     /// POST /v3/payments/request
-    fn request(&mut self, body: &[u8], now: u64) -> Result<Answer, &'static str> {
+    fn request(&mut self, body: &[u8], now: u64) -> Outcome {
         let request = object(body)?;
         let currency = text(&request, "currency")?.to_owned();
         let order_id = text(&request, "orderId")?.to_owned();
@@ -407,7 +407,7 @@ impl Simulator {
         let redirect = request.get("redirectUrls").ok_or("2101")?;
         let confirm_url = text(redirect.as_object().ok_or("2101")?, "confirmUrl")?.to_owned();
         if !CURRENCIES.contains(&currency.as_str()) {
-            return Err("1178");
+            return Err("1178".into());
         }
         let amount = money(request.get("amount").ok_or("2101")?, &currency)?;
         let payment_options = request.get("options").and_then(|o| o.get("payment"));
@@ -415,7 +415,7 @@ impl Simulator {
         let capture = payment_options.and_then(|p| p.get("capture")).and_then(Value::as_bool).unwrap_or(true);
         // The notes: a preapproved request may carry a package of amount 0.
         if amount.0 < 0 || (amount.0 == 0 && !preapproved) {
-            return Err("1183");
+            return Err("1183".into());
         }
         // The documented sum rules: packages add up to amount, products (quantity x price) to each package.
         let mut packages_sum = 0;
@@ -432,14 +432,14 @@ impl Simulator {
                 product_name = product_name.or(product.get("name").and_then(Value::as_str));
             }
             if products_sum != package_amount.0 {
-                return Err("2101");
+                return Err("2101".into());
             }
         }
         if packages_sum != amount.0 {
-            return Err("2101");
+            return Err("2101".into());
         }
         if self.order_ids.contains(&order_id) {
-            return Err("1172");
+            return Err("1172".into());
         }
         let id = self.new_id();
         let mut payment = self.new_payment(id, &order_id, &currency, amount, product_name.unwrap_or_default(), now);
@@ -461,7 +461,7 @@ impl Simulator {
     }
 
     /// GET /v3/payments/requests/{transactionId}/check
-    fn check_payment_status(&mut self, id: &str) -> Result<Answer, &'static str> {
+    fn check_payment_status(&mut self, id: &str) -> Outcome {
         let payment = self.find(id)?;
         let code = match payment.state {
             PaymentState::Requested if payment.approved => "0110",
@@ -474,19 +474,19 @@ impl Simulator {
     }
 
     /// POST /v3/payments/{transactionId}/confirm
-    fn confirm(&mut self, id: &str, body: &[u8], now: u64) -> Result<Answer, &'static str> {
+    fn confirm(&mut self, id: &str, body: &[u8], now: u64) -> Outcome {
         let request = object(body)?;
         let currency = text(&request, "currency")?.to_owned();
         let amount = money(request.get("amount").ok_or("2101")?, &currency)?;
         let payment = self.find(id)?;
         match payment.state {
-            PaymentState::Requested if !payment.approved => return Err("1169"),
+            PaymentState::Requested if !payment.approved => return Err("1169".into()),
             PaymentState::Requested => {}
-            PaymentState::Cancelled => return Err("1180"),
-            _ => return Err("1152"),
+            PaymentState::Cancelled => return Err("1180".into()),
+            _ => return Err("1152".into()),
         }
         if amount != payment.amount || currency != payment.currency {
-            return Err("1153");
+            return Err("1153".into());
         }
         if payment.capture {
             payment.state = PaymentState::Captured;
@@ -531,19 +531,19 @@ impl Simulator {
     }
 
     /// POST /v3/payments/authorizations/{transactionId}/capture
-    fn capture(&mut self, id: &str, body: &[u8]) -> Result<Answer, &'static str> {
+    fn capture(&mut self, id: &str, body: &[u8]) -> Outcome {
         let payment = self.find(id)?;
         let request = object(body)?;
         let currency = text(&request, "currency")?;
         let amount = money(request.get("amount").ok_or("2101")?, currency)?;
         if amount.0 <= 0 {
-            return Err("1183");
+            return Err("1183".into());
         }
         if payment.state != PaymentState::Authorized || currency != payment.currency {
-            return Err("1179");
+            return Err("1179".into());
         }
         if amount > payment.authorized {
-            return Err("1184");
+            return Err("1184".into());
         }
         payment.state = PaymentState::Captured;
         payment.captured = amount;
@@ -555,41 +555,41 @@ impl Simulator {
     }
 
     /// POST /v3/payments/authorizations/{transactionId}/void
-    fn void(&mut self, id: &str) -> Result<Answer, &'static str> {
+    fn void(&mut self, id: &str) -> Outcome {
         let payment = self.find(id)?;
         match payment.state {
             PaymentState::Authorized => {
                 payment.state = PaymentState::Voided;
                 Ok(reply("0000", None))
             }
-            PaymentState::Voided => Err("1165"),
+            PaymentState::Voided => Err("1165".into()),
             PaymentState::Requested | PaymentState::Captured | PaymentState::Cancelled | PaymentState::Expired => {
-                Err("1155")
+                Err("1155".into())
             }
         }
     }
 
     /// POST /v3/payments/{transactionId}/refund
-    fn refund(&mut self, id: &str, body: &[u8], now: u64) -> Result<Answer, &'static str> {
+    fn refund(&mut self, id: &str, body: &[u8], now: u64) -> Outcome {
         let request = if body.is_empty() { Map::new() } else { object(body)? };
         let refund_id = self.next_id;
         let payment = self.find(id)?;
         if payment.state != PaymentState::Captured {
-            return Err("1179");
+            return Err("1179".into());
         }
         let left = payment.refundable();
         if left.0 == 0 {
-            return Err("1165");
+            return Err("1165".into());
         }
         let amount = match request.get("refundAmount") {
             None | Some(Value::Null) => left,
             Some(value) => money(value, &payment.currency)?,
         };
         if amount.0 <= 0 {
-            return Err("2101");
+            return Err("2101".into());
         }
         if amount > left {
-            return Err("1164");
+            return Err("1164".into());
         }
         let date = iso8601(now, 0);
         payment.refunds.push(Refund { id: refund_id, amount, full: amount == left, date: date.clone() });
@@ -600,12 +600,12 @@ impl Simulator {
     }
 
     /// GET /v3/payments?transactionId=..&orderId=..&fields=..
-    fn payment_details(&mut self, query: &str) -> Result<Answer, &'static str> {
+    fn payment_details(&mut self, query: &str) -> Outcome {
         let pairs = query_pairs(query);
         let values = |name: &str| pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect::<Vec<_>>();
         let (ids, orders) = (values("transactionId"), values("orderId"));
         if ids.len() > 100 || orders.len() > 100 {
-            return Err("1177");
+            return Err("1177".into());
         }
         let fields = values("fields").pop().unwrap_or_else(|| "ALL".into());
         let (transaction, order) = (fields != "ORDER", fields != "TRANSACTION");
@@ -629,7 +629,7 @@ impl Simulator {
             }
         }
         if found.is_empty() {
-            return Err("1150");
+            return Err("1150".into());
         }
         Ok(ok(Value::Array(found)))
     }
@@ -643,13 +643,13 @@ impl Simulator {
     }
 
     /// GET /v3/payments/preapprovedPay/{regKey}/check
-    fn check_reg_key(&mut self, key: &str) -> Result<Answer, &'static str> {
+    fn check_reg_key(&mut self, key: &str) -> Outcome {
         self.usable_reg_key(key)?;
         Ok(reply("0000", None))
     }
 
     /// POST /v3/payments/preapprovedPay/{regKey}/payment
-    fn pay_preapproved(&mut self, key: &str, body: &[u8], now: u64) -> Result<Answer, &'static str> {
+    fn pay_preapproved(&mut self, key: &str, body: &[u8], now: u64) -> Outcome {
         self.usable_reg_key(key)?;
         let request = object(body)?;
         let product = text(&request, "productName")?.to_owned();
@@ -658,10 +658,10 @@ impl Simulator {
         let amount = money(request.get("amount").ok_or("2101")?, &currency)?;
         let capture = request.get("capture").and_then(Value::as_bool).unwrap_or(true);
         if amount.0 <= 0 {
-            return Err("1183");
+            return Err("1183".into());
         }
         if self.order_ids.contains(&order_id) {
-            return Err("1172");
+            return Err("1172".into());
         }
         let id = self.new_id();
         let mut payment = self.new_payment(id, &order_id, &currency, amount, &product, now);
@@ -685,7 +685,7 @@ impl Simulator {
     }
 
     /// POST /v3/payments/preapprovedPay/{regKey}/expire
-    fn expire_reg_key(&mut self, key: &str) -> Result<Answer, &'static str> {
+    fn expire_reg_key(&mut self, key: &str) -> Outcome {
         self.usable_reg_key(key)?;
         if let Some(k) = self.reg_keys.get_mut(key) {
             k.expired = true;
