@@ -114,7 +114,7 @@ pub fn credentials(auth: Auth) -> TokenStream {
     }
 }
 
-fn envelope_tokens(envelope: &Envelope) -> TokenStream {
+pub fn envelope_tokens(envelope: &Envelope) -> TokenStream {
     match envelope {
         Envelope::LinePay { .. } => {
             quote!(payspec_runtime::client::Envelope::LinePay { success_codes: super::SUCCESS_CODES })
