@@ -73,3 +73,81 @@ mod capture {
         );
     }
 }
+
+mod payment_details {
+    use payspec_runtime::examples::*;
+
+    /// `sdk_sample`: Looking up transaction 2021121600698709510 (the query
+    /// `transactionId=2021121600698709510`): a captured TWD 1000 card payment with one partial refund
+    /// of 20.
+    ///
+    /// From `provider-docs/linepay-payment-details.txt#Example`.
+    ///
+    /// Known differences from the documented JSON: `[0].transactionId`: The page shows the id as the
+    /// SDK hands it over, already turned into a string; LINE Pay sends a JSON number, which is what the
+    /// generated type writes back. `[0].refundList[0].refundTransactionId`: The page shows the id as
+    /// the SDK hands it over, already turned into a string; LINE Pay sends a JSON number, which is what
+    /// the generated type writes back.
+    #[test]
+    fn sdk_sample_response() {
+        response_round_trips::<
+            Vec<super::super::payment_details::PaymentDetailsInfo>,
+        >(
+            super::ENVELOPE,
+            &super::super::payment_details::OPERATION,
+            200,
+            Documented {
+                name: "payment_details/sdk_sample (response)",
+                json: r#"{
+  "returnCode": "0000",
+  "returnMessage": "Success.",
+  "info": [
+    {
+      "transactionId": "2021121600698709510",
+      "transactionDate": "2021-12-16T00:27:40Z",
+      "transactionType": "PAYMENT",
+      "productName": "Demo Product",
+      "currency": "TWD",
+      "authorizationExpireDate": "2021-12-16T00:27:40Z",
+      "payInfo": [
+        {
+          "method": "CREDIT_CARD",
+          "amount": 1000
+        }
+      ],
+      "refundList": [
+        {
+          "refundTransactionId": "2021121600698710312",
+          "transactionType": "PARTIAL_REFUND",
+          "refundAmount": -20,
+          "refundTransactionDate": "2021-12-16T00:50:15Z"
+        }
+      ],
+      "orderId": "20211216002",
+      "payStatus": "CAPTURE",
+      "packages": [
+        {
+          "id": "c99abc79-3b29-4f40-8851-bc618ca57857",
+          "amount": 1000,
+          "userFeeAmount": 0,
+          "products": [
+            {
+              "name": "Demo Product",
+              "quantity": 2,
+              "price": 500
+            }
+          ]
+        }
+      ]
+    }
+  ]
+}
+"#,
+                known_differences: &[
+                    "[0].transactionId",
+                    "[0].refundList[0].refundTransactionId",
+                ],
+            },
+        );
+    }
+}
