@@ -87,9 +87,10 @@ pub struct ExampleAst {
 #[derive(Debug, Clone, PartialEq)]
 pub struct JsonAst {
     pub text: String,
-    /// The position of the first character of `text` (its line, for a block scalar).
+    /// Where the scalar starts: a block scalar's first line of text, or a quoted string's quote.
     pub start: Pos,
-    /// A block scalar: its lines are indented in the file, so columns inside it are not the file's.
+    /// A block scalar: every line is indented by `start.col - 1`, so a column inside the JSON maps to
+    /// the file.
     pub block: bool,
 }
 

@@ -822,9 +822,8 @@ impl Reader<'_> {
             );
             return None;
         };
-        // A block scalar's text starts on the line after its `|`, and keeps its final line break.
+        // A block scalar keeps its final line break; its position is that of its first line's text.
         let block = *quoted && text.ends_with('\n');
-        let start = if block { Pos { line: node.pos.line + 1, col: 1 } } else { node.pos };
-        Some(JsonAst { text: text.clone(), start, block })
+        Some(JsonAst { text: text.clone(), start: node.pos, block })
     }
 }

@@ -123,7 +123,11 @@ impl ProviderResolver<'_> {
             }
             Err(e) => {
                 let line = json.start.line + u32::try_from(e.line().saturating_sub(1)).unwrap_or(0);
-                let col = if json.block || e.line() > 1 { 1 } else { json.start.col };
+                let col = match (json.block, e.line()) {
+                    (true, _) => json.start.col + u32::try_from(e.column().saturating_sub(1)).unwrap_or(0),
+                    (false, 1) => json.start.col,
+                    (false, _) => 1,
+                };
                 self.err(
                     file,
                     Pos { line, col },
