@@ -69,7 +69,7 @@ fn example(op: &Operation, ex: &Example) -> TokenStream {
             }
             ExampleExpectation::Refused { .. } => quote! {
                 let error = request_is_refused::<#ty>(#name, #text);
-                println!("{}: refused as the spec expects: {error}", #name);
+                println!("refused as the spec expects: {error}");
             },
         };
         out.extend(test(&format!("{}_request", ex.name), &paragraphs, &json.expect, body));
@@ -104,7 +104,7 @@ fn example(op: &Operation, ex: &Example) -> TokenStream {
                     }
                     ExampleExpectation::Refused { .. } => quote! {
                         let error = response_is_refused::<#ty>(super::ENVELOPE, #operation, #status, #name, #text);
-                        println!("{}: refused as the spec expects: {error}", #name);
+                        println!("refused as the spec expects: {error}");
                     },
                 };
                 ("response", body)

@@ -316,10 +316,7 @@ mod create_charge {
 }
 "#,
         );
-        println!(
-            "{}: refused as the spec expects: {error}",
-            "create_charge/openapi_sample (request)"
-        );
+        println!("refused as the spec expects: {error}");
     }
 
     /// `openapi_sample`: OpenAPI's example of a charge request (ChargeReq) and of the charge object
