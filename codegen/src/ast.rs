@@ -73,6 +73,10 @@ pub struct ExampleAst {
     pub name: Option<Spanned<String>>,
     pub description: Option<String>,
     pub sources: Vec<String>,
+    /// Path parameters by wire name, as documented.
+    pub path_params: Vec<(Spanned<String>, Spanned<String>)>,
+    /// The query parameters as a JSON object (lists for repeated parameters).
+    pub query: Option<JsonAst>,
     pub request: Option<JsonAst>,
     pub response: Option<JsonAst>,
     /// The HTTP status the response comes with (http_status envelope).

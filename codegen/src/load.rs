@@ -46,6 +46,8 @@ pub const EXAMPLE_KEYS: &[&str] = &[
     "name",
     "description",
     "source",
+    "path_params",
+    "query",
     "request",
     "response",
     "status",
@@ -802,6 +804,16 @@ impl Reader<'_> {
                 name: m.required(self, "name").and_then(|n| self.string(n, "`name`")),
                 description: m.get("description").and_then(|n| self.text(n, "`description`")),
                 sources: self.sources(&m),
+                path_params: match m.get("path_params") {
+                    Some(n) => self.map(n, "`path_params`", &[]).map_or_else(Vec::new, |e| {
+                        e.items
+                            .iter()
+                            .filter_map(|(k, v)| Some((k.clone(), self.string(v, "a path parameter")?)))
+                            .collect()
+                    }),
+                    None => Vec::new(),
+                },
+                query: m.get("query").and_then(|n| self.json(n, "`query`")),
                 request: m.get("request").and_then(|n| self.json(n, "`request`")),
                 response: m.get("response").and_then(|n| self.json(n, "`response`")),
                 status: m.get("status").and_then(|n| self.uint(n, "`status`")),

@@ -175,6 +175,10 @@ pub struct Example {
     pub description: Option<String>,
     pub sources: Vec<String>,
     pub loc: Loc,
+    /// The path parameters' documented values, in path order, and the path they make.
+    pub path: Option<(Vec<String>, String)>,
+    /// The query parameters as a JSON object; only for an operation with a query.
+    pub query: Option<ExampleJson>,
     /// The request body as documented; only for an operation with a `request`.
     pub request: Option<ExampleJson>,
     /// The whole response body as documented (envelope included).

@@ -982,6 +982,12 @@ impl Differ {
 /// Which parts of an example changed, in a few words.
 fn changed_parts(o: &Example, n: &Example) -> String {
     let mut parts = Vec::new();
+    if o.path != n.path {
+        parts.push("path parameters");
+    }
+    if o.query.as_ref().map(|j| &j.text) != n.query.as_ref().map(|j| &j.text) {
+        parts.push("query JSON");
+    }
     if o.request.as_ref().map(|j| &j.text) != n.request.as_ref().map(|j| &j.text) {
         parts.push("request JSON");
     }
@@ -989,7 +995,8 @@ fn changed_parts(o: &Example, n: &Example) -> String {
         parts.push("response JSON");
     }
     let expect = |j: &Option<ExampleJson>| j.as_ref().map(|j| j.expect.clone());
-    if (expect(&o.request), expect(&o.response)) != (expect(&n.request), expect(&n.response)) {
+    let expects = |e: &Example| [expect(&e.query), expect(&e.request), expect(&e.response)];
+    if expects(o) != expects(n) {
         parts.push("expected outcome");
     }
     if (o.status, &o.error) != (n.status, &n.error) {

@@ -739,18 +739,18 @@ fn examples_must_parse_and_fit_the_operation() {
         spec/shop/pay.yaml:24:7: the example's `request` is not valid JSON: trailing comma at line 4 column 1 (line and column within the JSON)
         spec/shop/pay.yaml:27:14: the example's `request` must be a JSON object
         spec/shop/pay.yaml:28:11: example `broken_json` is already defined at line 18; names must differ
-        spec/shop/pay.yaml:31:5: an example needs a `request`, a `response` or both
+        spec/shop/pay.yaml:31:5: an example needs a `query`, a `request` or a `response`
         spec/shop/pay.yaml:31:11: example name `Bad-Name` must be a snake_case Rust identifier (lowercase letters, digits, `_`; not a keyword)
         spec/shop/pay.yaml:36:13: `status` applies only to the http_status envelope; the others answer 200
         spec/shop/pay.yaml:37:12: `error` names the code of the example's `response`; add the response
         spec/shop/pay.yaml:37:12: `error`: `9999` is not one of the operation's codes; list it under `codes`
         spec/shop/pay.yaml:39:17: the example has no `response`
         spec/shop/pay.yaml:40:32: `path`: `items[3].price` is not in the documented JSON; write members with `.` and list items with `[0]`, e.g. `payInfo[0].amount`
-        spec/shop/pay.yaml:41:17: unknown part `body`; expected `request` or `response`
+        spec/shop/pay.yaml:41:17: unknown part `body`; expected `query`, `request` or `response`
         spec/shop/pay.yaml:42:23: `expected_failure` is missing the required key `reason`
         spec/shop/pay.yaml:48:23: a part that is expected to fail has no re-encoding to differ; remove one
         spec/shop/pay.yaml:49:5: an example is missing the required key `name`
-        spec/shop/pay.yaml:49:5: an example needs a `request`, a `response` or both
+        spec/shop/pay.yaml:49:5: an example needs a `query`, a `request` or a `response`
         spec/shop/pay.yaml:50:14: `request` must be the documented JSON as text (a `|` block), found a mapping
         16 problems found; nothing was written"#]];
     check_op(&with_examples(examples), expected);
@@ -805,4 +805,19 @@ fn an_http_status_example_states_the_status_of_its_error() {
         spec/api/get.yaml:9:70: a `status` outside 2xx is an error answer: name its code with `error`
         3 problems found; nothing was written"#]];
     expected.assert_eq(&load_sources("spec", vec![source]).err().map(|d| d.to_string()).unwrap_or_default());
+}
+
+#[test]
+fn example_path_parameters_and_queries_must_fit_the_operation() {
+    let examples = "  - name: path\n    source: test\n    path_params: { orderID: a1, extra: x }\n    \
+                    response: '{\"returnCode\": \"0000\"}'\n  - name: encoded\n    source: test\n    \
+                    path_params: { orderId: \"a/b c\" }\n    query: '{\"page\": 1}'\n";
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:18:5: `path_params` lacks orderId; give every path parameter
+        spec/shop/pay.yaml:20:20: `path_params`: the operation has no path parameter `orderID` (did you mean `orderId`?)
+        spec/shop/pay.yaml:20:33: `path_params`: the operation has no path parameter `extra`
+        spec/shop/pay.yaml:24:29: `path_params`: `a/b c` must be letters, digits, `-`, `.`, `_` or `~` (what a path carries unencoded)
+        spec/shop/pay.yaml:25:12: the example has a `query`, but the operation has no query parameters
+        5 problems found; nothing was written"#]];
+    check_op(&with_examples(examples), expected);
 }

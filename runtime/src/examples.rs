@@ -34,7 +34,15 @@ pub struct Documented<'a> {
     pub known_differences: &'a [&'a str],
 }
 
-/// A documented request: decodes into `T`, passes the validator, and serializes to the same JSON.
+/// A documented path parameter, decoded as the type the path function takes (a constrained id refuses
+/// a value that breaks its rules).
+pub fn path_param<T: DeserializeOwned>(name: &str, value: &str) -> T {
+    serde_json::from_value(serde_json::Value::String(value.to_owned()))
+        .unwrap_or_else(|e| panic!("{name}: the path parameter {value:?} does not decode: {e}"))
+}
+
+/// A documented request body or query: decodes into `T`, passes the validator, and serializes to the
+/// same JSON.
 pub fn request_round_trips<T: DeserializeOwned + Serialize + Validate>(example: Documented<'_>) {
     let value: T = decode(example.name, example.json);
     if let Err(e) = value.validate() {

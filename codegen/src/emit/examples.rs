@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::client::envelope_tokens;
 use super::docs;
-use super::types::ident;
+use super::types::{field_ident, ident};
 use crate::model::*;
 
 /// Whether the provider has a test module to declare.
@@ -56,23 +56,47 @@ fn example(op: &Operation, ex: &Example) -> TokenStream {
     paragraphs.push(format!("From {}.", ex.sources.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")));
     let module = ident(&op.name);
     let mut out = TokenStream::new();
+    if let Some((values, expected)) = &ex.path {
+        let name = format!("{}/{} (path)", op.name, ex.name);
+        let mut lets = Vec::new();
+        let mut args = Vec::new();
+        for (param, value) in op.path_params.iter().zip(values) {
+            let id = field_ident(&param.rust_name);
+            let (ty, init, arg) = match &param.ty {
+                TypeRef::Primitive(Primitive::Integer) => {
+                    let n = value
+                        .parse::<i64>()
+                        .map(Literal::i64_unsuffixed)
+                        .unwrap_or_else(|_| Literal::i64_unsuffixed(0));
+                    (quote!(i64), quote!(#n), quote!(#id))
+                }
+                ty => {
+                    let ty = type_path(ty, &op.name);
+                    (ty, quote!(path_param(#name, #value)), quote!(&#id))
+                }
+            };
+            lets.push(quote!(let #id: #ty = #init;));
+            args.push(arg);
+        }
+        let body = quote! {
+            #(#lets)*
+            let path = super::super::#module::path(#(#args),*);
+            assert_eq!(path, #expected, #name);
+        };
+        out.extend(test(&format!("{}_path", ex.name), &paragraphs, None, body));
+    }
+    if let (Some(json), Some(query)) = (&ex.query, &op.query_type) {
+        let name = format!("{}/{} (query)", op.name, ex.name);
+        let query = ident(query);
+        let ty = quote!(super::super::#module::#query);
+        let body = decoded_request(&name, &ty, json);
+        out.extend(test(&format!("{}_query", ex.name), &paragraphs, Some(&json.expect), body));
+    }
     if let (Some(json), Some(request)) = (&ex.request, &op.request) {
         let name = format!("{}/{} (request)", op.name, ex.name);
         let ty = type_path(request, &op.name);
-        let text = raw_string(&json.text);
-        let body = match &json.expect {
-            ExampleExpectation::RoundTrip { known_differences } => {
-                let paths = known_differences.iter().map(|(path, _)| path);
-                quote! {
-                    request_round_trips::<#ty>(Documented { name: #name, json: #text, known_differences: &[#(#paths),*] });
-                }
-            }
-            ExampleExpectation::Refused { .. } => quote! {
-                let error = request_is_refused::<#ty>(#name, #text);
-                println!("refused as the spec expects: {error}");
-            },
-        };
-        out.extend(test(&format!("{}_request", ex.name), &paragraphs, &json.expect, body));
+        let body = decoded_request(&name, &ty, json);
+        out.extend(test(&format!("{}_request", ex.name), &paragraphs, Some(&json.expect), body));
     }
     if let Some(json) = &ex.response {
         let name = format!("{}/{} (response)", op.name, ex.name);
@@ -110,20 +134,38 @@ fn example(op: &Operation, ex: &Example) -> TokenStream {
                 ("response", body)
             }
         };
-        out.extend(test(&format!("{}_{suffix}", ex.name), &paragraphs, &json.expect, body));
+        out.extend(test(&format!("{}_{suffix}", ex.name), &paragraphs, Some(&json.expect), body));
     }
     out
 }
 
-fn test(name: &str, paragraphs: &[String], expect: &ExampleExpectation, body: TokenStream) -> TokenStream {
+/// A documented query or request body: it round-trips and validates, or is refused.
+fn decoded_request(name: &str, ty: &TokenStream, json: &ExampleJson) -> TokenStream {
+    let text = raw_string(&json.text);
+    match &json.expect {
+        ExampleExpectation::RoundTrip { known_differences } => {
+            let paths = known_differences.iter().map(|(path, _)| path);
+            quote! {
+                request_round_trips::<#ty>(Documented { name: #name, json: #text, known_differences: &[#(#paths),*] });
+            }
+        }
+        ExampleExpectation::Refused { .. } => quote! {
+            let error = request_is_refused::<#ty>(#name, #text);
+            println!("refused as the spec expects: {error}");
+        },
+    }
+}
+
+fn test(name: &str, paragraphs: &[String], expect: Option<&ExampleExpectation>, body: TokenStream) -> TokenStream {
     let mut paragraphs = paragraphs.to_vec();
     match expect {
-        ExampleExpectation::RoundTrip { known_differences } if !known_differences.is_empty() => {
+        None => {}
+        Some(ExampleExpectation::RoundTrip { known_differences }) if !known_differences.is_empty() => {
             let list: Vec<String> = known_differences.iter().map(|(path, why)| format!("`{path}`: {why}")).collect();
             paragraphs.push(format!("Known differences from the documented JSON: {}", list.join(" ")));
         }
-        ExampleExpectation::RoundTrip { .. } => {}
-        ExampleExpectation::Refused { reason } => paragraphs.push(format!("Expected to be refused: {reason}")),
+        Some(ExampleExpectation::RoundTrip { .. }) => {}
+        Some(ExampleExpectation::Refused { reason }) => paragraphs.push(format!("Expected to be refused: {reason}")),
     }
     let docs = docs::outer(&paragraphs);
     let name = ident(name);

@@ -6,11 +6,14 @@ use std::collections::HashMap;
 
 use super::{ProviderResolver, loc};
 use crate::ast::{ExampleAst, JsonAst, KnownDifferenceAst, Spanned};
-use crate::model::{Code, Envelope, Example, ExampleExpectation, ExampleJson, TypeRef};
+use crate::model::{Code, Envelope, Example, ExampleExpectation, ExampleJson, Field, PathSegment, Primitive, TypeRef};
 use crate::yaml::Pos;
 
 /// What an operation offers its examples to be checked against.
 pub(super) struct ExampleTarget<'o> {
+    pub path_segments: &'o [PathSegment],
+    pub path_params: &'o [Field],
+    pub has_query: bool,
     pub request: Option<&'o TypeRef>,
     pub codes: &'o [Code],
     pub envelope: Option<&'o Envelope>,
@@ -19,6 +22,7 @@ pub(super) struct ExampleTarget<'o> {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Part {
+    Query,
     Request,
     Response,
 }
@@ -40,9 +44,13 @@ impl ProviderResolver<'_> {
                     }
                 }
             }
-            if ex.request.is_none() && ex.response.is_none() {
-                self.err(file, ex.pos, "an example needs a `request`, a `response` or both");
+            if ex.request.is_none() && ex.response.is_none() && ex.query.is_none() {
+                self.err(file, ex.pos, "an example needs a `query`, a `request` or a `response`");
             }
+            if let (Some(q), false) = (&ex.query, target.has_query) {
+                self.err(file, q.start, "the example has a `query`, but the operation has no query parameters");
+            }
+            let path = self.example_path(file, ex, target);
             if let (Some(_), None) = (&ex.request, target.request) {
                 self.err(
                     file,
@@ -50,6 +58,7 @@ impl ProviderResolver<'_> {
                     "the example has a `request`, but the operation has no `request` type",
                 );
             }
+            let query = ex.query.as_ref().and_then(|j| self.json(file, j, "query"));
             let request = ex.request.as_ref().and_then(|j| self.json(file, j, "request"));
             let response = ex.response.as_ref().and_then(|j| self.json(file, j, "response"));
             let status = self.example_status(file, ex, target);
@@ -67,7 +76,7 @@ impl ProviderResolver<'_> {
             }
             let mut differences: Vec<(Part, String, String)> = Vec::new();
             for d in &ex.known_differences {
-                if let Some((part, path)) = self.known_difference(file, d, ex, &request, &response) {
+                if let Some((part, path)) = self.known_difference(file, d, ex, [&query, &request, &response]) {
                     differences.push((part, path, d.reason.clone().unwrap_or_default()));
                 }
             }
@@ -104,6 +113,8 @@ impl ProviderResolver<'_> {
                 description: ex.description.clone(),
                 sources: ex.sources.clone(),
                 loc: loc(file, ex.pos),
+                path,
+                query: json(Part::Query, ex.query.as_ref()),
                 request: json(Part::Request, ex.request.as_ref()),
                 response: json(Part::Response, ex.response.as_ref()),
                 status,
@@ -170,10 +181,11 @@ impl ProviderResolver<'_> {
 
     fn part(&mut self, file: &str, part: &Spanned<String>, ex: &ExampleAst) -> Option<Part> {
         let (found, present) = match part.value.as_str() {
+            "query" => (Part::Query, ex.query.is_some()),
             "request" => (Part::Request, ex.request.is_some()),
             "response" => (Part::Response, ex.response.is_some()),
             other => {
-                self.err(file, part.pos, format!("unknown part `{other}`; expected `request` or `response`"));
+                self.err(file, part.pos, format!("unknown part `{other}`; expected `query`, `request` or `response`"));
                 return None;
             }
         };
@@ -189,8 +201,7 @@ impl ProviderResolver<'_> {
         file: &str,
         d: &KnownDifferenceAst,
         ex: &ExampleAst,
-        request: &Option<serde_json::Value>,
-        response: &Option<serde_json::Value>,
+        [query, request, response]: [&Option<serde_json::Value>; 3],
     ) -> Option<(Part, String)> {
         let part = self.part(file, d.part.as_ref()?, ex)?;
         if part == Part::Response && ex.error.is_some() {
@@ -199,6 +210,7 @@ impl ProviderResolver<'_> {
         }
         let path = d.path.as_ref()?;
         let documented = match part {
+            Part::Query => query.as_ref()?,
             Part::Request => request.as_ref()?,
             Part::Response => response.as_ref()?,
         };
@@ -221,6 +233,85 @@ impl ProviderResolver<'_> {
             return None;
         }
         Some((part, path.value.clone()))
+    }
+}
+
+impl ProviderResolver<'_> {
+    /// The documented path parameters: every one of the operation's, each a value its test can put
+    /// into the path unencoded, so that the expected path is the template filled in.
+    fn example_path(
+        &mut self,
+        file: &str,
+        ex: &ExampleAst,
+        target: &ExampleTarget<'_>,
+    ) -> Option<(Vec<String>, String)> {
+        if ex.path_params.is_empty() {
+            return None;
+        }
+        let mut values = Vec::new();
+        let mut ok = true;
+        for (name, value) in &ex.path_params {
+            let Some(param) = target.path_params.iter().find(|p| p.wire_name == name.value) else {
+                let hint =
+                    crate::diag::did_you_mean(&name.value, target.path_params.iter().map(|p| p.wire_name.as_str()));
+                self.err(
+                    file,
+                    name.pos,
+                    format!("`path_params`: the operation has no path parameter `{}`{hint}", name.value),
+                );
+                ok = false;
+                continue;
+            };
+            let unreserved = |c: char| c.is_ascii_alphanumeric() || "-._~".contains(c);
+            let integer = matches!(param.ty, TypeRef::Primitive(Primitive::Integer));
+            if value.value.is_empty()
+                || !value.value.chars().all(unreserved)
+                || (integer && value.value.parse::<i64>().is_err())
+            {
+                self.err(
+                    file,
+                    value.pos,
+                    format!(
+                        "`path_params`: `{}` must be {}",
+                        value.value,
+                        if integer {
+                            "an integer"
+                        } else {
+                            "letters, digits, `-`, `.`, `_` or `~` (what a path carries unencoded)"
+                        }
+                    ),
+                );
+                ok = false;
+            }
+            values.push((name.value.as_str(), value.value.clone()));
+        }
+        let missing: Vec<&str> = target
+            .path_params
+            .iter()
+            .map(|p| p.wire_name.as_str())
+            .filter(|w| !values.iter().any(|(n, _)| n == w))
+            .collect();
+        if !missing.is_empty() {
+            self.err(file, ex.pos, format!("`path_params` lacks {}; give every path parameter", missing.join(", ")));
+            ok = false;
+        }
+        if !ok {
+            return None;
+        }
+        let ordered: Vec<String> = target
+            .path_params
+            .iter()
+            .filter_map(|p| values.iter().find(|(n, _)| *n == p.wire_name).map(|(_, v)| v.clone()))
+            .collect();
+        let path = target
+            .path_segments
+            .iter()
+            .map(|s| match s {
+                PathSegment::Literal(text) => text.clone(),
+                PathSegment::Param(i) => ordered[*i].clone(),
+            })
+            .collect();
+        Some((ordered, path))
     }
 }
 

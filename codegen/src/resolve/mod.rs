@@ -360,6 +360,9 @@ impl<'a> ProviderResolver<'a> {
             }
         }
         let target = examples::ExampleTarget {
+            path_segments: &path_segments,
+            path_params: &path_params,
+            has_query: !query.is_empty(),
             request: request.as_ref(),
             codes: &codes,
             envelope: shared.envelope,

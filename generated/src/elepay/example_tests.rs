@@ -22,6 +22,17 @@ mod capture_charge {
     ///
     /// From `provider-docs/elepay-charge-capture.txt`.
     #[test]
+    fn page_sample_path() {
+        let id: String = path_param("capture_charge/page_sample (path)", "string");
+        let path = super::super::capture_charge::path(&id);
+        assert_eq!(path, "/charges/string/capture", "capture_charge/page_sample (path)");
+    }
+
+    /// `page_sample`: Capturing a charge with an empty body (the authorized amount), and the charge
+    /// object that comes back.
+    ///
+    /// From `provider-docs/elepay-charge-capture.txt`.
+    #[test]
     fn page_sample_request() {
         request_round_trips::<
             super::super::capture_charge::ChargeCaptureRequest,

@@ -21,6 +21,22 @@ mod capture {
     ///
     /// From `provider-docs/linepay-capture.txt#Example`.
     #[test]
+    fn sdk_sample_path() {
+        let transaction_id: super::super::TransactionId = path_param(
+            "capture/sdk_sample (path)",
+            "2021121300698360310",
+        );
+        let path = super::super::capture::path(&transaction_id);
+        assert_eq!(
+            path, "/v3/payments/authorizations/2021121300698360310/capture",
+            "capture/sdk_sample (path)"
+        );
+    }
+
+    /// `sdk_sample`: Capturing TWD 1000 of an authorized payment, paid with balance and a discount.
+    ///
+    /// From `provider-docs/linepay-capture.txt#Example`.
+    #[test]
     fn sdk_sample_request() {
         request_round_trips::<
             super::super::capture::CaptureRequest,
@@ -77,9 +93,30 @@ mod capture {
 mod payment_details {
     use payspec_runtime::examples::*;
 
-    /// `sdk_sample`: Looking up transaction 2021121600698709510 (the query
-    /// `transactionId=2021121600698709510`): a captured TWD 1000 card payment with one partial refund
-    /// of 20.
+    /// `sdk_sample`: Looking up transaction 2021121600698709510: a captured TWD 1000 card payment with
+    /// one partial refund of 20.
+    ///
+    /// From `provider-docs/linepay-payment-details.txt#Example`.
+    ///
+    /// Known differences from the documented JSON: `transactionId[0]`: The SDK's params give the id as
+    /// a string; the generated query keeps it as a TransactionId, which serializes as the JSON number
+    /// LINE Pay uses (the query string carries the same digits).
+    #[test]
+    fn sdk_sample_query() {
+        request_round_trips::<
+            super::super::payment_details::PaymentDetailsQuery,
+        >(Documented {
+            name: "payment_details/sdk_sample (query)",
+            json: r#"{
+  "transactionId": ["2021121600698709510"]
+}
+"#,
+            known_differences: &["transactionId[0]"],
+        });
+    }
+
+    /// `sdk_sample`: Looking up transaction 2021121600698709510: a captured TWD 1000 card payment with
+    /// one partial refund of 20.
     ///
     /// From `provider-docs/linepay-payment-details.txt#Example`.
     ///
