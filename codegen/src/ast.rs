@@ -63,6 +63,58 @@ pub struct OperationFile {
     pub success_codes: Vec<SuccessCodeAst>,
     pub codes: Vec<CodeEntry>,
     pub types: Vec<TypeAst>,
+    /// Documented sample requests and responses.
+    pub examples: Vec<ExampleAst>,
+}
+
+/// A documented example of an operation: a request, a response, or both, as the provider's page
+/// shows them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleAst {
+    pub pos: Pos,
+    pub name: Option<Spanned<String>>,
+    pub description: Option<String>,
+    pub sources: Vec<String>,
+    /// Path parameters by wire name, as documented.
+    pub path_params: Vec<(Spanned<String>, Spanned<String>)>,
+    /// The query parameters as a JSON object (lists for repeated parameters).
+    pub query: Option<JsonAst>,
+    pub request: Option<JsonAst>,
+    pub response: Option<JsonAst>,
+    /// The HTTP status the response comes with (http_status envelope).
+    pub status: Option<Spanned<u64>>,
+    /// The provider code of an error answer.
+    pub error: Option<Spanned<String>>,
+    pub known_differences: Vec<KnownDifferenceAst>,
+    pub expected_failure: Option<ExpectedFailureAst>,
+}
+
+/// JSON text written in a YAML string, with where its first line sits in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonAst {
+    pub text: String,
+    /// Where the scalar starts: a block scalar's first line of text, or a quoted string's quote.
+    pub start: Pos,
+    /// A block scalar: every line is indented by `start.col - 1`, so a column inside the JSON maps to
+    /// the file.
+    pub block: bool,
+}
+
+/// A place where re-encoding an example's JSON knowingly differs from the documented text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownDifferenceAst {
+    pub pos: Pos,
+    pub part: Option<Spanned<String>>,
+    pub path: Option<Spanned<String>>,
+    pub reason: Option<String>,
+}
+
+/// A documented part that the spec knowingly does not accept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpectedFailureAst {
+    pub pos: Pos,
+    pub part: Option<Spanned<String>>,
+    pub reason: Option<String>,
 }
 
 /// A non-error code of one operation (LINE Pay Check Payment Status: `0110` authorized, ...).

@@ -41,7 +41,23 @@ pub const OPERATION_KEYS: &[&str] = &[
     "success_codes",
     "codes",
     "types",
+    "examples",
 ];
+pub const EXAMPLE_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "source",
+    "path_params",
+    "query",
+    "request",
+    "response",
+    "status",
+    "error",
+    "known_differences",
+    "expected_failure",
+];
+pub const KNOWN_DIFFERENCE_KEYS: &[&str] = &["part", "path", "reason"];
+pub const EXPECTED_FAILURE_KEYS: &[&str] = &["part", "reason"];
 /// Fixed code keys; any other boolean key is a provider classification.
 pub const CODE_KEYS: &[&str] = &[
     "code",
@@ -175,6 +191,7 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
         success_codes: Vec::new(),
         codes: Vec::new(),
         types: Vec::new(),
+        examples: Vec::new(),
     };
     let mut r = Reader { file, diags };
     let root = parse(r.diags, file, text)?;
@@ -208,6 +225,9 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
     }
     if let Some(n) = m.get("types") {
         out.types = r.types(n);
+    }
+    if let Some(n) = m.get("examples") {
+        out.examples = r.examples(n);
     }
     Some(out)
 }
@@ -746,5 +766,83 @@ fn describe(node: &Node) -> String {
         Value::Scalar { text, quoted: true } => format!("the quoted string {text:?}"),
         Value::Scalar { text, .. } => format!("`{text}`"),
         _ => node.kind().to_owned(),
+    }
+}
+
+/// Documented examples: only their shape here; the JSON is read when resolving.
+impl Reader<'_> {
+    fn examples(&mut self, node: &Node) -> Vec<ExampleAst> {
+        let Value::Seq(items) = &node.value else {
+            self.err(node.pos, format!("`examples` must be a list, found {}", node.kind()));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let Some(m) = self.map(item, "an example", EXAMPLE_KEYS) else { continue };
+            let known_differences = match m.get("known_differences") {
+                Some(Node { value: Value::Seq(items), .. }) => items
+                    .iter()
+                    .filter_map(|d| {
+                        let e = self.map(d, "a known difference", KNOWN_DIFFERENCE_KEYS)?;
+                        Some(KnownDifferenceAst {
+                            pos: d.pos,
+                            part: e.required(self, "part").and_then(|n| self.string(n, "`part`")),
+                            path: e.required(self, "path").and_then(|n| self.string(n, "`path`")),
+                            reason: e.required(self, "reason").and_then(|n| self.text(n, "`reason`")),
+                        })
+                    })
+                    .collect(),
+                Some(other) => {
+                    self.err(other.pos, format!("`known_differences` must be a list, found {}", other.kind()));
+                    Vec::new()
+                }
+                None => Vec::new(),
+            };
+            let expected_failure = m.get("expected_failure").and_then(|n| {
+                let e = self.map(n, "`expected_failure`", EXPECTED_FAILURE_KEYS)?;
+                Some(ExpectedFailureAst {
+                    pos: n.pos,
+                    part: e.required(self, "part").and_then(|n| self.string(n, "`part`")),
+                    reason: e.required(self, "reason").and_then(|n| self.text(n, "`reason`")),
+                })
+            });
+            out.push(ExampleAst {
+                pos: item.pos,
+                name: m.required(self, "name").and_then(|n| self.string(n, "`name`")),
+                description: m.get("description").and_then(|n| self.text(n, "`description`")),
+                sources: self.sources(&m),
+                path_params: match m.get("path_params") {
+                    Some(n) => self.map(n, "`path_params`", &[]).map_or_else(Vec::new, |e| {
+                        e.items
+                            .iter()
+                            .filter_map(|(k, v)| Some((k.clone(), self.string(v, "a path parameter")?)))
+                            .collect()
+                    }),
+                    None => Vec::new(),
+                },
+                query: m.get("query").and_then(|n| self.json(n, "`query`")),
+                request: m.get("request").and_then(|n| self.json(n, "`request`")),
+                response: m.get("response").and_then(|n| self.json(n, "`response`")),
+                status: m.get("status").and_then(|n| self.uint(n, "`status`")),
+                error: m.get("error").and_then(|n| self.string(n, "`error`")),
+                known_differences,
+                expected_failure,
+            });
+        }
+        out
+    }
+
+    /// JSON text: a string, best a block scalar (`|`) holding the documented JSON verbatim.
+    fn json(&mut self, node: &Node, what: &str) -> Option<JsonAst> {
+        let Value::Scalar { text, quoted } = &node.value else {
+            self.err(
+                node.pos,
+                format!("{what} must be the documented JSON as text (a `|` block), found {}", node.kind()),
+            );
+            return None;
+        };
+        // A block scalar keeps its final line break; its position is that of its first line's text.
+        let block = *quoted && text.ends_with('\n');
+        Some(JsonAst { text: text.clone(), start: node.pos, block })
     }
 }

@@ -192,6 +192,46 @@ pub struct Operation {
     pub codes: Vec<Code>,
     /// Types defined in the operation file, in spec order.
     pub types: Vec<TypeDef>,
+    /// Documented examples, in spec order: each becomes tests of the generated code.
+    pub examples: Vec<Example>,
+}
+
+/// A documented example of an operation, checked: its JSON parses, its parts fit the operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// snake_case, unique in the operation.
+    pub name: String,
+    pub description: Option<String>,
+    pub sources: Vec<String>,
+    pub loc: Loc,
+    /// The path parameters' documented values, in path order, and the path they make.
+    pub path: Option<(Vec<String>, String)>,
+    /// The query parameters as a JSON object; only for an operation with a query.
+    pub query: Option<ExampleJson>,
+    /// The request body as documented; only for an operation with a `request`.
+    pub request: Option<ExampleJson>,
+    /// The whole response body as documented (envelope included).
+    pub response: Option<ExampleJson>,
+    /// The HTTP status of the response.
+    pub status: u16,
+    /// The provider code of an error answer, one of the operation's codes.
+    pub error: Option<String>,
+}
+
+/// One documented JSON text of an example, and what its test expects of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleJson {
+    /// Exactly as documented.
+    pub text: String,
+    pub expect: ExampleExpectation,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExampleExpectation {
+    /// It decodes and re-encodes to the same JSON, except at these paths (each with its reason).
+    RoundTrip { known_differences: Vec<(String, String)> },
+    /// The spec knowingly does not accept it, for this reason.
+    Refused { reason: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -390,6 +390,7 @@ impl Differ {
 
     fn operation(&mut self, p: &str, o: &Operation, n: &Operation) {
         let ops = [n.name.clone()];
+        self.examples(p, &ops, o, n);
         if o.method != n.method {
             self.push(
                 Bump::Minor,
@@ -967,6 +968,60 @@ impl Differ {
             self.push(bump, side, p, ops, item, change, &detail, loc);
         }
     }
+}
+
+/// Documented examples only feed the generated tests (compiled under `cfg(test)`): a change to one is
+/// documentation, a patch.
+impl Differ {
+    fn examples(&mut self, p: &str, ops: &[String], o: &Operation, n: &Operation) {
+        let old: BTreeMap<&str, &Example> = o.examples.iter().map(|e| (e.name.as_str(), e)).collect();
+        let new: BTreeMap<&str, &Example> = n.examples.iter().map(|e| (e.name.as_str(), e)).collect();
+        for (name, e) in &old {
+            let item = format!("example {name}");
+            match new.get(name) {
+                None => {
+                    let detail = e.description.clone().unwrap_or_default();
+                    self.push(Bump::Patch, Side::Docs, p, ops, &item, "example removed", &detail, &e.loc);
+                }
+                Some(now) => {
+                    let detail = changed_parts(e, now);
+                    if !detail.is_empty() {
+                        self.push(Bump::Patch, Side::Docs, p, ops, &item, "example changed", &detail, &now.loc);
+                    }
+                }
+            }
+        }
+        for (name, e) in new.iter().filter(|(k, _)| !old.contains_key(*k)) {
+            let detail = e.description.clone().unwrap_or_default();
+            self.push(Bump::Patch, Side::Docs, p, ops, &format!("example {name}"), "example added", &detail, &e.loc);
+        }
+    }
+}
+
+/// Which parts of an example changed, in a few words.
+fn changed_parts(o: &Example, n: &Example) -> String {
+    let mut parts = Vec::new();
+    if o.path != n.path {
+        parts.push("path parameters");
+    }
+    if o.query.as_ref().map(|j| &j.text) != n.query.as_ref().map(|j| &j.text) {
+        parts.push("query JSON");
+    }
+    if o.request.as_ref().map(|j| &j.text) != n.request.as_ref().map(|j| &j.text) {
+        parts.push("request JSON");
+    }
+    if o.response.as_ref().map(|j| &j.text) != n.response.as_ref().map(|j| &j.text) {
+        parts.push("response JSON");
+    }
+    let expect = |j: &Option<ExampleJson>| j.as_ref().map(|j| j.expect.clone());
+    let expects = |e: &Example| [expect(&e.query), expect(&e.request), expect(&e.response)];
+    if expects(o) != expects(n) {
+        parts.push("expected outcome");
+    }
+    if (o.status, &o.error) != (n.status, &n.error) {
+        parts.push("status or error code");
+    }
+    parts.join(", ")
 }
 
 fn side_of(u: &Usage) -> Side {

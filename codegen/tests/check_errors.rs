@@ -820,3 +820,131 @@ fn patterns_are_regular_expressions_on_strings() {
         spec/shop/provider.yaml:15:14: `pattern` `[` is not a regular expression regex-lite reads: found unclosed character class
         1 problem found; nothing was written"#]].assert_eq(&check(&[("provider.yaml", &provider), ("pay.yaml", &op)]));
 }
+
+/// `OPERATION` with these lines appended under `examples:`.
+fn with_examples(examples: &str) -> String {
+    format!("{OPERATION}examples:\n{examples}")
+}
+
+#[test]
+fn examples_must_parse_and_fit_the_operation() {
+    let examples = r#"  - name: broken_json
+    source: test
+    request: |
+      {
+        "amount": 100,
+        "currency": "JPY",
+      }
+  - name: not_an_object
+    source: test
+    request: '[1, 2]'
+  - name: broken_json
+    source: test
+    response: '{"returnCode": "0000"}'
+  - name: Bad-Name
+    source: test
+  - name: wrong_parts
+    source: test
+    request: '{"amount": 1}'
+    status: 201
+    error: "9999"
+    known_differences:
+      - { part: response, path: info.id, reason: Absent. }
+      - { part: request, path: "items[3].price", reason: No such item. }
+      - { part: body, path: amount, reason: Unknown part. }
+    expected_failure: { part: request }
+  - name: refused_and_different
+    source: test
+    request: '{"amount": 1}'
+    known_differences:
+      - { part: request, path: amount, reason: Same. }
+    expected_failure: { part: request, reason: Refused. }
+  - source: test
+    request: { amount: 1 }
+"#;
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:24:7: the example's `request` is not valid JSON: trailing comma at line 4 column 1 (line and column within the JSON)
+        spec/shop/pay.yaml:27:14: the example's `request` must be a JSON object
+        spec/shop/pay.yaml:28:11: example `broken_json` is already defined at line 18; names must differ
+        spec/shop/pay.yaml:31:5: an example needs a `query`, a `request` or a `response`
+        spec/shop/pay.yaml:31:11: example name `Bad-Name` must be a snake_case Rust identifier (lowercase letters, digits, `_`; not a keyword)
+        spec/shop/pay.yaml:36:13: `status` applies only to the http_status envelope; the others answer 200
+        spec/shop/pay.yaml:37:12: `error` names the code of the example's `response`; add the response
+        spec/shop/pay.yaml:37:12: `error`: `9999` is not one of the operation's codes; list it under `codes`
+        spec/shop/pay.yaml:39:17: the example has no `response`
+        spec/shop/pay.yaml:40:32: `path`: `items[3].price` is not in the documented JSON; write members with `.` and list items with `[0]`, e.g. `payInfo[0].amount`
+        spec/shop/pay.yaml:41:17: unknown part `body`; expected `query`, `request` or `response`
+        spec/shop/pay.yaml:42:23: `expected_failure` is missing the required key `reason`
+        spec/shop/pay.yaml:48:23: a part that is expected to fail has no re-encoding to differ; remove one
+        spec/shop/pay.yaml:49:5: an example is missing the required key `name`
+        spec/shop/pay.yaml:49:5: an example needs a `query`, a `request` or a `response`
+        spec/shop/pay.yaml:50:14: `request` must be the documented JSON as text (a `|` block), found a mapping
+        16 problems found; nothing was written"#]];
+    check_op(&with_examples(examples), expected);
+}
+
+#[test]
+fn an_example_request_needs_a_request_type_and_an_error_answer_is_not_re_encoded() {
+    let no_request = OPERATION.replace("request: PayRequest\n", "").replace(
+        "types:\n  PayRequest:\n    kind: struct\n    description: A payment.\n    fields:\n      amount: { type: integer, required: true, description: The amount. }\n      currency: { type: Currency, description: The currency. }\n",
+        "",
+    );
+    let examples = "examples:\n  - name: sample\n    source: test\n    request: '{}'\n    response: |\n      {\"returnCode\": \"1104\"}\n    error: \"1104\"\n    known_differences:\n      - { part: response, path: returnCode, reason: An error is not re-encoded. }\n";
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:12:14: the example has a `request`, but the operation has no `request` type
+        spec/shop/pay.yaml:17:9: an error answer is not re-encoded, so it has no differences
+        2 problems found; nothing was written"#]];
+    check_op(&format!("{no_request}{examples}"), expected);
+}
+
+#[test]
+fn an_operation_named_like_the_example_tests_module() {
+    let examples = "examples:\n  - { name: sample, source: test, request: '{\"amount\": 1}' }\n";
+    let expected = expect![[r#"
+        spec/shop/example_tests.yaml:1:1: operation `example_tests` takes the Rust name `example_tests` in module `shop`, which the generated module of tests from the documented examples already has; choose another name
+        1 problem found; nothing was written"#]];
+    expected.assert_eq(&check(&[
+        ("provider.yaml", PROVIDER),
+        ("pay.yaml", &format!("{OPERATION}{examples}")),
+        ("example_tests.yaml", OPERATION),
+    ]));
+}
+
+#[test]
+fn an_http_status_example_states_the_status_of_its_error() {
+    let provider = "provider: api\ntitle: Api\nsource: test\nauth: elepay_secret_key\n\
+        envelope: { kind: http_status, error_body: Problem, code_field: code }\n\
+        codes:\n  E1: { name: Broken, description: Broken. }\n\
+        types:\n  Problem:\n    kind: struct\n    description: An error.\n    fields:\n      \
+        code: { type: string, required: true, description: The code. }\n";
+    let op = "source: test\nsummary: Get.\nmethod: GET\npath: /item\ncodes: [E1]\nexamples:\n\
+        - { name: no_status, source: test, response: '{\"code\": \"E1\"}', error: E1 }\n\
+        - { name: success_status, source: test, response: '{\"code\": \"E1\"}', error: E1, status: 200 }\n\
+        - { name: no_code, source: test, response: '{\"code\": \"E1\"}', status: 404 }\n\
+        - { name: fine, source: test, response: '{\"code\": \"E1\"}', error: E1, status: 404 }\n";
+    let source = ProviderSource {
+        folder: "api".into(),
+        files: vec![("provider.yaml".into(), provider.into()), ("get.yaml".into(), op.into())],
+    };
+    let expected = expect![[r#"
+        spec/api/get.yaml:7:3: an error answer of the http_status envelope needs its `status` (4xx or 5xx)
+        spec/api/get.yaml:8:88: an error answer comes with a 4xx or 5xx `status`
+        spec/api/get.yaml:9:70: a `status` outside 2xx is an error answer: name its code with `error`
+        3 problems found; nothing was written"#]];
+    expected.assert_eq(&load_sources("spec", vec![source]).err().map(|d| d.to_string()).unwrap_or_default());
+}
+
+#[test]
+fn example_path_parameters_and_queries_must_fit_the_operation() {
+    let examples = "  - name: path\n    source: test\n    path_params: { orderID: a1, extra: x }\n    \
+                    response: '{\"returnCode\": \"0000\"}'\n  - name: encoded\n    source: test\n    \
+                    path_params: { orderId: \"a/b c\" }\n    query: '{\"page\": 1}'\n";
+    let expected = expect![[r#"
+        spec/shop/pay.yaml:18:5: `path_params` lacks orderId; give every path parameter
+        spec/shop/pay.yaml:20:20: `path_params`: the operation has no path parameter `orderID` (did you mean `orderId`?)
+        spec/shop/pay.yaml:20:33: `path_params`: the operation has no path parameter `extra`
+        spec/shop/pay.yaml:24:29: `path_params`: `a/b c` must be letters, digits, `-`, `.`, `_` or `~` (what a path carries unencoded)
+        spec/shop/pay.yaml:25:12: the example has a `query`, but the operation has no query parameters
+        5 problems found; nothing was written"#]];
+    check_op(&with_examples(examples), expected);
+}

@@ -38,6 +38,9 @@ fn operation_schema_matches_the_loader() {
     let codes: Vec<&str> = CODE_KEYS.iter().copied().filter(|k| *k != "common").collect();
     assert_eq!(keys(&s, "/$defs/operationCode/properties"), set(&[&codes]));
     assert_eq!(keys(&s, "/$defs/pathParam/properties"), set(&[PATH_PARAM_KEYS]));
+    assert_eq!(keys(&s, "/$defs/example/properties"), set(&[EXAMPLE_KEYS]));
+    assert_eq!(keys(&s, "/$defs/example/properties/known_differences/items/properties"), set(&[KNOWN_DIFFERENCE_KEYS]));
+    assert_eq!(keys(&s, "/$defs/example/properties/expected_failure/properties"), set(&[EXPECTED_FAILURE_KEYS]));
     check_shared_defs(&s);
 }
 

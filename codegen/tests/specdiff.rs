@@ -17,15 +17,15 @@ fn model(files: &Files) -> Model {
     load_sources("spec", vec![source]).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The model of `shop` from its two files, for the tests whose pairs are not in `pairs` yet.
-fn model_of(provider: &str, pay: &str) -> Model {
-    model(&vec![("provider.yaml", provider.to_owned()), ("pay.yaml", pay.to_owned())])
-}
-
 fn check(name: &str, expected: Expect) {
     let pair = pair(name);
     let report = diff(&model(&pair.before), &model(&pair.after));
     expected.assert_eq(&report.to_text());
+}
+
+/// The model of `shop` from its two files, for the tests whose pairs are not in `pairs` yet.
+fn model_of(provider: &str, pay: &str) -> Model {
+    model(&vec![("provider.yaml", provider.to_owned()), ("pay.yaml", pay.to_owned())])
 }
 
 #[test]
@@ -375,29 +375,29 @@ fn a_base_written_before_result_status_derives_it() {
 
 #[test]
 fn an_idempotency_key_added_is_minor_and_removed_is_patch() {
-    let without = PAY.replace(
-        "      note: { type: string, max_bytes: 100, description: A note. }\n",
-        "      note: { type: string, max_bytes: 100, description: A note. }\n      \
-         requestId: { type: string, required: true, description: The request id. }\n",
+    check(
+        "idempotency key added",
+        expect![[r#"
+            minor: nothing breaks; 1 change adds to what every caller can use
+            minor  callers    shop / pay / idempotency_key  idempotency key changed: none -> requestId  (spec/shop/pay.yaml:1)
+        "#]],
     );
-    let with =
-        without.replace("request: PayRequest\n", "idempotent: true\nidempotency_key: requestId\nrequest: PayRequest\n");
-    let was_idempotent = without.replace("request: PayRequest\n", "idempotent: true\nrequest: PayRequest\n");
-    expect![[r#"
-        minor: nothing breaks; 1 change adds to what every caller can use
-        minor  callers    shop / pay / idempotency_key  idempotency key changed: none -> requestId  (spec/shop/pay.yaml:1)
-    "#]].assert_eq(&diff(&model_of(PROVIDER, &was_idempotent), &model_of(PROVIDER, &with)).to_text());
-    expect![[r#"
-        patch: nothing breaks or is added; 1 change to limits or documentation
-        patch  callers    shop / pay / idempotency_key  idempotency key changed: requestId -> none  (spec/shop/pay.yaml:1)
-    "#]].assert_eq(&diff(&model_of(PROVIDER, &with), &model_of(PROVIDER, &was_idempotent)).to_text());
+    check(
+        "idempotency key removed",
+        expect![[r#"
+            patch: nothing breaks or is added; 1 change to limits or documentation
+            patch  callers    shop / pay / idempotency_key  idempotency key changed: requestId -> none  (spec/shop/pay.yaml:1)
+        "#]],
+    );
     // Written on a POST without `idempotent`, the key also makes the call idempotent.
-    let implied = without.replace("request: PayRequest\n", "idempotency_key: requestId\nrequest: PayRequest\n");
-    expect![[r#"
-        minor: nothing breaks; 2 changes add to what every caller can use
-        minor  callers    shop / pay / idempotency_key  idempotency key changed: none -> requestId  (spec/shop/pay.yaml:1)
-        minor  callers    shop / pay / idempotent  retry safety changed: false -> true  (spec/shop/pay.yaml:1)
-    "#]].assert_eq(&diff(&model_of(PROVIDER, &without), &model_of(PROVIDER, &implied)).to_text());
+    check(
+        "idempotency key implies idempotent",
+        expect![[r#"
+            minor: nothing breaks; 2 changes add to what every caller can use
+            minor  callers    shop / pay / idempotency_key  idempotency key changed: none -> requestId  (spec/shop/pay.yaml:1)
+            minor  callers    shop / pay / idempotent  retry safety changed: false -> true  (spec/shop/pay.yaml:1)
+        "#]],
+    );
 }
 
 #[test]
@@ -423,18 +423,45 @@ fn a_money_effect_added_changed_or_removed_is_minor() {
 
 #[test]
 fn a_url_format_on_a_request_field_tightens_it() {
-    let url =
-        PAY.replace("note: { type: string, max_bytes: 100,", "note: { type: string, max_bytes: 100, format: url,");
-    expect![[r#"
-        major: 1 change breaks code that builds requests
-        major  requests   shop / pay / PayRequest.note  limit tightened: format none -> url  (spec/shop/pay.yaml:19)
-    "#]]
-    .assert_eq(&diff(&model_of(PROVIDER, PAY), &model_of(PROVIDER, &url)).to_text());
-    expect![[r#"
+    check(
+        "url format added",
+        expect![[r#"
+            major: 1 change breaks code that builds requests
+            major  requests   shop / pay / PayRequest.note  limit tightened: format none -> url  (spec/shop/pay.yaml:19)
+        "#]],
+    );
+    check(
+        "url format removed",
+        expect![[r#"
+            patch: nothing breaks or is added; 1 change to limits or documentation
+            patch  requests   shop / pay / PayRequest.note  limit loosened: format url -> none  (spec/shop/pay.yaml:19)
+        "#]],
+    );
+}
+
+#[test]
+fn documented_examples_are_documentation() {
+    check(
+        "example added",
+        expect![[r#"
         patch: nothing breaks or is added; 1 change to limits or documentation
-        patch  requests   shop / pay / PayRequest.note  limit loosened: format url -> none  (spec/shop/pay.yaml:19)
-    "#]]
-    .assert_eq(&diff(&model_of(PROVIDER, &url), &model_of(PROVIDER, PAY)).to_text());
+        patch  docs       shop / pay / example sample  example added: A sample.  (spec/shop/pay.yaml:31)
+    "#]],
+    );
+    check(
+        "example changed",
+        expect![[r#"
+        patch: nothing breaks or is added; 1 change to limits or documentation
+        patch  docs       shop / pay / example sample  example changed: response JSON  (spec/shop/pay.yaml:31)
+    "#]],
+    );
+    check(
+        "example removed",
+        expect![[r#"
+            patch: nothing breaks or is added; 1 change to limits or documentation
+            patch  docs       shop / pay / example sample  example removed: A sample.  (spec/shop/pay.yaml:31)
+        "#]],
+    );
 }
 
 #[test]

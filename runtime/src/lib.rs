@@ -8,6 +8,8 @@ pub mod decimal;
 #[doc(hidden)]
 pub mod encode;
 pub mod error_code;
+#[doc(hidden)]
+pub mod examples;
 pub mod handlers;
 pub mod protocol;
 pub mod secret;

@@ -26,6 +26,9 @@ pub mod envelope_http_status;
 #[path = "../fixtures/envelope_line_pay/expected/src/shop/mod.rs"]
 #[rustfmt::skip]
 pub mod envelope_line_pay;
+#[path = "../fixtures/examples/expected/src/shop/mod.rs"]
+#[rustfmt::skip]
+pub mod examples;
 #[path = "../fixtures/nested_array/expected/src/shop/mod.rs"]
 #[rustfmt::skip]
 pub mod nested_array;

@@ -433,3 +433,40 @@ fn rules_across_fields_are_reported_with_paths() {
     query.order_id = vec!["o-1".into()];
     assert!(query.validate().is_ok());
 }
+
+/// The generated example tests (`examples::example_tests`, run by `cargo test -p payspec-tests --lib`)
+/// pass; these prove that the checks they call fail when a documented example does not hold.
+#[test]
+fn example_checks_fail_when_the_documented_json_does_not_hold() {
+    use examples::pay::{OPERATION, PayError, PayInfo, PayRequest};
+    use payspec_runtime::client::Envelope;
+    use payspec_runtime::examples::*;
+    const ENVELOPE: Envelope = Envelope::LinePay { success_codes: examples::SUCCESS_CODES };
+    let fails = |f: &dyn Fn()| std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_err();
+    let doc =
+        |json: &'static str, known: &'static [&'static str]| Documented { name: "t", json, known_differences: known };
+
+    let valid = r#"{"amount": 1.5, "currency": "USD"}"#;
+    request_round_trips::<PayRequest>(doc(valid, &[]));
+    // A member the type does not know is dropped on decoding: the re-encoded JSON lacks it.
+    assert!(fails(&|| request_round_trips::<PayRequest>(doc(r#"{"amount": 1.5, "currency": "USD", "tip": 1}"#, &[]))));
+    // A request that breaks a rule of the spec (JPY has no minor units) is not a valid example.
+    assert!(fails(&|| request_round_trips::<PayRequest>(doc(r#"{"amount": 1.5, "currency": "JPY"}"#, &[]))));
+    // A listed difference that is not one, and an expected refusal that decodes, are stale.
+    assert!(fails(&|| request_round_trips::<PayRequest>(doc(valid, &["amount"]))));
+    assert!(fails(&|| {
+        request_is_refused::<PayRequest>("t", valid);
+    }));
+    // The id keeps its 19 digits; written as a fraction it cannot be read exactly and is refused, not rounded.
+    let answer = r#"{"returnCode": "0000", "info": {"transactionId": 9007199254740993123}}"#;
+    response_round_trips::<PayInfo>(ENVELOPE, &OPERATION, 200, doc(answer, &[]));
+    let fraction = r#"{"returnCode": "0000", "info": {"transactionId": 9007199254740993123.0}}"#;
+    assert!(fails(&|| response_round_trips::<PayInfo>(ENVELOPE, &OPERATION, 200, doc(fraction, &[]))));
+    // An error answer is not an answer, and an answer is not an error; an unlisted code has no variant.
+    let error = r#"{"returnCode": "1104", "returnMessage": "No."}"#;
+    error_maps_to::<PayError>(ENVELOPE, &OPERATION, 200, "t", error, "1104");
+    assert!(fails(&|| response_round_trips::<PayInfo>(ENVELOPE, &OPERATION, 200, doc(error, &[]))));
+    assert!(fails(&|| error_maps_to::<PayError>(ENVELOPE, &OPERATION, 200, "t", answer, "1104")));
+    let unlisted = r#"{"returnCode": "9999", "returnMessage": "No."}"#;
+    assert!(fails(&|| error_maps_to::<PayError>(ENVELOPE, &OPERATION, 200, "t", unlisted, "9999")));
+}

@@ -29,6 +29,7 @@ const EXPLAINED: &[(&str, &str)] = &[
         "a new limit changes what `validate()` accepts, not a signature: a behaviour break that no API \
          comparison sees",
     ),
+    ("url format added", "a URL format tightens what `validate()` accepts; the API is the same"),
     (
         "amount rules added",
         "an exclusive minimum, minor units and a positive-integer format tighten what `validate()` accepts; \

@@ -115,7 +115,7 @@ pub fn credentials(auth: Auth) -> TokenStream {
 }
 
 /// The runtime's envelope type for the provider, and its value.
-fn envelope_tokens(envelope: &Envelope) -> (TokenStream, TokenStream) {
+pub fn envelope_tokens(envelope: &Envelope) -> (TokenStream, TokenStream) {
     match envelope {
         Envelope::LinePay { .. } => {
             let ty = quote!(payspec_runtime::protocol::line_pay::Envelope);

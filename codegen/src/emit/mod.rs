@@ -4,6 +4,7 @@
 mod client;
 mod docs;
 mod errors;
+mod examples;
 mod operation;
 mod provider_error;
 mod types;
@@ -48,6 +49,7 @@ enum Unit<'m> {
     ProviderTypes(&'m Provider),
     Client(&'m Provider),
     Operation(&'m Provider, &'m Operation),
+    ExampleTests(&'m Provider),
 }
 
 /// Every file of the crate, in a fixed order. Files are rendered on all cores (each file is
@@ -61,6 +63,9 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
         }
         units.push(Unit::Client(p));
         units.extend(p.operations.iter().map(|op| Unit::Operation(p, op)));
+        if examples::has_examples(p) {
+            units.push(Unit::ExampleTests(p));
+        }
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(units.len().max(1));
     // Round-robin, so that large and small files spread evenly over the threads.
@@ -111,6 +116,11 @@ fn render(model: &Model, unit: &Unit<'_>) -> Result<GeneratedFile, EmitError> {
         Unit::Operation(p, op) => {
             let tokens = operation::operation_module(p, op);
             rust_file(&format!("src/{}/{}.rs", p.name, op.name), &op.loc.file, tokens)
+        }
+        Unit::ExampleTests(p) => {
+            let tokens = examples::example_tests(p);
+            let folder = p.loc.file.rsplit_once('/').map_or(p.loc.file.as_str(), |(folder, _)| folder);
+            rust_file(&format!("src/{}/example_tests.rs", p.name), &format!("the `examples` in {folder}/"), tokens)
         }
     }
 }
@@ -278,6 +288,12 @@ fn provider_module(p: &Provider) -> TokenStream {
         quote!(#[doc = #doc] pub const #name: &str = #url;)
     });
     let environment = p.environment_enum.as_ref().map(|name| environment_enum(p, name));
+    let example_tests = examples::has_examples(p).then(|| {
+        quote!(
+            #[cfg(test)]
+            mod example_tests;
+        )
+    });
     let success = match &p.envelope {
         Envelope::LinePay { success_codes } => Some(quote! {
             /// Return codes that mean success.
@@ -305,6 +321,7 @@ fn provider_module(p: &Provider) -> TokenStream {
         #docs
         #(pub mod #ops;)*
         mod client;
+        #example_tests
         pub use client::Client;
         /// The credentials this provider's `Config` takes.
         pub use #credentials as Credentials;

@@ -6,6 +6,7 @@
 //! derive a name, bound or usage again.
 
 mod codes;
+mod examples;
 mod limits;
 mod names;
 mod paths;
@@ -370,6 +371,16 @@ impl<'a> ProviderResolver<'a> {
                 self.err(file, s.code.pos, format!("`{}` is both a success code and an error code", s.code.value));
             }
         }
+        let target = examples::ExampleTarget {
+            path_segments: &path_segments,
+            path_params: &path_params,
+            has_query: !query.is_empty(),
+            request: request.as_ref(),
+            codes: &codes,
+            envelope: shared.envelope,
+            success_status,
+        };
+        let examples = self.examples(file, &op.examples, &target);
 
         if self.diags.len() > before {
             return None;
@@ -399,6 +410,7 @@ impl<'a> ProviderResolver<'a> {
             success_codes,
             codes,
             types,
+            examples,
         })
     }
 }

@@ -241,6 +241,10 @@ pub(super) fn symbols(diags: &mut Diagnostics, input: &ProviderInput) -> Symbols
     if !p.types.is_empty() {
         module.declare(diags, Ns::Type, "types", Origin::fixed("the generated module of shared types"));
     }
+    if input.operations.iter().any(|op| !op.examples.is_empty()) {
+        let origin = Origin::fixed("the generated module of tests from the documented examples");
+        module.declare(diags, Ns::Type, "example_tests", origin);
+    }
     if p.envelope.as_ref().and_then(|e| e.kind.as_ref()).is_some_and(|k| k.value == "line_pay") {
         module.declare(diags, Ns::Value, "SUCCESS_CODES", Origin::fixed("the generated constant `SUCCESS_CODES`"));
     }

@@ -169,7 +169,58 @@ pub fn pairs() -> Vec<Pair> {
         sum_rule_term(),
         constraint(true),
         constraint(false),
+        idempotency_key("idempotency key added"),
+        idempotency_key("idempotency key removed"),
+        idempotency_key("idempotency key implies idempotent"),
+        pay_change("url format added", URL_FROM, URL_TO),
+        Pair {
+            name: "url format removed",
+            before: files(PROVIDER, &PAY.replace(URL_FROM, URL_TO)),
+            after: files(PROVIDER, PAY),
+        },
+        example("example added"),
+        example("example changed"),
+        example("example removed"),
     ]
+}
+
+const URL_FROM: &str = "note: { type: string, max_bytes: 100,";
+const URL_TO: &str = "note: { type: string, max_bytes: 100, format: url,";
+
+/// A required `requestId` that becomes (or stops being) the idempotency key; `implies` writes the key
+/// on a POST without `idempotent: true`.
+fn idempotency_key(name: &'static str) -> Pair {
+    let without = PAY.replace(
+        NOTE,
+        &format!("{NOTE}      requestId: {{ type: string, required: true, description: The request id. }}\n"),
+    );
+    let with =
+        without.replace("request: PayRequest\n", "idempotent: true\nidempotency_key: requestId\nrequest: PayRequest\n");
+    let was_idempotent = without.replace("request: PayRequest\n", "idempotent: true\nrequest: PayRequest\n");
+    let implied = without.replace("request: PayRequest\n", "idempotency_key: requestId\nrequest: PayRequest\n");
+    let (before, after) = match name {
+        "idempotency key added" => (was_idempotent, with),
+        "idempotency key removed" => (with, was_idempotent),
+        _ => (without, implied),
+    };
+    Pair { name, before: files(PROVIDER, &before), after: files(PROVIDER, &after) }
+}
+
+/// A documented example of `pay`, added, changed (its response) or removed.
+fn example(name: &'static str) -> Pair {
+    let example = |amount: &str| {
+        format!(
+            "{PAY}examples:\n  - name: sample\n    description: A sample.\n    source: test\n    \
+             request: '{{\"amount\": 100, \"currency\": \"JPY\"}}'\n    \
+             response: '{{\"returnCode\": \"0000\", \"info\": {{\"id\": \"{amount}\"}}}}'\n"
+        )
+    };
+    let (before, after) = match name {
+        "example added" => (PAY.to_owned(), example("1")),
+        "example changed" => (example("1"), example("2")),
+        _ => (example("1"), PAY.to_owned()),
+    };
+    Pair { name, before: files(PROVIDER, &before), after: files(PROVIDER, &after) }
 }
 
 fn result_statuses() -> Pair {

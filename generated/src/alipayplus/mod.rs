@@ -24,6 +24,9 @@ pub mod refund;
 
 mod client;
 
+#[cfg(test)]
+mod example_tests;
+
 pub use client::Client;
 
 /// The credentials this provider's `Config` takes.

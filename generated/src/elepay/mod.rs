@@ -29,6 +29,9 @@ pub mod revoke_charge;
 
 mod client;
 
+#[cfg(test)]
+mod example_tests;
+
 pub use client::Client;
 
 /// The credentials this provider's `Config` takes.

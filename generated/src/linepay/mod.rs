@@ -34,6 +34,9 @@ pub mod void;
 
 mod client;
 
+#[cfg(test)]
+mod example_tests;
+
 pub use client::Client;
 
 /// The credentials this provider's `Config` takes.
