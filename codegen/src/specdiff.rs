@@ -509,7 +509,8 @@ impl Differ {
                 );
             }
         }
-        let query_usage = Usage { operations: ops.iter().cloned().collect(), requests: true, responses: false };
+        let query_usage =
+            Usage { operations: ops.iter().cloned().collect(), requests: true, responses: false, ..Usage::default() };
         self.constraints(
             p,
             &ops,
