@@ -8,6 +8,7 @@ pub mod decimal;
 pub mod encode;
 pub mod error_code;
 pub mod handlers;
+pub mod inbound;
 pub mod secret;
 pub mod signing;
 #[doc(hidden)]
