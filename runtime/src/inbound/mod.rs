@@ -31,20 +31,24 @@ pub struct Received<E> {
     pub response: Response,
 }
 
-/// An inbound call that was not accepted, with the response to send instead of an acknowledgement.
-#[derive(Debug)]
+/// An inbound call that was not accepted; [`Rejected::response`] is what to send instead of an
+/// acknowledgement.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejected {
     /// Why it was not accepted.
     pub reason: Rejection,
-    /// An error status with an empty body: the provider, if it resends, will try again.
-    pub response: Response,
 }
 
 impl Rejected {
-    /// The rejection with the status it is answered with.
+    /// A rejection for `reason`.
     pub fn new(reason: Rejection) -> Self {
-        let response = empty(reason.status());
-        Rejected { reason, response }
+        Rejected { reason }
+    }
+
+    /// The answer: the reason's error status with an empty body, which no provider reads as an
+    /// acknowledgement (one that resends will try again).
+    pub fn response(&self) -> Response {
+        empty(self.reason.status())
     }
 }
 
@@ -251,7 +255,7 @@ mod tests {
         assert_eq!(r, Redirect { transaction_id: "2024123112345678901".into(), order_id: "A+1 x".into() });
         let twice = query::<Redirect>(&get("/c?transactionId=1&transactionId=2&orderId=o")).unwrap_err();
         assert!(matches!(twice.reason, Rejection::MalformedQuery(ref m) if m.contains("more than once")), "{twice}");
-        assert_eq!(twice.response.status(), 400);
+        assert_eq!(twice.response().status(), 400);
         let missing = query::<Redirect>(&get("/c?orderId=o")).unwrap_err();
         assert!(matches!(missing.reason, Rejection::MalformedQuery(ref m) if m.contains("transactionId")));
     }
@@ -260,7 +264,7 @@ mod tests {
     fn a_wrong_method_is_refused_with_405() {
         let rejected = expect_method(&get("/x"), &http::Method::POST).unwrap_err();
         assert_eq!(rejected.reason, Rejection::WrongMethod { expected: "POST", found: "GET".into() });
-        assert_eq!(rejected.response.status(), 405);
-        assert!(rejected.response.body().is_empty());
+        assert_eq!(rejected.response().status(), 405);
+        assert!(rejected.response().body().is_empty());
     }
 }
