@@ -218,7 +218,7 @@ fn unused_types() {
 #[test]
 fn wire_number_needs_a_digit_charset() {
     let expected = expect![[r#"
-        spec/shop/provider.yaml:16:3: type `Key` is defined but no operation uses it
+        spec/shop/provider.yaml:16:3: type `Key` is defined but no operation or notification uses it
         spec/shop/provider.yaml:20:11: `wire: number` on `Key` needs `charset: digits` and at most 19 characters, so every value fits a JSON integer
         2 problems found; nothing was written"#]];
     check_provider(

@@ -4,6 +4,7 @@
 mod client;
 mod docs;
 mod errors;
+mod notifications;
 mod operation;
 mod provider_error;
 mod types;
@@ -47,6 +48,7 @@ enum Unit<'m> {
     ProviderModule(&'m Provider),
     ProviderTypes(&'m Provider),
     Client(&'m Provider),
+    Notifications(&'m Provider),
     Operation(&'m Provider, &'m Operation),
 }
 
@@ -60,6 +62,9 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
             units.push(Unit::ProviderTypes(p));
         }
         units.push(Unit::Client(p));
+        if !p.notifications.is_empty() {
+            units.push(Unit::Notifications(p));
+        }
         units.extend(p.operations.iter().map(|op| Unit::Operation(p, op)));
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(units.len().max(1));
@@ -108,6 +113,10 @@ fn render(model: &Model, unit: &Unit<'_>) -> Result<GeneratedFile, EmitError> {
             rust_file(&format!("src/{}/types.rs", p.name), &p.loc.file, quote!(#doc #(#defs)*))
         }
         Unit::Client(p) => rust_file(&format!("src/{}/client.rs", p.name), &p.loc.file, client::client_module(p)),
+        Unit::Notifications(p) => {
+            let tokens = notifications::notifications_module(p);
+            rust_file(&format!("src/{}/notifications.rs", p.name), &p.loc.file, tokens)
+        }
         Unit::Operation(p, op) => {
             let tokens = operation::operation_module(p, op);
             rust_file(&format!("src/{}/{}.rs", p.name, op.name), &op.loc.file, tokens)
@@ -263,6 +272,11 @@ fn provider_module(p: &Provider) -> TokenStream {
             pub use types::*;
         )
     });
+    let notifications = (!p.notifications.is_empty()).then(|| {
+        quote!(
+            pub mod notifications;
+        )
+    });
     let urls = p.base_urls.iter().map(|u| {
         let name = ident(&u.constant);
         let doc = format!(" Base URL of the `{}` environment.", u.environment);
@@ -296,6 +310,7 @@ fn provider_module(p: &Provider) -> TokenStream {
     quote! {
         #docs
         #(pub mod #ops;)*
+        #notifications
         mod client;
         pub use client::Client;
         /// The credentials this provider's `Config` takes.

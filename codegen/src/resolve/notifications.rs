@@ -386,6 +386,10 @@ impl ProviderResolver<'_> {
     fn follow_up(&mut self, f: &FollowUpAst, fields: &[Field], cx: &Context<'_>) -> Option<FollowUp> {
         let file = self.file;
         let op = self.find_operation(f.operation.as_ref()?, cx)?;
+        if op.outcome_type.is_some() {
+            self.err(file, f.pos, format!("`follow_up`: operation `{}` answers with its own success codes, which a follow-up does not pass on", op.name));
+            return None;
+        }
         if !op.query.is_empty() {
             self.err(
                 file,

@@ -192,6 +192,15 @@ pub fn query<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T, Rej
     serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| malformed(e.to_string()))
 }
 
+/// A delivery's key from its parts, each as the provider wrote it: one part as it is, several as a
+/// JSON array (`["2019...","PAYMENT_RESULT","S"]`), which no choice of part values makes ambiguous.
+pub fn key(parts: &[String]) -> String {
+    match parts {
+        [one] => one.clone(),
+        many => serde_json::Value::from(many.to_vec()).to_string(),
+    }
+}
+
 /// HTTP 200 with an empty body: elepay's acknowledgement, and the default answer where the provider
 /// reads none (a browser redirect, which the application usually answers with its own page).
 pub fn ok() -> Response {
@@ -258,6 +267,15 @@ mod tests {
         assert_eq!(twice.response().status(), 400);
         let missing = query::<Redirect>(&get("/c?orderId=o")).unwrap_err();
         assert!(matches!(missing.reason, Rejection::MalformedQuery(ref m) if m.contains("transactionId")));
+    }
+
+    #[test]
+    fn keys_of_several_parts_cannot_collide() {
+        assert_eq!(key(&["evt_1".into()]), "evt_1");
+        let a = key(&["a\",\"b".into(), "c".into()]);
+        let b = key(&["a".into(), "b\",\"c".into()]);
+        assert_ne!(a, b);
+        assert_eq!(key(&["1".into(), "PAYMENT_RESULT".into()]), r#"["1","PAYMENT_RESULT"]"#);
     }
 
     #[test]
