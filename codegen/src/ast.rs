@@ -112,6 +112,8 @@ pub struct OperationFile {
     pub idempotent: Option<bool>,
     /// The wire name of the request field that keys repeats (Alipay+'s `captureRequestId`).
     pub idempotency_key: Option<Spanned<String>>,
+    /// The money effect of a success (`capture`), one of `model::Effect::ALL`.
+    pub effect: Option<Spanned<String>>,
     /// The 2xx status of a successful answer (http_status envelope only).
     pub success_status: Option<Spanned<u64>>,
     pub path_params: Vec<FieldAst>,

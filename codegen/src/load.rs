@@ -49,6 +49,7 @@ pub const OPERATION_KEYS: &[&str] = &[
     "timeout_seconds",
     "idempotent",
     "idempotency_key",
+    "effect",
     "success_status",
     "path_params",
     "query",
@@ -183,6 +184,7 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
         timeout_seconds: None,
         idempotent: None,
         idempotency_key: None,
+        effect: None,
         success_status: None,
         path_params: Vec::new(),
         query: Vec::new(),
@@ -204,6 +206,7 @@ pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &st
     out.timeout_seconds = m.get("timeout_seconds").and_then(|n| r.uint(n, "`timeout_seconds`"));
     out.idempotent = m.get("idempotent").and_then(|n| r.bool(n, "`idempotent`"));
     out.idempotency_key = m.get("idempotency_key").and_then(|n| r.string(n, "`idempotency_key`"));
+    out.effect = m.get("effect").and_then(|n| r.string(n, "`effect`"));
     out.success_status = m.get("success_status").and_then(|n| r.uint(n, "`success_status`"));
     if let Some(n) = m.get("path_params") {
         out.path_params = r.fields(n, "`path_params`", PATH_PARAM_KEYS);

@@ -252,6 +252,31 @@ impl Method {
     }
 }
 
+/// The money effect of an operation's success: what a recovery handler looks for when the outcome
+/// of a call is unknown (`payspec_runtime::client::Effect`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Pay,
+    Confirm,
+    Capture,
+    Refund,
+    Void,
+}
+
+impl Effect {
+    pub const ALL: &[(&str, Effect)] = &[
+        ("pay", Effect::Pay),
+        ("confirm", Effect::Confirm),
+        ("capture", Effect::Capture),
+        ("refund", Effect::Refund),
+        ("void", Effect::Void),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Effect::ALL.iter().find(|(_, e)| *e == self).map_or("", |(n, _)| n)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// snake_case: module and method name.
@@ -276,6 +301,8 @@ pub struct Operation {
     /// The wire name of the required string field of the request that keys repeats: sending the call
     /// again with the same value has no further effect. Implies `idempotent`.
     pub idempotency_key: Option<String>,
+    /// The money effect of a success, when the spec names one.
+    pub effect: Option<Effect>,
     /// The HTTP status of a successful answer: 200, or the operation's `success_status` (a 2xx of the
     /// http_status envelope, such as elepay's 201 for a created object).
     pub success_status: u16,

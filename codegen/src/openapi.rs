@@ -4,7 +4,8 @@
 //! enum values and codes.
 //!
 //! What JSON Schema cannot say is kept in `x-payspec-*` extensions: byte limits (`x-payspec-maxBytes`),
-//! the sum rules, the meaning of enum values, and each operation's codes with their facts. Envelopes are
+//! the sum rules, the meaning of enum values, each operation's money effect (`x-payspec-effect`) and its
+//! codes with their facts. Envelopes are
 //! spelled out per operation: LINE Pay's `{returnCode, returnMessage, info}` and Alipay+'s `result`
 //! wrap the operation's response type; an http_status provider answers the operation's
 //! `success_status` with the response type and each documented error status with its error body.
@@ -188,6 +189,9 @@ fn operation(p: &Provider, op: &Operation, names: &SchemaNames) -> Value {
     out.insert("x-payspec-operation".into(), op.name.clone().into());
     out.insert("x-payspec-sources".into(), op.sources.clone().into());
     out.insert("x-payspec-idempotent".into(), op.idempotent.into());
+    if let Some(effect) = op.effect {
+        out.insert("x-payspec-effect".into(), effect.as_str().into());
+    }
     if let Some(t) = op.timeout_seconds {
         out.insert("x-payspec-timeoutSeconds".into(), t.into());
     }

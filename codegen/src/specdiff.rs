@@ -7,7 +7,7 @@
 //!   enum value or code removed; a type, required flag or path parameter changed; a required field
 //!   added; a request limit tightened; the auth scheme or envelope changed.
 //! - minor: additions (operations, optional fields, enum values, codes) and behaviour that callers
-//!   may observe without breaking (a code reclassified, a method or base URL changed).
+//!   may observe without breaking (a code reclassified, a method, base URL or money effect changed).
 //! - patch: documentation, loosened request limits, limits on response fields, timeouts, defaults.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -608,6 +608,22 @@ impl Differ {
                 "idempotency_key",
                 "idempotency key changed",
                 &format!("{} -> {}", show(&o.idempotency_key), show(&n.idempotency_key)),
+                &n.loc,
+            );
+        }
+        if o.effect != n.effect {
+            // The effect is a value in `Operation`/`Call::effect`, read by recovery handlers: adding,
+            // changing or removing one changes which calls they look up, which callers observe (an
+            // outcome settled or left unknown) without their code breaking, like a code reclassified.
+            let show = |e: Option<Effect>| e.map_or("none", Effect::as_str);
+            self.push(
+                Bump::Minor,
+                Side::Callers,
+                p,
+                &ops,
+                "effect",
+                "money effect changed",
+                &format!("{} -> {}", show(o.effect), show(n.effect)),
                 &n.loc,
             );
         }

@@ -662,6 +662,30 @@ fn idempotency_key_names_a_required_string_of_the_request() {
 }
 
 #[test]
+fn effect_is_one_money_effect_of_an_operation_that_can_move_money() {
+    let op =
+        |effect: &str| OPERATION.replace("request: PayRequest\n", &format!("effect: {effect}\nrequest: PayRequest\n"));
+    check_op(&op("capture"), expect!["no problems"]);
+    check_op(
+        &op("captured"),
+        expect![[r#"
+        spec/shop/pay.yaml:7:9: unknown effect `captured` (did you mean `capture`?); expected one of: pay, confirm, capture, refund, void
+        1 problem found; nothing was written"#]],
+    );
+    check_op(
+        &op("[capture]"),
+        expect![[r#"
+        spec/shop/pay.yaml:7:9: `effect` must be a string, found a list
+        1 problem found; nothing was written"#]],
+    );
+    let get = "source: test\nsummary: Other.\nmethod: GET\npath: /other\ncodes: [\"1104\"]\neffect: refund\n";
+    expect![[r#"
+        spec/shop/other.yaml:6:9: `effect: refund` on a GET operation, which moves no money
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check(&[("provider.yaml", PROVIDER), ("other.yaml", get)]));
+}
+
+#[test]
 fn url_format_is_for_strings_that_are_not_numbers() {
     let field = |text: &str| {
         OPERATION.replace(

@@ -401,6 +401,27 @@ fn an_idempotency_key_added_is_minor_and_removed_is_patch() {
 }
 
 #[test]
+fn a_money_effect_added_changed_or_removed_is_minor() {
+    let capture = PAY.replace("request: PayRequest\n", "effect: capture\nrequest: PayRequest\n");
+    let refund = PAY.replace("request: PayRequest\n", "effect: refund\nrequest: PayRequest\n");
+    expect![[r#"
+        minor: nothing breaks; 1 change adds to what every caller can use
+        minor  callers    shop / pay / effect  money effect changed: none -> capture  (spec/shop/pay.yaml:1)
+    "#]]
+    .assert_eq(&diff(&model_of(PROVIDER, PAY), &model_of(PROVIDER, &capture)).to_text());
+    expect![[r#"
+        minor: nothing breaks; 1 change adds to what every caller can use
+        minor  callers    shop / pay / effect  money effect changed: capture -> refund  (spec/shop/pay.yaml:1)
+    "#]]
+    .assert_eq(&diff(&model_of(PROVIDER, &capture), &model_of(PROVIDER, &refund)).to_text());
+    expect![[r#"
+        minor: nothing breaks; 1 change adds to what every caller can use
+        minor  callers    shop / pay / effect  money effect changed: refund -> none  (spec/shop/pay.yaml:1)
+    "#]]
+    .assert_eq(&diff(&model_of(PROVIDER, &refund), &model_of(PROVIDER, PAY)).to_text());
+}
+
+#[test]
 fn a_url_format_on_a_request_field_tightens_it() {
     let url =
         PAY.replace("note: { type: string, max_bytes: 100,", "note: { type: string, max_bytes: 100, format: url,");

@@ -1,4 +1,4 @@
-//! The envelope decoders (`Envelope::decode`), one target per envelope kind, each with the call of a
+//! The envelope decoders (`DecodeEnvelope::decode`), one target per envelope kind, each with the call of a
 //! real operation of the provider that uses it.
 //!
 //! Input: an HTTP status line, then the body: `200\n{"returnCode":"0000",...}`. When the first line
@@ -17,7 +17,8 @@
 use std::time::Duration;
 
 use payspec::{alipayplus, elepay, linepay};
-use payspec_runtime::client::{Call, Envelope, ErrorKind, Operation, Reply};
+use payspec_runtime::client::{Call, DecodeEnvelope, ErrorKind, Operation, Reply};
+use payspec_runtime::protocol::{alipay_plus, http_status, line_pay};
 use serde_json::Value;
 
 fn call(op: &Operation) -> Call {
@@ -32,6 +33,7 @@ fn call(op: &Operation) -> Call {
         timeout: Duration::from_secs(1),
         idempotent: op.idempotent,
         idempotency_key: op.idempotency_key,
+        effect: op.effect,
         extra_success_codes: op.extra_success_codes,
         classify: op.classify,
     }
@@ -85,7 +87,7 @@ fn common(result: &Result<Reply, ErrorKind<String>>, status: u16, body: &str) ->
 pub fn envelope_line_pay(data: &[u8]) {
     let Some((status, body)) = status_and_body(data) else { return };
     let op = linepay::check_payment_status::OPERATION;
-    let envelope = Envelope::LinePay { success_codes: linepay::SUCCESS_CODES };
+    let envelope = line_pay::Envelope { success_codes: linepay::SUCCESS_CODES };
     let call = call(&op);
     let result = envelope.decode(&call, status, body);
     let parsed = common(&result, status, body);
@@ -127,7 +129,7 @@ pub fn envelope_line_pay(data: &[u8]) {
 pub fn envelope_alipay_plus(data: &[u8]) {
     let Some((status, body)) = status_and_body(data) else { return };
     let op = alipayplus::capture::OPERATION;
-    let result = Envelope::AlipayPlus.decode(&call(&op), status, body);
+    let result = alipay_plus::Envelope.decode(&call(&op), status, body);
     let parsed = common(&result, status, body);
     let result_field = |name: &str| {
         parsed
@@ -162,7 +164,7 @@ pub fn envelope_http_status(data: &[u8]) {
     let Some((status, body)) = status_and_body(data) else { return };
     let op = elepay::capture_charge::OPERATION;
     // As the generated elepay client builds it.
-    let envelope = Envelope::HttpStatus { code_field: "errorCode" };
+    let envelope = http_status::Envelope { code_field: "errorCode" };
     let result = envelope.decode(&call(&op), status, body);
     let parsed = common(&result, status, body);
     match &result {

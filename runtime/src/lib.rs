@@ -9,6 +9,7 @@ pub mod encode;
 pub mod error_code;
 pub mod handlers;
 pub mod inbound;
+pub mod protocol;
 pub mod secret;
 pub mod signing;
 #[doc(hidden)]

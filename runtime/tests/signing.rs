@@ -107,7 +107,7 @@ fn vectors_cover_the_required_cases() {
     assert_eq!(v.line_pay.len(), 4);
     assert!(v.line_pay.iter().any(|c| c.payload.is_empty()));
     assert!(v.line_pay.iter().any(|c| !c.payload.is_ascii()));
-    assert_eq!(v.alipay_plus.len(), 2);
+    assert_eq!(v.alipay_plus.len(), 3);
 }
 
 #[test]

@@ -330,8 +330,8 @@ async fn requests_over_the_documented_limits_are_refused_before_sending() {
 async fn a_response_signed_for_another_client_id_is_bad_signature() {
     // runtime/src/signing/alipay_plus.rs says a valid signature "proves who sent the bytes, not that they
     // are meant for this merchant or fresh: callers still compare the response's Client-Id with their
-    // own". The only caller, Auth::verify in runtime/src/client/auth.rs, verifies over the Client-Id
-    // the response carries and never compares it with AlipayPlusCredentials::client_id.
+    // own". The client's check, `verify_message` in runtime/src/protocol/alipay_plus.rs, must compare
+    // it with AlipayPlusCredentials::client_id, not only verify over the Client-Id the response carries.
     let response = alipayplus::success(SUCCESS_FIELDS).signed_for_client("2022000000000001");
     let fake = FakeServer::queue(Provider::alipayplus(), vec![response]).await;
     let result = client(&fake).capture(&request()).await;

@@ -439,6 +439,33 @@ async fn recovery_settles_a_capture_of_a_voided_authorization_as_not_applied() {
 }
 
 #[tokio::test]
+async fn recovery_acts_on_the_money_effect_the_spec_gives_each_operation() {
+    // The spec's `effect`, carried into each call, decides what recovery looks up; not the name.
+    use payspec::linepay::{confirm, pay_preapproved, payment_details, refund, request, void};
+    use payspec::runtime::client::Effect;
+    let effects = [
+        (confirm::OPERATION.effect, Some(Effect::Confirm)),
+        (capture::OPERATION.effect, Some(Effect::Capture)),
+        (refund::OPERATION.effect, Some(Effect::Refund)),
+        (void::OPERATION.effect, Some(Effect::Void)),
+        (pay_preapproved::OPERATION.effect, Some(Effect::Pay)),
+        (request::OPERATION.effect, None),
+        (payment_details::OPERATION.effect, None),
+    ];
+    for (found, expected) in effects {
+        assert_eq!(found, expected);
+    }
+
+    // A void whose outcome is unknown is left to the caller: Payment Details is not consulted.
+    let fake = FakeServer::queue(Provider::linepay(), vec![linepay::ok("{}").delayed(SLOW)]).await;
+    let config = linepay_config(&fake.url()).timeout(void::NAME, SHORT_TIMEOUT).handler(quick_recovery());
+    let err = linepay(config).void(&tx()).await.unwrap_err();
+    assert_eq!(transport_kind(&err), TransportErrorKind::Timeout);
+    assert!(err.is_outcome_unknown() && err.recovery().is_none(), "{err:?}");
+    assert_eq!(fake.requests().iter().map(|r| r.method.as_str()).collect::<Vec<_>>(), ["POST"]);
+}
+
+#[tokio::test]
 async fn recovery_looks_up_after_an_undecodable_answer() {
     for answer in [Response::html(502, BAD_GATEWAY_PAGE), Response::json(200, ""), Response::html(504, "timeout")] {
         let fake = recovery_fake(answer.clone(), "CAPTURE").await;

@@ -7,7 +7,8 @@ use std::time::Duration;
 use payspec::alipayplus::capture::CaptureResponse;
 use payspec::elepay::Charge;
 use payspec::linepay::capture::CaptureInfo;
-use payspec::runtime::client::{Call, CodeFacts, Envelope, ErrorKind, Method};
+use payspec::runtime::client::{Call, CodeFacts, DecodeEnvelope, ErrorKind, Method};
+use payspec::runtime::protocol::{alipay_plus, http_status, line_pay};
 use serde::de::DeserializeOwned;
 
 const LINE_PAY: &str = r#"{"returnCode":"0000","returnMessage":"Success.","info":{"orderId":"注文-1","transactionId":2021121300698360310,"payInfo":[{"method":"BALANCE","amount":900},{"method":"DISCOUNT","amount":100.5}]}}"#;
@@ -26,13 +27,14 @@ fn call() -> Call {
         timeout: Duration::from_secs(1),
         idempotent: false,
         idempotency_key: None,
+        effect: None,
         extra_success_codes: &[],
         classify: |_| CodeFacts::default(),
     }
 }
 
 /// Every cut and every corruption of `valid` is either a typed error or decodes; the valid body decodes.
-fn survive<R: DeserializeOwned>(envelope: Envelope, valid: &str, status: u16) -> usize {
+fn survive<R: DeserializeOwned>(envelope: impl DecodeEnvelope, valid: &str, status: u16) -> usize {
     let decode = |body: &str| -> Result<R, String> {
         let reply = envelope.decode(&call(), status, body).map_err(|e| match e {
             ErrorKind::Undecodable(u) => {
@@ -59,7 +61,7 @@ fn survive<R: DeserializeOwned>(envelope: Envelope, valid: &str, status: u16) ->
 
 #[test]
 fn line_pay_bodies() {
-    let envelope = Envelope::LinePay { success_codes: &["0000"] };
+    let envelope = line_pay::Envelope { success_codes: &["0000"] };
     assert!(survive::<CaptureInfo>(envelope, LINE_PAY, 200) > LINE_PAY.len());
     // The same body on another status is not a LINE Pay answer.
     assert!(matches!(envelope.decode(&call(), 502, LINE_PAY), Err(ErrorKind::Undecodable(_))));
@@ -67,12 +69,12 @@ fn line_pay_bodies() {
 
 #[test]
 fn alipay_plus_bodies() {
-    assert!(survive::<CaptureResponse>(Envelope::AlipayPlus, ALIPAY_PLUS, 200) > ALIPAY_PLUS.len());
+    assert!(survive::<CaptureResponse>(alipay_plus::Envelope, ALIPAY_PLUS, 200) > ALIPAY_PLUS.len());
 }
 
 #[test]
 fn elepay_bodies() {
-    let envelope = Envelope::HttpStatus { code_field: "errorCode" };
+    let envelope = http_status::Envelope { code_field: "errorCode" };
     assert!(survive::<Charge>(envelope, ELEPAY, 200) > ELEPAY.len() / 2);
     // Error bodies cut short are undecodable too, never a provider error with a made-up code.
     let error = r#"{"errorCode":"M002003","message":"The requested resource does not exist."}"#;

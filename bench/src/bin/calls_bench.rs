@@ -9,7 +9,8 @@ use payspec::linepay::capture::CaptureRequest;
 use payspec::linepay::payment_details::PaymentDetailsInfo;
 use payspec::linepay::request::{PaymentRequest, RedirectUrls, RequestPackage, RequestProduct};
 use payspec::linepay::{Currency, SUCCESS_CODES, TransactionId};
-use payspec::runtime::client::{Call, CodeFacts, Envelope, Method};
+use payspec::runtime::client::{Call, CodeFacts, DecodeEnvelope, Method};
+use payspec::runtime::protocol::line_pay::Envelope;
 use payspec::runtime::secret::SecretString;
 use payspec::runtime::signing::{alipay_plus, line_pay};
 use payspec::runtime::{Decimal, Validate};
@@ -72,6 +73,7 @@ fn details_call() -> Call {
         timeout: Duration::from_secs(20),
         idempotent: true,
         idempotency_key: None,
+        effect: None,
         extra_success_codes: &[],
         classify: |_| CodeFacts::default(),
     }
@@ -246,7 +248,7 @@ fn main() {
     if let Some(mode) = args.get(1).and_then(|m| m.strip_prefix("decode")) {
         let body = details_body(100);
         let call = details_call();
-        let envelope = Envelope::LinePay { success_codes: SUCCESS_CODES };
+        let envelope = Envelope { success_codes: SUCCESS_CODES };
         for _ in 0..args.get(2).and_then(|n| n.parse().ok()).unwrap_or(10) {
             // Each decode gets the body as a fresh String, as the transport hands it over.
             let body = black_box(body.clone());
@@ -279,7 +281,7 @@ fn main() {
     // machine load hits all three alike.
     let body = details_body(100);
     let call = details_call();
-    let envelope = Envelope::LinePay { success_codes: SUCCESS_CODES };
+    let envelope = Envelope { success_codes: SUCCESS_CODES };
     let (mut ours, mut floor, mut borrowed) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..31 {
         ours.push(median_per_call(1, 100, || assert_eq!(payspec_decode(&envelope, &call, body.clone()).len(), 100)));

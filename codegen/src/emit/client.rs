@@ -11,7 +11,7 @@ use crate::model::*;
 pub fn client_module(p: &Provider) -> TokenStream {
     let module_docs = docs::inner(&[format!("The {} client.", p.title)]);
     let credentials = credentials(p.auth);
-    let envelope = envelope_tokens(&p.envelope);
+    let (envelope_type, envelope) = envelope_tokens(&p.envelope);
     let client_docs = docs::outer(&client_docs(p));
     let methods = p.operations.iter().map(operation_method);
     quote! {
@@ -20,7 +20,7 @@ pub fn client_module(p: &Provider) -> TokenStream {
         #client_docs
         #[derive(Debug, Clone)]
         pub struct Client {
-            inner: payspec_runtime::client::Client,
+            inner: payspec_runtime::client::Client<#envelope_type>,
         }
 
         impl Client {
@@ -114,14 +114,20 @@ pub fn credentials(auth: Auth) -> TokenStream {
     }
 }
 
-fn envelope_tokens(envelope: &Envelope) -> TokenStream {
+/// The runtime's envelope type for the provider, and its value.
+fn envelope_tokens(envelope: &Envelope) -> (TokenStream, TokenStream) {
     match envelope {
         Envelope::LinePay { .. } => {
-            quote!(payspec_runtime::client::Envelope::LinePay { success_codes: super::SUCCESS_CODES })
+            let ty = quote!(payspec_runtime::protocol::line_pay::Envelope);
+            (ty.clone(), quote!(#ty { success_codes: super::SUCCESS_CODES }))
         }
-        Envelope::AlipayPlus => quote!(payspec_runtime::client::Envelope::AlipayPlus),
+        Envelope::AlipayPlus => {
+            let ty = quote!(payspec_runtime::protocol::alipay_plus::Envelope);
+            (ty.clone(), ty)
+        }
         Envelope::HttpStatus { code_field, .. } => {
-            quote!(payspec_runtime::client::Envelope::HttpStatus { code_field: #code_field })
+            let ty = quote!(payspec_runtime::protocol::http_status::Envelope);
+            (ty.clone(), quote!(#ty { code_field: #code_field }))
         }
     }
 }

@@ -54,6 +54,13 @@ pub fn operation_module(provider: &Provider, op: &Operation) -> TokenStream {
         Some(key) => quote!(Some(#key)),
         None => quote!(None),
     };
+    let effect = match op.effect {
+        Some(effect) => {
+            let variant = format_ident!("{}", format!("{effect:?}"));
+            quote!(Some(payspec_runtime::client::Effect::#variant))
+        }
+        None => quote!(None),
+    };
     let secret_params: Vec<&str> = op.path_params.iter().filter(|p| p.secret).map(|p| p.wire_name.as_str()).collect();
     let method_const = format_ident!("{}", method);
     let error_name = ident(&op.error_type);
@@ -93,6 +100,7 @@ pub fn operation_module(provider: &Provider, op: &Operation) -> TokenStream {
             timeout: TIMEOUT,
             idempotent: IDEMPOTENT,
             idempotency_key: #idempotency_key,
+            effect: #effect,
             extra_success_codes: #extra_success,
             classify: payspec_runtime::client::facts_of::<#error_name>,
         };

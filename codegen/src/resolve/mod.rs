@@ -234,6 +234,14 @@ impl<'a> ProviderResolver<'a> {
         let before = self.diags.len();
         self.snake_ident(file, &op.name, "operation file name (the operation's name)");
         let method = op.method.as_ref().and_then(|m| self.one_of(file, m, "method", Method::ALL));
+        let effect = op.effect.as_ref().and_then(|e| {
+            let effect = self.one_of(file, e, "effect", Effect::ALL)?;
+            // A GET only reads: the effect would send a recovery handler looking for money that moved.
+            if method == Some(Method::Get) {
+                self.err(file, e.pos, format!("`effect: {}` on a GET operation, which moves no money", e.value));
+            }
+            Some(effect)
+        });
         if let Some(t) = op.timeout_seconds.as_ref().filter(|t| !(1..=600).contains(&t.value)) {
             self.err(file, t.pos, format!("timeout_seconds {} must be between 1 and 600", t.value));
         }
@@ -386,6 +394,7 @@ impl<'a> ProviderResolver<'a> {
             timeout_seconds: op.timeout_seconds.as_ref().map(|t| t.value),
             idempotent: op.idempotent.unwrap_or(method == Some(Method::Get) || idempotency_key.is_some()),
             idempotency_key,
+            effect,
             success_status,
             path_params,
             query,

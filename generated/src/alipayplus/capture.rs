@@ -41,6 +41,7 @@ pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::clien
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
     idempotency_key: Some("captureRequestId"),
+    effect: Some(payspec_runtime::client::Effect::Capture),
     extra_success_codes: &[],
     classify: payspec_runtime::client::facts_of::<CaptureError>,
 };

@@ -11,7 +11,9 @@
 /// converts into this module's `Error` with `?`. Cloning is cheap and shares the connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: payspec_runtime::client::Client,
+    inner: payspec_runtime::client::Client<
+        payspec_runtime::protocol::alipay_plus::Envelope,
+    >,
 }
 
 impl Client {
@@ -23,7 +25,7 @@ impl Client {
     ) -> Result<Self, payspec_runtime::client::BuildError> {
         let inner = payspec_runtime::client::Client::new(
             config,
-            payspec_runtime::client::Envelope::AlipayPlus,
+            payspec_runtime::protocol::alipay_plus::Envelope,
         )?;
         Ok(Self { inner })
     }

@@ -102,6 +102,7 @@ pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::clien
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
     idempotency_key: Some("paymentRequestId"),
+    effect: None,
     extra_success_codes: SUCCESS_CODES,
     classify: payspec_runtime::client::facts_of::<PayError>,
 };

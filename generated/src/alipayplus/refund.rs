@@ -42,6 +42,7 @@ pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::clien
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
     idempotency_key: Some("refundRequestId"),
+    effect: Some(payspec_runtime::client::Effect::Refund),
     extra_success_codes: &[],
     classify: payspec_runtime::client::facts_of::<RefundError>,
 };

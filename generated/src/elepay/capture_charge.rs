@@ -35,6 +35,7 @@ pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::clien
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
     idempotency_key: None,
+    effect: Some(payspec_runtime::client::Effect::Capture),
     extra_success_codes: &[],
     classify: payspec_runtime::client::facts_of::<CaptureChargeError>,
 };

@@ -11,7 +11,9 @@
 /// module's `Error` with `?`. Cloning is cheap and shares the connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: payspec_runtime::client::Client,
+    inner: payspec_runtime::client::Client<
+        payspec_runtime::protocol::http_status::Envelope,
+    >,
 }
 
 impl Client {
@@ -23,7 +25,7 @@ impl Client {
     ) -> Result<Self, payspec_runtime::client::BuildError> {
         let inner = payspec_runtime::client::Client::new(
             config,
-            payspec_runtime::client::Envelope::HttpStatus {
+            payspec_runtime::protocol::http_status::Envelope {
                 code_field: "errorCode",
             },
         )?;

@@ -31,6 +31,7 @@ pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::clien
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
     idempotency_key: None,
+    effect: None,
     extra_success_codes: &[],
     classify: payspec_runtime::client::facts_of::<RetrieveRefundError>,
 };

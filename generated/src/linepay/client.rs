@@ -11,7 +11,9 @@
 /// module's `Error` with `?`. Cloning is cheap and shares the connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: payspec_runtime::client::Client,
+    inner: payspec_runtime::client::Client<
+        payspec_runtime::protocol::line_pay::Envelope,
+    >,
 }
 
 impl Client {
@@ -23,7 +25,7 @@ impl Client {
     ) -> Result<Self, payspec_runtime::client::BuildError> {
         let inner = payspec_runtime::client::Client::new(
             config,
-            payspec_runtime::client::Envelope::LinePay {
+            payspec_runtime::protocol::line_pay::Envelope {
                 success_codes: super::SUCCESS_CODES,
             },
         )?;

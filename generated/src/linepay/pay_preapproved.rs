@@ -37,6 +37,7 @@ pub const OPERATION: payspec_runtime::client::Operation = payspec_runtime::clien
     timeout: TIMEOUT,
     idempotent: IDEMPOTENT,
     idempotency_key: None,
+    effect: Some(payspec_runtime::client::Effect::Pay),
     extra_success_codes: &[],
     classify: payspec_runtime::client::facts_of::<PayPreapprovedError>,
 };

@@ -12,15 +12,18 @@
 use std::any::Any;
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serde_json::value::RawValue;
 
-use super::envelope::Envelope;
+use serde::de::DeserializeOwned;
+
 use super::error::{Error, ErrorKind};
 use super::transport::Transport;
+use crate::protocol::DecodeEnvelope;
 
 /// The future a handler returns: boxed, so that `Handler` stays object-safe.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -35,6 +38,22 @@ pub struct CodeFacts {
     pub retryable: bool,
     /// The call may have taken effect.
     pub outcome_unknown: bool,
+}
+
+/// The money effect an operation has when it succeeds: the spec's `effect` key, a closed set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Effect {
+    /// Takes a payment in one call, without the user approving it then (a preapproved payment).
+    Pay,
+    /// Completes a payment the user approved: it is authorized, or captured at once.
+    Confirm,
+    /// Captures an authorized amount.
+    Capture,
+    /// Returns money from a captured payment.
+    Refund,
+    /// Releases an authorization that was not captured.
+    Void,
 }
 
 /// An outgoing request, before signing.
@@ -62,6 +81,9 @@ pub struct Call {
     /// The wire name of the body field that keys repeats, when the operation has one: a retry must
     /// send the same value (the body is resent as is, so it does).
     pub idempotency_key: Option<&'static str>,
+    /// The money effect of a success, when the spec names one: what a recovery handler looks for
+    /// when the outcome is unknown.
+    pub effect: Option<Effect>,
     /// The operation's own codes that answer it: LINE Pay's beside `0000`, Alipay+'s with status S or A.
     pub extra_success_codes: &'static [&'static str],
     /// The spec's facts about a code of this operation.
@@ -197,16 +219,37 @@ impl fmt::Debug for Reply {
     }
 }
 
-/// Decodes a response body (status, text) for a call into a reply or the provider's error.
-pub(crate) type DecodeFn = fn(&Envelope, &Call, u16, String) -> Result<Reply, ErrorKind<String>>;
-
 /// How the client decodes its operation's response together with the envelope, in one pass over
-/// the body. It travels with the chain ([`Next`]) and applies only to calls of `operation`: a
+/// the body. It travels with the chain ([`Next`]) and applies only to calls of its operation: a
 /// handler's own calls (a Payment Details lookup) are decoded untyped.
-#[derive(Clone, Copy)]
-pub(crate) struct TypedDecode {
-    pub(crate) operation: &'static str,
-    pub(crate) decode: DecodeFn,
+pub(crate) trait DecodeTyped: Send + Sync {
+    /// The operation whose response this decodes.
+    fn operation(&self) -> &'static str;
+    /// [`DecodeEnvelope::decode_typed`] with the client's envelope and the operation's response type.
+    fn decode(&self, call: &Call, status: u16, body: String) -> Result<Reply, ErrorKind<String>>;
+}
+
+/// The [`DecodeTyped`] of envelope `E` and response type `R`.
+pub(crate) struct Typed<'e, E, R> {
+    operation: &'static str,
+    envelope: &'e E,
+    response: PhantomData<fn() -> R>,
+}
+
+impl<'e, E, R> Typed<'e, E, R> {
+    pub(crate) fn new(operation: &'static str, envelope: &'e E) -> Self {
+        Typed { operation, envelope, response: PhantomData }
+    }
+}
+
+impl<E: DecodeEnvelope, R: DeserializeOwned + Send + Sync + 'static> DecodeTyped for Typed<'_, E, R> {
+    fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    fn decode(&self, call: &Call, status: u16, body: String) -> Result<Reply, ErrorKind<String>> {
+        self.envelope.decode_typed::<R>(call, status, body)
+    }
 }
 
 /// The fields a rebuilt answer lacks, and where the caller can get them.
@@ -250,7 +293,7 @@ pub trait Handler: Send + Sync + 'static {
 pub struct Next<'a> {
     pub(crate) handlers: &'a [Arc<dyn Handler>],
     pub(crate) transport: &'a Transport,
-    pub(crate) typed: Option<TypedDecode>,
+    pub(crate) typed: Option<&'a (dyn DecodeTyped + 'a)>,
 }
 
 impl<'a> Next<'a> {

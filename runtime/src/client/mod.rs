@@ -1,8 +1,6 @@
 //! The HTTP client the generated per-provider clients wrap: configuration, the handler chain and
 //! one generic `send` that validates, encodes, runs the chain and decodes the typed response.
 
-pub mod auth;
-pub mod envelope;
 pub mod error;
 pub mod handler;
 mod transport;
@@ -14,20 +12,20 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use auth::{
-    AlipayPlusCredentials, Credentials, ElepayAuthScheme, ElepayCredentials, LinePayCredentials, UnsignedResponses,
-};
-pub use envelope::{Envelope, ResultStatus};
+pub use crate::protocol::alipay_plus::{AlipayPlusCredentials, ResultStatus, UnsignedResponses};
+pub use crate::protocol::elepay::{ElepayAuthScheme, ElepayCredentials};
+pub use crate::protocol::line_pay::LinePayCredentials;
+pub use crate::protocol::{Credentials, DecodeEnvelope};
 pub use error::{
     CallError, Error, ErrorKind, IncompleteReply, ProviderError, Recovery, TransportError, TransportErrorKind,
     UndecodableResponse,
 };
-pub use handler::{BoxFuture, Call, CallResult, CodeFacts, Handler, Missing, Next, Reply};
+pub use handler::{BoxFuture, Call, CallResult, CodeFacts, Effect, Handler, Missing, Next, Reply};
 pub use reqwest::Method;
 
 use crate::error_code::ErrorCode;
 use crate::validate::{Path, Validate, Violations};
-use handler::TypedDecode;
+use handler::Typed;
 use transport::Transport;
 
 /// Used when the spec gives an operation no recommended timeout.
@@ -54,6 +52,8 @@ pub struct Operation {
     /// The wire name of the request field that keys repeats (Alipay+'s `captureRequestId`): sending
     /// the call again with the same value has no further effect. `Some` implies `idempotent`.
     pub idempotency_key: Option<&'static str>,
+    /// The money effect of a success, as the spec's `effect` names it.
+    pub effect: Option<Effect>,
     /// The operation's own codes that answer it: LINE Pay's beside `0000`, Alipay+'s with status S or A.
     pub extra_success_codes: &'static [&'static str],
     /// The spec's facts about a code of this operation.
@@ -194,33 +194,42 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
-/// A configured client; cheap to clone. The generated provider clients wrap it.
+/// A configured client for a provider whose answers come in envelope `V`; cheap to clone. The
+/// generated provider clients wrap it.
 #[doc(hidden)]
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<Inner>,
+pub struct Client<V> {
+    inner: Arc<Inner<V>>,
 }
 
-struct Inner {
+struct Inner<V> {
     transport: Transport,
+    /// The transport's envelope, by its type: the client's own calls decode their response type
+    /// with it in one pass.
+    envelope: Arc<V>,
     handlers: Vec<Arc<dyn Handler>>,
     default_timeout: Duration,
     timeouts: Vec<(&'static str, Duration)>,
 }
 
-impl fmt::Debug for Client {
+impl<V> Clone for Client<V> {
+    fn clone(&self) -> Self {
+        Client { inner: Arc::clone(&self.inner) }
+    }
+}
+
+impl<V> fmt::Debug for Client<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.transport.base_url)
-            .field("auth", &self.inner.transport.auth)
+            .field("auth", &self.inner.transport.signer)
             .field("handlers", &self.inner.handlers.len())
             .finish_non_exhaustive()
     }
 }
 
-impl Client {
+impl<V: DecodeEnvelope> Client<V> {
     /// A client for `config`, decoding with the provider's envelope.
-    pub fn new<C: Credentials>(config: Config<C>, envelope: Envelope) -> Result<Client, BuildError> {
+    pub fn new<C: Credentials>(config: Config<C>, envelope: V) -> Result<Client<V>, BuildError> {
         let url = reqwest::Url::parse(&config.base_url)
             .map_err(|e| BuildError(format!("base URL {:?}: {e}", config.base_url)))?;
         if !matches!(url.scheme(), "https" | "http") || url.query().is_some() || url.fragment().is_some() {
@@ -236,9 +245,8 @@ impl Client {
         }
         let base_url = config.base_url.trim_end_matches('/').to_owned();
         let base_path = url.path().trim_end_matches('/').to_owned();
-        let auth: auth::Auth = config.credentials.into();
-        auth.check().map_err(BuildError)?;
-        let prepared = auth.prepare();
+        let signer = config.credentials.signer().map_err(BuildError)?;
+        let envelope = Arc::new(envelope);
         let http = match config.http_client {
             Some(http) => http.0,
             None => HttpClient::from_builder(HttpClient::builder()?.https_only(https))?.0,
@@ -250,11 +258,11 @@ impl Client {
                     base_url,
                     base: url,
                     base_path,
-                    auth,
-                    prepared,
-                    envelope,
+                    signer: Box::new(signer),
+                    envelope: Arc::clone(&envelope) as Arc<dyn DecodeEnvelope>,
                     max_response_bytes: config.max_response_bytes,
                 },
+                envelope,
                 handlers: config.handlers,
                 default_timeout: config.default_timeout,
                 timeouts: config.timeouts,
@@ -283,8 +291,8 @@ impl Client {
         R: DeserializeOwned + Send + Sync + 'static,
         E: ErrorCode,
     {
-        let typed = TypedDecode { operation: op.name, decode: Envelope::typed_decoder::<R>() };
-        let mut reply = self.run(op, path, query, body, Some(typed)).await.map_err(Error::typed)?;
+        let typed = Typed::<V, R>::new(op.name, &self.inner.envelope);
+        let mut reply = self.run(op, path, query, body, Some(&typed)).await.map_err(Error::typed)?;
         match reply.missing.is_none().then(|| reply.take_typed::<R>()).flatten() {
             Some(value) => Ok(value),
             None => self.decode(op, &reply),
@@ -333,7 +341,7 @@ impl Client {
         path: String,
         query: Option<&Q>,
         body: Option<&B>,
-        typed: Option<TypedDecode>,
+        typed: Option<&(dyn handler::DecodeTyped + '_)>,
     ) -> CallResult
     where
         Q: QueryParams,
@@ -360,6 +368,7 @@ impl Client {
             timeout: self.timeout_for(op),
             idempotent: op.idempotent,
             idempotency_key: op.idempotency_key,
+            effect: op.effect,
             extra_success_codes: op.extra_success_codes,
             classify: op.classify,
         };

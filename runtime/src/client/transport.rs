@@ -1,13 +1,13 @@
 //! The innermost step of every call: sign, send, read a bounded body, verify, decode.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderMap;
 
-use super::auth::{Auth, Prepared};
-use super::envelope::Envelope;
 use super::error::{Error, ErrorKind, TransportError, TransportErrorKind, UndecodableResponse};
-use super::handler::{Call, CallResult, TypedDecode};
+use super::handler::{Call, CallResult, DecodeTyped};
+use crate::protocol::{DecodeEnvelope, Sign};
 use crate::time::http_date;
 use crate::validate::{Rule, ValidationError, Violation};
 
@@ -19,10 +19,9 @@ pub(crate) struct Transport {
     pub(crate) base: reqwest::Url,
     /// The base URL's path prefix (`/api/open` for some Alipay+ wallets), signed with each path.
     pub(crate) base_path: String,
-    pub(crate) auth: Auth,
-    /// The keys and fixed headers of `auth`, computed once.
-    pub(crate) prepared: Prepared,
-    pub(crate) envelope: Envelope,
+    /// The credentials' signer, with its keys and fixed headers computed once.
+    pub(crate) signer: Box<dyn Sign>,
+    pub(crate) envelope: Arc<dyn DecodeEnvelope>,
     pub(crate) max_response_bytes: usize,
 }
 
@@ -54,16 +53,14 @@ impl Transport {
     }
 
     /// Sends `call`. `typed` decodes the success payload in the same pass as the envelope when it
-    /// is the decoder of this call's operation (see [`TypedDecode`]).
-    pub(crate) async fn send(&self, mut call: Call, typed: Option<TypedDecode>) -> CallResult {
+    /// is the decoder of this call's operation (see [`DecodeTyped`]).
+    pub(crate) async fn send(&self, mut call: Call, typed: Option<&dyn DecodeTyped>) -> CallResult {
         let (operation, idempotent) = (call.operation, call.idempotent);
         let fail = |kind| Error::new(operation, idempotent, kind);
         check_path(&call.path).map_err(|e| fail(ErrorKind::Validation(e)))?;
         let full_path = format!("{}{}", self.base_path, call.path);
         let mut headers = HeaderMap::with_capacity(8);
-        self.auth
-            .write_headers(&self.prepared, &call, &full_path, &mut headers)
-            .map_err(|e| fail(ErrorKind::Encode(e)))?;
+        self.signer.write_headers(&call, &full_path, &mut headers).map_err(|e| fail(ErrorKind::Encode(e)))?;
         let request = match self.url(&full_path, &call.query) {
             Some(url) => Ok(reqwest::Request::new(call.method.clone(), url)),
             None => {
@@ -85,7 +82,7 @@ impl Transport {
         let mut response =
             self.http.execute(request).await.map_err(|e| fail(ErrorKind::Transport(transport_error(e))))?;
         let status = response.status().as_u16();
-        // Taken, not cloned: only Alipay+ verification reads them, after the body.
+        // Taken, not cloned: only a signer that verifies answers reads them, after the body.
         let headers = std::mem::take(response.headers_mut());
         let retry_after = retry_after(status, &headers);
         let fail = |kind| fail(kind).with_retry_after(retry_after);
@@ -117,7 +114,7 @@ impl Transport {
         // Only a 2xx answer can claim success, so only it must be signed: a gateway's error page
         // (502, 504) is unsigned and is reported as undecodable with its status and body.
         if (200..300).contains(&status) {
-            self.auth
+            self.signer
                 .verify(call.method.as_str(), &full_path, &headers, &body)
                 .map_err(|e| fail(ErrorKind::BadSignature(e)))?;
         }
@@ -132,7 +129,7 @@ impl Transport {
             }
         };
         match typed {
-            Some(typed) if typed.operation == call.operation => (typed.decode)(&self.envelope, &call, status, text),
+            Some(typed) if typed.operation() == call.operation => typed.decode(&call, status, text),
             _ => self.envelope.decode(&call, status, &text),
         }
         .map_err(fail)

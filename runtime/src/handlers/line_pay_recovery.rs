@@ -6,12 +6,17 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::client::{BoxFuture, Call, CallResult, CodeFacts, Error, Handler, Method, Missing, Next, Recovery, Reply};
+use crate::client::{
+    BoxFuture, Call, CallResult, CodeFacts, Effect, Error, Handler, Method, Missing, Next, Recovery, Reply,
+};
 use crate::constrained::deserialize_text;
 use crate::decimal::Decimal;
 
 /// Looks up LINE Pay confirm, capture and refund calls whose outcome is unknown. Add it with
 /// `Config::handler`; its position among the handlers does not change what it concludes.
+///
+/// Which calls those are comes from the spec: an operation whose `effect` is `confirm`, `capture` or
+/// `refund` (the effects Payment Details shows), and whose error codes say when the outcome is unknown.
 ///
 /// LINE Pay asks that the outcome of a call left unknown (a timeout, 1172, 1198) be checked with
 /// Payment Details rather than retried blindly. When a confirm, capture or refund ends with an
@@ -89,8 +94,43 @@ impl LinePayRecovery {
     }
 }
 
-/// The operations this handler settles, and what Payment Details cannot tell about each.
-const OPERATIONS: &[&str] = &["confirm", "capture", "refund"];
+/// Whether this handler settles a call with `effect` from Payment Details. A void would show there
+/// too (`VOIDED_AUTHORIZATION`), but settling one is not written yet: its unknown outcome stays unknown.
+fn provable(effect: Effect) -> bool {
+    matches!(effect, Effect::Confirm | Effect::Capture | Effect::Refund)
+}
+
+/// The `payStatus` values recovery reads, as spec/linepay/payment_details.yaml lists them (enum
+/// `PayStatus` of a transaction's `payStatus`); every other value, present or future, proves nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PayStatus {
+    /// `CAPTURE`: the amount is captured.
+    Capture,
+    /// `AUTHORIZATION`: authorized, not yet captured.
+    Authorization,
+    /// `VOIDED_AUTHORIZATION`: the authorization was voided; it can never be captured.
+    VoidedAuthorization,
+    /// `EXPIRED_AUTHORIZATION`: the authorization expired; it can never be captured.
+    ExpiredAuthorization,
+    /// Any other value.
+    Other,
+}
+
+impl PayStatus {
+    fn parse(value: &str) -> PayStatus {
+        match value {
+            "CAPTURE" => PayStatus::Capture,
+            "AUTHORIZATION" => PayStatus::Authorization,
+            "VOIDED_AUTHORIZATION" => PayStatus::VoidedAuthorization,
+            "EXPIRED_AUTHORIZATION" => PayStatus::ExpiredAuthorization,
+            _ => PayStatus::Other,
+        }
+    }
+}
+
+/// The `transactionType` of a full refund in a transaction's `refundList` (enum `TransactionType`
+/// in spec/linepay/payment_details.yaml): a refund request without an amount refunds in full.
+const FULL_REFUND: &str = "PAYMENT_REFUND";
 
 /// The confirm answer's fields that Payment Details never carries.
 const CONFIRM_MISSING: Missing = Missing {
@@ -154,11 +194,11 @@ enum Settled {
     NotVisible,
 }
 
-/// Settles `call` from the transactions Payment Details returned. `before`: the refund ids recorded
-/// before a refund was sent.
-fn settle(call: &Call, id: &str, entries: &[Entry], before: Option<&[String]>) -> Settled {
+/// Settles `call`, whose money effect is `effect`, from the transactions Payment Details returned.
+/// `before`: the refund ids recorded before a refund was sent.
+fn settle(call: &Call, effect: Effect, id: &str, entries: &[Entry], before: Option<&[String]>) -> Settled {
     let Some(entry) = entries.iter().find(|e| e.transaction_id == id) else { return Settled::NotVisible };
-    let status = entry.pay_status.as_deref();
+    let status = entry.pay_status.as_deref().map(PayStatus::parse);
     // The answer is written from the lookup's raw JSON, so ids and amounts keep their exact text.
     let rebuilt = |fields: &[(&str, Option<&RawValue>)], missing| {
         let members: Vec<String> =
@@ -173,19 +213,22 @@ fn settle(call: &Call, id: &str, entries: &[Entry], before: Option<&[String]>) -
     let empty = RawValue::from_string("[]".to_owned()).ok();
     let pay_info = entry.pay_info.as_deref().or(empty.as_deref());
     let core = [("orderId", entry.order_id.as_deref()), ("transactionId", id_raw.as_deref()), ("payInfo", pay_info)];
-    match (call.operation, status) {
-        ("capture", Some("CAPTURE")) => rebuilt(&core, None),
-        ("capture", Some(s @ ("VOIDED_AUTHORIZATION" | "EXPIRED_AUTHORIZATION"))) => Settled::NotApplied(format!(
-            "Payment Details shows the authorization as {s}, so it can no longer be captured"
-        )),
-        ("confirm", Some("AUTHORIZATION" | "CAPTURE")) => {
+    match (effect, status) {
+        (Effect::Capture, Some(PayStatus::Capture)) => rebuilt(&core, None),
+        (Effect::Capture, Some(PayStatus::VoidedAuthorization | PayStatus::ExpiredAuthorization)) => {
+            Settled::NotApplied(format!(
+                "Payment Details shows the authorization as {}, so it can no longer be captured",
+                entry.pay_status.as_deref().unwrap_or_default()
+            ))
+        }
+        (Effect::Confirm, Some(PayStatus::Authorization | PayStatus::Capture)) => {
             let mut fields = core.to_vec();
             fields.push(("packages", entry.packages.as_deref()));
             fields.push(("shipping", entry.shipping.as_deref()));
             fields.push(("authorizationExpireDate", entry.authorization_expire_date.as_deref()));
             rebuilt(&fields, Some(CONFIRM_MISSING))
         }
-        ("refund", _) => {
+        (Effect::Refund, _) => {
             let Some(before) = before else { return Settled::NotVisible };
             let requested = call.body.as_deref().and_then(|b| serde_json::from_slice::<RefundBody>(b).ok());
             let Some(requested) = requested else { return Settled::NotVisible };
@@ -194,7 +237,7 @@ fn settle(call: &Call, id: &str, entries: &[Entry], before: Option<&[String]>) -
                     && match requested.refund_amount {
                         // LINE Pay lists refunds as negative amounts.
                         Some(a) => r.refund_amount.and_then(|listed| listed.checked_add(a)) == Some(Decimal::ZERO),
-                        None => r.transaction_type.as_deref() == Some("PAYMENT_REFUND"),
+                        None => r.transaction_type.as_deref() == Some(FULL_REFUND),
                     }
             });
             match new {
@@ -229,6 +272,7 @@ impl LinePayRecovery {
             timeout,
             idempotent: true,
             idempotency_key: None,
+            effect: None,
             extra_success_codes: &[],
             classify: |_| CodeFacts::default(),
         }
@@ -246,6 +290,7 @@ impl LinePayRecovery {
     async fn recover(
         &self,
         call: &Call,
+        effect: Effect,
         id: &str,
         before: Option<&[String]>,
         err: Error<String>,
@@ -259,7 +304,7 @@ impl LinePayRecovery {
             lookups += 1;
             let timeout = if lookups == 1 { self.lookup_timeout } else { self.lookup_timeout.min(remaining) };
             let last_error = match self.look_up(id, timeout, next).await {
-                Ok((status, entries)) => match settle(call, id, &entries, before) {
+                Ok((status, entries)) => match settle(call, effect, id, &entries, before) {
                     Settled::Applied { payload, missing } => {
                         let mut reply = Reply::new(status, Some("0000".into()), payload);
                         reply.missing = missing;
@@ -288,11 +333,12 @@ impl LinePayRecovery {
 impl Handler for LinePayRecovery {
     fn handle<'a>(&'a self, call: Call, next: Next<'a>) -> BoxFuture<'a, CallResult> {
         Box::pin(async move {
-            let id = transaction_id(&call.path).filter(|_| OPERATIONS.contains(&call.operation)).map(str::to_owned);
-            let Some(id) = id else { return next.run(call).await };
+            let effect = call.effect.filter(|e| provable(*e));
+            let id = effect.and_then(|effect| Some((effect, transaction_id(&call.path)?.to_owned())));
+            let Some((effect, id)) = id else { return next.run(call).await };
             // A refund can only be told apart from earlier ones by what existed before it.
-            let before = match call.operation {
-                "refund" => match self.look_up(&id, self.lookup_timeout, next).await {
+            let before = match effect {
+                Effect::Refund => match self.look_up(&id, self.lookup_timeout, next).await {
                     Ok((_, entries)) => entries
                         .iter()
                         .find(|e| e.transaction_id == id)
@@ -305,7 +351,9 @@ impl Handler for LinePayRecovery {
             match result {
                 // The spec's classification decides: a timeout, a lost or undecodable answer, or a
                 // code such as 1198 leaves the outcome unknown; anything else is the provider's word.
-                Err(err) if err.is_outcome_unknown() => self.recover(&call, &id, before.as_deref(), err, next).await,
+                Err(err) if err.is_outcome_unknown() => {
+                    self.recover(&call, effect, &id, before.as_deref(), err, next).await
+                }
                 other => other,
             }
         })
@@ -316,9 +364,9 @@ impl Handler for LinePayRecovery {
 mod tests {
     use super::*;
 
-    fn call(operation: &'static str, body: Option<&str>) -> Call {
+    fn call(effect: Effect, body: Option<&str>) -> Call {
         Call {
-            operation,
+            operation: "an_operation",
             method: Method::POST,
             path: "/v3/payments/authorizations/2021121300698360310/capture".into(),
             path_template: "/v3/payments/authorizations/{transactionId}/capture",
@@ -328,6 +376,7 @@ mod tests {
             timeout: Duration::from_secs(1),
             idempotent: false,
             idempotency_key: None,
+            effect: Some(effect),
             extra_success_codes: &[],
             classify: |_| CodeFacts::default(),
         }
@@ -357,16 +406,23 @@ mod tests {
 
     #[test]
     fn capture_is_applied_only_when_captured_and_never_assumed_absent() {
-        let info = applied(settle(&call("capture", None), ID, &details("CAPTURE", "[]"), None));
+        let info = applied(settle(&call(Effect::Capture, None), Effect::Capture, ID, &details("CAPTURE", "[]"), None));
         assert_eq!(info["orderId"], "o-1");
         assert_eq!(info["transactionId"].to_string(), ID, "the id stays exact");
         for still_open in ["AUTHORIZATION", "SOMETHING_NEW"] {
-            let settled = settle(&call("capture", None), ID, &details(still_open, "[]"), None);
+            let settled = settle(&call(Effect::Capture, None), Effect::Capture, ID, &details(still_open, "[]"), None);
             assert!(matches!(settled, Settled::NotVisible), "{still_open}: {settled:?}");
         }
-        let voided = settle(&call("capture", None), ID, &details("VOIDED_AUTHORIZATION", "[]"), None);
+        let voided =
+            settle(&call(Effect::Capture, None), Effect::Capture, ID, &details("VOIDED_AUTHORIZATION", "[]"), None);
         assert!(matches!(voided, Settled::NotApplied(_)), "{voided:?}");
-        let other = settle(&call("capture", None), "2021121300698360311", &details("CAPTURE", "[]"), None);
+        let other = settle(
+            &call(Effect::Capture, None),
+            Effect::Capture,
+            "2021121300698360311",
+            &details("CAPTURE", "[]"),
+            None,
+        );
         assert!(matches!(other, Settled::NotVisible));
     }
 
@@ -374,15 +430,18 @@ mod tests {
     fn a_missing_pay_status_tells_nothing() {
         let entries: Vec<Entry> =
             serde_json::from_str(&format!(r#"[{{"transactionId":{ID},"orderId":"o-1"}}]"#)).unwrap();
-        for op in ["capture", "confirm"] {
-            assert!(matches!(settle(&call(op, None), ID, &entries, None), Settled::NotVisible), "{op}");
+        for effect in [Effect::Capture, Effect::Confirm] {
+            assert!(
+                matches!(settle(&call(effect, None), effect, ID, &entries, None), Settled::NotVisible),
+                "{effect:?}"
+            );
         }
     }
 
     #[test]
     fn a_confirm_rebuilt_from_details_names_what_it_lacks() {
         let Settled::Applied { missing, .. } =
-            settle(&call("confirm", None), ID, &details("AUTHORIZATION", "[]"), None)
+            settle(&call(Effect::Confirm, None), Effect::Confirm, ID, &details("AUTHORIZATION", "[]"), None)
         else {
             panic!("not applied")
         };
@@ -393,17 +452,23 @@ mod tests {
     fn refund_is_matched_by_exact_amount_among_new_refunds_only() {
         let refunds = r#"[{"refundTransactionId":2021121300698360400,"transactionType":"PARTIAL_REFUND","refundAmount":-20.10,"refundTransactionDate":"d1"},
                           {"refundTransactionId":2021121300698360401,"transactionType":"PARTIAL_REFUND","refundAmount":-20.1,"refundTransactionDate":"d2"}]"#;
-        let refund = call("refund", Some(r#"{"refundAmount":20.1}"#));
+        let refund = call(Effect::Refund, Some(r#"{"refundAmount":20.1}"#));
         let earlier = ["2021121300698360400".to_owned()];
-        let found = applied(settle(&refund, ID, &details("CAPTURE", refunds), Some(&earlier)));
+        let found = applied(settle(&refund, Effect::Refund, ID, &details("CAPTURE", refunds), Some(&earlier)));
         assert_eq!(found["refundTransactionId"].to_string(), "2021121300698360401");
         let both = ["2021121300698360400".to_owned(), "2021121300698360401".to_owned()];
-        assert!(matches!(settle(&refund, ID, &details("CAPTURE", refunds), Some(&both)), Settled::NotVisible));
+        assert!(matches!(
+            settle(&refund, Effect::Refund, ID, &details("CAPTURE", refunds), Some(&both)),
+            Settled::NotVisible
+        ));
         assert!(
-            matches!(settle(&refund, ID, &details("CAPTURE", refunds), None), Settled::NotVisible),
+            matches!(settle(&refund, Effect::Refund, ID, &details("CAPTURE", refunds), None), Settled::NotVisible),
             "no record, no guess"
         );
-        let other_amount = call("refund", Some(r#"{"refundAmount":20.11}"#));
-        assert!(matches!(settle(&other_amount, ID, &details("CAPTURE", refunds), Some(&earlier)), Settled::NotVisible));
+        let other_amount = call(Effect::Refund, Some(r#"{"refundAmount":20.11}"#));
+        assert!(matches!(
+            settle(&other_amount, Effect::Refund, ID, &details("CAPTURE", refunds), Some(&earlier)),
+            Settled::NotVisible
+        ));
     }
 }

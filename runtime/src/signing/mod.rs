@@ -1,4 +1,5 @@
-//! Request signing and response verification for the providers that need it.
+//! The cryptography of request signing and response verification for the providers that need it:
+//! the primitives `crate::protocol` builds each provider's headers from.
 //!
 //! Each provider signs differently, so each has its own module; they share
 //! nothing but the rule that all cryptography goes through `ring` (no

@@ -101,6 +101,16 @@ ALIPAY_PLUS_CASES = [
         '"captureAmount":{"currency":"USD","value":"5000"},'
         '"captureTime":"2019-04-04T14:08:56+05:30","note":"お支払い ขอบคุณ"}',
     },
+    {
+        # The time is written as the runtime writes its own (UTC, milliseconds, +00:00), so that
+        # signing an acknowledgement at this instant must reproduce this signature byte for byte.
+        "name": "notification acknowledgement (merchant signs its answer)",
+        "method": "POST",
+        "path": "/merchant/alipay/notify",
+        "client_id": "TEST_5X00000000000000",
+        "time": "2019-04-04T06:38:56.253+00:00",
+        "body": '{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}',
+    },
 ]
 
 
