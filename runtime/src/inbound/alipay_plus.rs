@@ -11,18 +11,16 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{Bytes, Rejected, Rejection, Request, Response};
-use crate::client::AlipayPlusCredentials;
-use crate::signing::alipay_plus::{self as signing, PrivateKey, PublicKey};
+use crate::protocol::alipay_plus::{
+    AlipayPlusCredentials, Message, TimeHeader, VerifyError, sign_message, verify_message,
+};
+use crate::signing::alipay_plus::{PrivateKey, PublicKey};
 
 /// The acknowledgement body: receipt only, whatever the notification said.
 pub const ACKNOWLEDGEMENT: &str = r#"{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}"#;
 
 /// How far `Request-Time` may be from now unless configured otherwise.
 pub const DEFAULT_WINDOW: Duration = Duration::from_secs(5 * 60);
-
-const CLIENT_ID: &str = "Client-Id";
-const REQUEST_TIME: &str = "Request-Time";
-const SIGNATURE: &str = "Signature";
 
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
@@ -88,37 +86,23 @@ impl Verifier {
 
     /// Verifies a notification: its headers are present, its signature verifies over the exact
     /// bytes with the wallet's key, it is for this client, and its `Request-Time` is within the window.
+    /// The signature is checked by the protocol's [`verify_message`], as the client checks responses.
     pub fn verify(&self, request: &Request) -> Result<(), Rejected> {
+        let message = Message { method: request.method().as_str(), path: request.uri().path(), body: request.body() };
+        let verified =
+            verify_message(&self.wallet_public_key, &self.client_id, TimeHeader::Request, message, request.headers())
+                .map_err(|e| Rejected::new(rejection(e, &self.client_id)))?;
         let reject = |reason| Err(Rejected::new(reason));
-        let client_id = header(request, CLIENT_ID)?;
-        let request_time = header(request, REQUEST_TIME)?;
-        let signature = header(request, SIGNATURE)?;
-        let parsed = signing::parse_signature_header(signature)
-            .map_err(|e| Rejected::new(Rejection::MalformedHeader { name: SIGNATURE, why: e.to_string() }))?;
-        let message = signing::string_to_sign(
-            request.method().as_str(),
-            request.uri().path(),
-            client_id,
-            request_time,
-            request.body(),
-        );
-        if let Err(e) = self.wallet_public_key.verify(&message, &parsed.signature_base64) {
-            return reject(Rejection::BadSignature(e.to_string()));
-        }
-        if client_id != self.client_id {
-            return reject(Rejection::WrongClientId { expected: self.client_id.clone(), found: client_id.to_owned() });
-        }
-        let Some(sent) = parse_iso8601(request_time) else {
+        let Some(sent) = parse_iso8601(verified.time) else {
             return reject(Rejection::MalformedHeader {
-                name: REQUEST_TIME,
+                name: TimeHeader::Request.name(),
                 why: "not an ISO 8601 time with an offset".into(),
             });
         };
-        let now = (self.clock)();
-        let skew = now.duration_since(sent).unwrap_or_else(|e| e.duration());
+        let skew = (self.clock)().duration_since(sent).unwrap_or_else(|e| e.duration());
         if skew > self.window {
             return reject(Rejection::StaleRequestTime {
-                request_time: request_time.to_owned(),
+                request_time: verified.time.to_owned(),
                 skew_seconds: skew.as_secs(),
                 window_seconds: self.window.as_secs(),
             });
@@ -126,26 +110,41 @@ impl Verifier {
         Ok(())
     }
 
-    /// The signed acknowledgement of a notification received at `path`.
+    /// The signed acknowledgement of a notification received at `path`, signed by the protocol's
+    /// [`sign_message`] as an answer to `POST <path>`.
     pub fn acknowledgement(&self, path: &str) -> Result<Response, Rejected> {
-        let time = crate::time::iso8601_utc((self.clock)());
-        let message = signing::string_to_sign("POST", path, &self.client_id, &time, ACKNOWLEDGEMENT.as_bytes());
-        let signature = self.merchant_private_key.sign(&message).map_err(|_| Rejected::new(Rejection::CannotSign))?;
-        http::Response::builder()
-            .status(http::StatusCode::OK)
-            .header(http::header::CONTENT_TYPE, "application/json; charset=UTF-8")
-            .header(CLIENT_ID, &self.client_id)
-            .header("Response-Time", &time)
-            .header(SIGNATURE, signing::signature_header(&signature, self.key_version))
-            .body(Bytes::from_static(ACKNOWLEDGEMENT.as_bytes()))
-            .map_err(|_| Rejected::new(Rejection::CannotSign))
+        let message = Message { method: "POST", path, body: ACKNOWLEDGEMENT.as_bytes() };
+        let at = (self.clock)();
+        let headers = sign_message(
+            &self.merchant_private_key,
+            self.key_version,
+            &self.client_id,
+            TimeHeader::Response,
+            at,
+            message,
+        )
+        .map_err(|_| Rejected::new(Rejection::CannotSign))?;
+        let mut response = Response::new(Bytes::from_static(ACKNOWLEDGEMENT.as_bytes()));
+        let out = response.headers_mut();
+        out.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json; charset=UTF-8"));
+        for (name, value) in headers {
+            out.insert(name, value);
+        }
+        Ok(response)
     }
 }
 
-/// A required header as text.
-fn header<'r>(request: &'r Request, name: &'static str) -> Result<&'r str, Rejected> {
-    let value = request.headers().get(name).ok_or_else(|| Rejected::new(Rejection::MissingHeader(name)))?;
-    value.to_str().map_err(|_| Rejected::new(Rejection::MalformedHeader { name, why: "not visible ASCII".into() }))
+/// The receiver's reason for a verification failure.
+fn rejection(e: VerifyError, expected: &str) -> Rejection {
+    match e {
+        VerifyError::MissingHeader(name) => Rejection::MissingHeader(name),
+        VerifyError::UnreadableHeader(name) => Rejection::MalformedHeader { name, why: "not visible ASCII".into() },
+        VerifyError::MalformedSignatureHeader(e) => {
+            Rejection::MalformedHeader { name: "Signature", why: e.to_string() }
+        }
+        VerifyError::WrongClientId { found } => Rejection::WrongClientId { expected: expected.to_owned(), found },
+        VerifyError::BadSignature(e) => Rejection::BadSignature(e.to_string()),
+    }
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, as Alipay+ writes `Request-Time`.
