@@ -5,6 +5,7 @@
 
 #![allow(dead_code)] // Each test file uses part of the harness.
 
+use std::collections::HashSet;
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 
@@ -58,15 +59,17 @@ impl<E: Clone + Send + 'static> Merchant<E> {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base_url = format!("http://{}", listener.local_addr().expect("addr"));
         let outcomes: Arc<Mutex<Vec<Outcome<E>>>> = Arc::default();
+        // The keys recorded so far: the application's store, which outlives `outcomes()`.
+        let seen: Arc<Mutex<HashSet<String>>> = Arc::default();
         let receive = Arc::new(receive);
         let recorded = outcomes.clone();
         tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else { return };
-                let (receive, recorded) = (receive.clone(), recorded.clone());
+                let (receive, recorded, seen) = (receive.clone(), recorded.clone(), seen.clone());
                 tokio::spawn(async move {
                     let service = service_fn(move |request: hyper::Request<Incoming>| {
-                        let (receive, recorded) = (receive.clone(), recorded.clone());
+                        let (receive, recorded, seen) = (receive.clone(), recorded.clone(), seen.clone());
                         async move {
                             let (parts, body) = request.into_parts();
                             let bytes = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
@@ -74,11 +77,9 @@ impl<E: Clone + Send + 'static> Merchant<E> {
                             let response = match receive(&request) {
                                 Ok(received) => {
                                     let key = key(&received.event);
-                                    let mut outcomes = recorded.lock().expect("outcomes");
-                                    let first = !outcomes
-                                        .iter()
-                                        .any(|o| matches!(o, Outcome::Accepted { key: k, .. } if *k == key));
-                                    outcomes.push(Outcome::Accepted { key, event: received.event, first });
+                                    let first = seen.lock().expect("seen").insert(key.clone());
+                                    let event = received.event;
+                                    recorded.lock().expect("outcomes").push(Outcome::Accepted { key, event, first });
                                     received.response
                                 }
                                 Err(rejected) => {
