@@ -93,7 +93,6 @@ fn receive_method(n: &Notification) -> TokenStream {
         Acknowledgement::None => {
             "The provider reads no answer: the response is a bare 200, which an application usually replaces with its own page."
         }
-        .into(),
     }
     .to_owned());
     let docs = docs::outer(&paragraphs);
