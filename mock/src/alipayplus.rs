@@ -5,8 +5,16 @@
 //! check (RSA256 over `METHOD path\nClient-Id.Request-Time.body` with the merchant's public key; a
 //! failure answers `F` `SIGNATURE_INVALID`), the signature on every answer (the wallet's key, over
 //! `Response-Time`), the envelope of injected codes (`U` for a code the spec calls outcome-unknown,
-//! `F` otherwise), and the controls. `applyToken` is routed (so its codes can be injected) but not
-//! simulated: without an injection it answers 404.
+//! `F` otherwise), and the controls. applyToken is simulated with state (authorization codes, access
+//! and refresh tokens and their expiry; see the simulator's documentation): the user's authorization
+//! is [`AlipayPlusMock::issue_auth_code`], and [`crate::Mock::advance`] moves time past the expiries.
+//!
+//! Notifications: when a payment reaches SUCCESS or FAIL and its pay request carried
+//! `paymentNotifyUrl`, the wallet POSTs [`notify_payment_body`] there, signed with the wallet key over
+//! `POST <path of that URL>\n<Client-Id>.<Request-Time>.<body>` (`Request-Time` is the wall clock at
+//! each attempt, so that a receiver's time window accepts it). The answer acknowledges it only when
+//! it is signed with the merchant key over `POST <path>\n<Client-Id>.<Response-Time>.<body>` and its
+//! `result.resultStatus` is `S`; otherwise the notification is sent again.
 
 use std::time::Duration;
 
@@ -15,6 +23,7 @@ use payspec::runtime::client::{AlipayPlusCredentials, BuildError, Config};
 use payspec::runtime::signing::alipay_plus::{self, PrivateKey, PublicKey};
 use serde_json::{Value, json};
 
+use crate::callback::{Answer, Outbound};
 use crate::server::{ControlError, Exchange, Reply, Service};
 use crate::sim::alipayplus::{Payment, Simulator};
 use crate::{Mock, Options, Provider, TEST_MERCHANT_PRIVATE_KEY, TEST_WALLET_PUBLIC_KEY, Typed, any_port};
@@ -56,7 +65,7 @@ impl Mock<AlipayPlus> {
     /// Starts a mock with `options`; its keys must parse.
     pub async fn start_with(options: Options) -> std::io::Result<AlipayPlusMock> {
         let service = service(&options).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.0))?;
-        Mock::serve(any_port(), Box::new(service)).await
+        Mock::serve(any_port(), Box::new(service), &options).await
     }
 
     /// Credentials matching the default options: the test merchant key signs, the test wallet key
@@ -108,11 +117,23 @@ impl Mock<AlipayPlus> {
     }
 
     /// Adds a payment the user has paid (SUCCESS) of `value` in minor units, ready to capture.
-    pub fn seed_paid_payment(&self, payment_id: &str, payment_request_id: &str, currency: &str, value: u64) {
+    pub fn seed_paid_payment(&self, payment_id: &str, payment_request_id: &str, currency: &str, value: i64) {
         let _ = self.sim(|s, _| {
             s.seed_paid_payment(payment_id, payment_request_id, currency, value);
             Ok(())
         });
+    }
+
+    /// The user authorizes the mini program: a fresh authorization code for `customer_id`, for the
+    /// merchant to exchange with applyToken.
+    pub fn issue_auth_code(&self, customer_id: &str) -> String {
+        self.sim(|s, _| Ok(s.issue_auth_code(customer_id))).unwrap_or_default()
+    }
+
+    /// The tokens holding `access_token` while it works (issued by applyToken, not replaced by a
+    /// refresh, not expired on the mock's clock).
+    pub fn access_token(&self, access_token: &str) -> Option<Token> {
+        self.sim(|s, _| Ok(s.token(access_token).cloned())).ok().flatten()
     }
 
     /// A payment by paymentId, as the mock holds it now.
@@ -135,11 +156,49 @@ impl Mock<AlipayPlus> {
         let mount = inner.mount(AlipayPlus::NAME).ok_or_else(|| ControlError("no Alipay+ here".into()))?;
         let any: &mut dyn std::any::Any = mount.service.as_any();
         let service = any.downcast_mut::<AlipayPlusService>().ok_or_else(|| ControlError("not Alipay+".into()))?;
-        f(&mut service.sim, &service.client_id).map_err(ControlError)
+        let result = f(&mut service.sim, &service.client_id).map_err(ControlError);
+        inner.collect();
+        result
     }
 }
 
-pub use crate::sim::alipayplus::{CASHIER_URL, Capture, PaymentStatus, Refund};
+pub use crate::sim::alipayplus::{
+    ACCESS_TOKEN_SECONDS, AUTH_CODE_SECONDS, CASHIER_URL, Capture, Money, PaymentStatus, REFRESH_TOKEN_SECONDS, Refund,
+    Token,
+};
+
+/// The `notifyPayment` body the wallet sends for `payment`'s result (`PAYMENT_RESULT`): S `SUCCESS`
+/// with `paymentTime` for a paid payment, F `PROCESS_FAIL` for a failed one (the common code for a
+/// business failure; the notes name no code for a declined payment). The one place the body is built.
+pub fn notify_payment_body(payment: &Payment) -> Value {
+    let (status, code, message) = match payment.status {
+        PaymentStatus::Success => ("S", "SUCCESS", "success"),
+        _ => ("F", "PROCESS_FAIL", "A general business failure occurred."),
+    };
+    let mut body = json!({
+        "notifyType": "PAYMENT_RESULT",
+        "result": {"resultCode": code, "resultStatus": status, "resultMessage": message},
+        "paymentRequestId": payment.payment_request_id,
+        "paymentId": payment.payment_id,
+        "paymentAmount": {"currency": payment.amount.currency, "value": payment.amount.value.to_string()},
+        "paymentCreateTime": payment.create_time,
+    });
+    if let (PaymentStatus::Success, Some(time)) = (payment.status, &payment.payment_time) {
+        body["paymentTime"] = time.clone().into();
+    }
+    body
+}
+
+/// The path of `url`, which the signature covers (`/` when it has none or does not parse).
+fn url_path(url: &str) -> String {
+    payspec::reqwest::Url::parse(url).map(|u| u.path().to_owned()).unwrap_or_else(|_| "/".into())
+}
+
+/// The wall clock as ISO 8601 at +08:00, the wallet's `Request-Time`.
+fn wall_clock() -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    crate::sim::iso8601(now, 8)
+}
 
 pub(crate) struct AlipayPlusService {
     client_id: String,
@@ -234,6 +293,12 @@ impl Service for AlipayPlusService {
         Reply::json(answer.status, &out)
     }
 
+    fn failure_code(&self, reply: &Reply) -> Option<String> {
+        let body = reply.value();
+        let failed = matches!(body["result"]["resultStatus"].as_str(), Some("F" | "U"));
+        failed.then(|| body["result"]["resultCode"].as_str().unwrap_or_default().to_owned())
+    }
+
     fn code_reply(&self, operation: &'static str, code: &str) -> Reply {
         let (message, unknown) = facts(operation, code).unwrap_or(("error", false));
         result(if unknown { "U" } else { "F" }, code, message)
@@ -260,14 +325,15 @@ impl Service for AlipayPlusService {
             "approve" => self.sim.approve(text("paymentRequestId")?).map_err(ControlError)?,
             "decline" => self.sim.decline(text("paymentRequestId")?).map_err(ControlError)?,
             "lose-result" => self.sim.lose_answer(text("requestId")?),
+            "issue-auth-code" => return Ok(json!({"authCode": self.sim.issue_auth_code(text("customerId")?)})),
             "seed-paid-payment" => {
-                let value = body["value"].as_u64().ok_or_else(|| ControlError("give \"value\"".into()))?;
+                let value = body["value"].as_i64().ok_or_else(|| ControlError("give \"value\"".into()))?;
                 let currency = text("currency")?;
                 self.sim.seed_paid_payment(text("paymentId")?, text("paymentRequestId")?, currency, value);
             }
             other => {
                 return Err(ControlError(format!(
-                    "Alipay+ has no control {other:?}: approve, decline, lose-result, seed-paid-payment"
+                    "Alipay+ has no control {other:?}: approve, decline, lose-result, issue-auth-code, seed-paid-payment"
                 )));
             }
         }
@@ -291,6 +357,55 @@ impl Service for AlipayPlusService {
 
     fn as_any(&mut self) -> &mut dyn std::any::Any {
         self
+    }
+
+    fn outbound(&mut self) -> Vec<Outbound> {
+        let results = self.sim.take_results();
+        results
+            .iter()
+            .filter_map(|id| self.sim.payment(id))
+            .filter_map(|payment| {
+                let url = payment.notify_url.clone()?;
+                let body = notify_payment_body(payment).to_string().into_bytes();
+                Some(Outbound { kind: "notifyPayment".into(), url, body })
+            })
+            .collect()
+    }
+
+    fn sign_callback(&self, url: &str, body: &[u8]) -> Vec<(String, String)> {
+        let time = wall_clock();
+        let message = alipay_plus::string_to_sign("POST", &url_path(url), &self.client_id, &time, body);
+        let mut headers = vec![
+            ("content-type".to_owned(), "application/json; charset=UTF-8".to_owned()),
+            ("client-id".to_owned(), self.client_id.clone()),
+            ("request-time".to_owned(), time),
+        ];
+        if let Ok(signature) = self.wallet_key.sign(&message) {
+            headers.push(("signature".into(), alipay_plus::signature_header(&signature, 1)));
+        }
+        headers
+    }
+
+    fn check_ack(&self, url: &str, answer: &Answer<'_>) -> Result<(), String> {
+        if answer.status != 200 {
+            return Err(format!("HTTP {}, not 200", answer.status));
+        }
+        if answer.header("client-id") != Some(self.client_id.as_str()) {
+            return Err("the answer's Client-Id is missing or not the client id".into());
+        }
+        let time = answer.header("response-time").filter(|t| !t.is_empty()).ok_or("the answer has no Response-Time")?;
+        let header = answer.header("signature").ok_or("the answer has no Signature")?;
+        let signature =
+            alipay_plus::parse_signature_header(header).map_err(|e| format!("the answer's Signature: {e}"))?;
+        let message = alipay_plus::string_to_sign("POST", &url_path(url), &self.client_id, time, answer.body);
+        self.merchant_key
+            .verify(&message, &signature.signature_base64)
+            .map_err(|_| "the answer's signature does not verify with the merchant's public key".to_string())?;
+        let body: Value = serde_json::from_slice(answer.body).map_err(|_| "the answer is not JSON".to_string())?;
+        match body["result"]["resultStatus"].as_str() {
+            Some("S") => Ok(()),
+            other => Err(format!("the answer's resultStatus is {other:?}, not S")),
+        }
     }
 }
 

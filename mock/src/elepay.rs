@@ -7,6 +7,12 @@
 //! answers keep the simulator's status (201 for a created charge or refund, as the spec's
 //! `success_status` says) and go through the generated response type; error bodies go through the
 //! generated `ErrorBody`.
+//!
+//! Webhooks: with a webhook URL set ([`crate::Options::elepay_webhook_url`],
+//! [`ElepayMock::set_webhook_url`]), each charge paid at creation or captured sends
+//! `charge.succeeded`, a revoke `charge.revoked`, a refund `refund.succeeded`, as [`event_body`] POSTed
+//! without a signature (elepay documents none); any 2xx acknowledges it, anything else gets it sent
+//! again. [`ElepayMock::send_event`] sends an event of any type (one the application does not know).
 
 use std::time::Duration;
 
@@ -15,6 +21,7 @@ use payspec::runtime::client::{BuildError, Config, ElepayCredentials};
 use payspec::runtime::secret::SecretString;
 use serde_json::{Value, json};
 
+use crate::callback::Outbound;
 use crate::server::{ControlError, Exchange, Reply, Service};
 use crate::sim::elepay::{Charge, Simulator};
 use crate::{Mock, Options, Provider, Typed, any_port};
@@ -59,7 +66,7 @@ impl Mock<Elepay> {
 
     /// Starts a mock with `options`.
     pub async fn start_with(options: Options) -> std::io::Result<ElepayMock> {
-        Mock::serve(any_port(), Box::new(service(&options))).await
+        Mock::serve(any_port(), Box::new(service(&options)), &options).await
     }
 
     /// The secret key the mock accepts, as Bearer credentials.
@@ -79,7 +86,7 @@ impl Mock<Elepay> {
     }
 
     /// Adds an authorized, uncaptured charge of `amount` JPY by credit card.
-    pub fn seed_uncaptured(&self, id: &str, amount: u64) {
+    pub fn seed_uncaptured(&self, id: &str, amount: i64) {
         let _ = self.sim(|s, _| {
             s.seed_uncaptured(id, amount);
             Ok(())
@@ -91,24 +98,78 @@ impl Mock<Elepay> {
         self.sim(|s, _| Ok(s.get(id).cloned())).ok().flatten()
     }
 
+    /// Where webhook events go from now on (`None`: nowhere).
+    pub fn set_webhook_url(&self, url: Option<&str>) {
+        let _ = self.service(|s| {
+            s.webhook_url = url.map(str::to_owned);
+            Ok(())
+        });
+    }
+
+    /// Sends an event of type `kind` about `data` (any JSON) to the webhook URL: for types the
+    /// application does not handle. `Err` when no webhook URL is set.
+    pub fn send_event(&self, kind: &str, data: Value) -> Result<(), ControlError> {
+        self.service(|s| s.queue_event(kind, data))
+    }
+
     fn sim<T>(&self, f: impl FnOnce(&mut Simulator, &SecretString) -> Result<T, String>) -> Result<T, ControlError> {
+        self.service(|s| f(&mut s.sim, &s.key))
+    }
+
+    fn service<T>(&self, f: impl FnOnce(&mut ElepayService) -> Result<T, String>) -> Result<T, ControlError> {
         let mut inner = self.server.shared.lock();
         let mount = inner.mount(Elepay::NAME).ok_or_else(|| ControlError("no elepay here".into()))?;
         let any: &mut dyn std::any::Any = mount.service.as_any();
         let service = any.downcast_mut::<ElepayService>().ok_or_else(|| ControlError("not elepay".into()))?;
-        f(&mut service.sim, &service.key).map_err(ControlError)
+        let result = f(service).map_err(ControlError);
+        inner.collect();
+        result
     }
 }
 
-pub use crate::sim::elepay::{ChargeStatus, Refund};
+/// The webhook event body: `id`, `object: "event"`, `createTime` (Unix ms), `type`, and the charge
+/// or refund it is about under `data` (the member name is assumed: the webhook page read for the
+/// notes shows none). The one place the body is built.
+pub fn event_body(id: &str, kind: &str, create_time: u64, data: Value) -> Value {
+    json!({"id": id, "object": "event", "createTime": create_time, "type": kind, "data": data})
+}
+
+pub use crate::sim::elepay::{ChargeStatus, Money, Refund};
 
 pub(crate) struct ElepayService {
     key: SecretString,
     sim: Simulator,
+    webhook_url: Option<String>,
+    next_event: u64,
+    /// Events asked for by the test, not sent yet: (type, data, time).
+    custom: Vec<(String, Value, u64)>,
 }
 
 pub(crate) fn service(options: &Options) -> ElepayService {
-    ElepayService { key: options.elepay_secret_key.clone(), sim: Simulator::default() }
+    ElepayService {
+        key: options.elepay_secret_key.clone(),
+        sim: Simulator::default(),
+        webhook_url: options.elepay_webhook_url.clone(),
+        next_event: 1,
+        custom: Vec::new(),
+    }
+}
+
+impl ElepayService {
+    fn queue_event(&mut self, kind: &str, data: Value) -> Result<(), String> {
+        if self.webhook_url.is_none() {
+            return Err("no webhook URL is set: set_webhook_url first".into());
+        }
+        self.custom.push((kind.to_owned(), data, self.sim.now_millis()));
+        Ok(())
+    }
+
+    fn event(&mut self, url: &str, kind: &str, data: Value, time: u64) -> Outbound {
+        let id = format!("evt_{:024}", self.next_event);
+        self.next_event += 1;
+        let body = event_body(&id, kind, time, data).to_string().into_bytes();
+        Outbound { kind: kind.to_owned(), url: url.to_owned(), body }
+    }
 }
 
 fn error(code: &str, message: &str) -> Reply {
@@ -180,6 +241,11 @@ impl Service for ElepayService {
         }
     }
 
+    fn failure_code(&self, reply: &Reply) -> Option<String> {
+        let failed = !(200..300).contains(&reply.status);
+        failed.then(|| reply.value()["errorCode"].as_str().unwrap_or_default().to_owned())
+    }
+
     fn code_reply(&self, operation: &'static str, code: &str) -> Reply {
         error(code, facts(operation, code).map_or("error", |(d, _)| d))
     }
@@ -192,11 +258,22 @@ impl Service for ElepayService {
         match action {
             "seed-uncaptured" => {
                 let id = body["id"].as_str().ok_or_else(|| ControlError("give \"id\"".into()))?;
-                let amount = body["amount"].as_u64().ok_or_else(|| ControlError("give \"amount\"".into()))?;
+                let amount = body["amount"].as_i64().ok_or_else(|| ControlError("give \"amount\"".into()))?;
                 self.sim.seed_uncaptured(id, amount);
                 Ok(json!({}))
             }
-            other => Err(ControlError(format!("elepay has no control {other:?}: seed-uncaptured"))),
+            "webhook-url" => {
+                self.webhook_url = body["url"].as_str().map(str::to_owned);
+                Ok(json!({}))
+            }
+            "send-event" => {
+                let kind = body["type"].as_str().ok_or_else(|| ControlError("give \"type\"".into()))?;
+                self.queue_event(kind, body["data"].clone()).map_err(ControlError)?;
+                Ok(json!({}))
+            }
+            other => {
+                Err(ControlError(format!("elepay has no control {other:?}: seed-uncaptured, webhook-url, send-event")))
+            }
         }
     }
 
@@ -211,5 +288,25 @@ impl Service for ElepayService {
 
     fn as_any(&mut self) -> &mut dyn std::any::Any {
         self
+    }
+
+    fn outbound(&mut self) -> Vec<Outbound> {
+        let events = self.sim.take_events();
+        let custom = std::mem::take(&mut self.custom);
+        let Some(url) = self.webhook_url.clone() else { return Vec::new() };
+        let mut out = Vec::new();
+        for event in events {
+            // The object as the generated type has it, as every answer of the mock.
+            let data = match event.kind {
+                "refund.succeeded" => crate::roundtrip::<Typed<payspec::elepay::Refund>>(event.kind, event.object),
+                _ => crate::roundtrip::<Typed<payspec::elepay::Charge>>(event.kind, event.object),
+            };
+            let data = data.unwrap_or_else(|bug| json!({"mock": bug}));
+            out.push(self.event(&url, event.kind, data, event.time));
+        }
+        for (kind, data, time) in custom {
+            out.push(self.event(&url, &kind, data, time));
+        }
+        out
     }
 }

@@ -41,22 +41,36 @@
 //! - [`Mock::lose_answer`]: the call takes effect, then the connection closes without an answer.
 //! - [`Mock::delay`]: the call takes effect, and the answer is held back (beyond the client's timeout).
 //! - [`Mock::advance`]: the provider's logical clock moves (LINE Pay requests time out after 20 minutes
-//!   without approval; authorizations lapse after 7 days).
+//!   without approval; authorizations lapse after 7 days; Alipay+ authorization codes and tokens
+//!   expire).
 //! - provider steps: [`LinePayMock::approve`] / [`LinePayMock::cancel`] (the user in the LINE app),
 //!   [`LinePayMock::expire_reg_key`], [`AlipayPlusMock::approve`] / [`AlipayPlusMock::decline`]
-//!   (the user at the wallet's cashier), seeds for a ready-made state.
+//!   (the user at the wallet's cashier), [`AlipayPlusMock::issue_auth_code`] (the user authorizes a
+//!   mini program, for applyToken), seeds for a ready-made state.
 //! - [`Mock::received`]: every call as received (raw bytes and headers, the operation, whether the
 //!   signature checked out, the fault applied, the answer), with [`Exchange::request`] to decode the
 //!   body as the generated request type.
 //!
-//! Inbound traffic (the provider's notifications to your server, and the user's redirect back to your
-//! `confirmUrl`) is not sent yet: it waits for payspec's inbound types. The extension point is
-//! [`Inbound`].
+//! Calls to your application, as the providers make them:
+//!
+//! - Alipay+: when a payment reaches S or F, a `notifyPayment` signed with the wallet key goes to the
+//!   pay request's `paymentNotifyUrl`; until your answer is a signed `S` it is sent again, on the
+//!   schedule of [`Options::callback_resend_delays`].
+//! - elepay: webhook events (`charge.succeeded`, `charge.revoked`, `refund.succeeded`, or any type
+//!   with [`ElepayMock::send_event`]) go to [`Options::elepay_webhook_url`]
+//!   ([`ElepayMock::set_webhook_url`]); any 2xx acknowledges them.
+//! - LINE Pay: after approval, [`LinePayMock::redirect_url`] is `confirmUrl` with `transactionId` and
+//!   `orderId`, and [`LinePayMock::follow_redirect`] GETs it as the user's browser does.
+//!
+//! [`Mock::notifications`] lists what was sent with every attempt and its answer;
+//! [`Mock::settle_notifications`] waits until each is acknowledged or given up;
+//! [`Mock::lose_next_ack`] makes the mock ignore the next good acknowledgement (a duplicate follows).
 //!
 //! The same simulators run as a program, `payspec-mock serve`, with this control surface over HTTP
 //! under [`CONTROL_PREFIX`] (see the crate README).
 
 pub mod alipayplus;
+mod callback;
 pub mod elepay;
 pub mod linepay;
 mod server;
@@ -70,9 +84,11 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use alipayplus::{AlipayPlus, AlipayPlusMock};
+pub use callback::{Attempt, Delivery, Notification};
 pub use elepay::{Elepay, ElepayMock};
 pub use linepay::{LinePay, LinePayMock};
 pub use server::{CONTROL_PREFIX, ControlError, Exchange, MAX_DELAY, Reply};
+pub use sim::money::Money;
 
 use server::{FaultKind, Server, Service};
 
@@ -108,8 +124,8 @@ impl<P: Provider> std::fmt::Debug for Mock<P> {
 }
 
 impl<P: Provider> Mock<P> {
-    async fn serve(addr: SocketAddr, service: Box<dyn Service>) -> std::io::Result<Self> {
-        Ok(Mock { server: Server::start(addr, vec![service]).await?, provider: PhantomData })
+    async fn serve(addr: SocketAddr, service: Box<dyn Service>, options: &Options) -> std::io::Result<Self> {
+        Ok(Mock { server: Server::start(addr, vec![service], options.schedule()).await?, provider: PhantomData })
     }
 
     /// `http://127.0.0.1:PORT`, plus the path prefix the provider needs (the Alipay+ wallet's).
@@ -167,6 +183,27 @@ impl<P: Provider> Mock<P> {
         self.server.shared.lock().mount(P::NAME).map_or(0, |m| m.faults.len())
     }
 
+    /// Every call the mock made to the application (Alipay+ notifications, elepay events), with each
+    /// attempt and its answer, in the order they were created.
+    pub fn notifications(&self) -> Vec<Notification> {
+        self.server.shared.lock().mount(P::NAME).map(|m| m.outbox.notifications.clone()).unwrap_or_default()
+    }
+
+    /// Waits until every notification is acknowledged or given up (the resend schedule runs in real
+    /// time: keep its delays short in tests); returns them all. `Err` when they are still pending
+    /// after the longest the schedule can take.
+    pub async fn settle_notifications(&self) -> Result<Vec<Notification>, ControlError> {
+        callback::settle(&self.server.shared, P::NAME).await
+    }
+
+    /// The next good acknowledgement counts as lost: the notification is sent again (the duplicate
+    /// an application must recognise).
+    pub fn lose_next_ack(&self) {
+        if let Some(m) = self.server.shared.lock().mount(P::NAME) {
+            m.outbox.lose_acks += 1;
+        }
+    }
+
     fn with_service<T>(&self, f: impl FnOnce(&mut dyn Service) -> T) -> Option<T> {
         self.server.shared.lock().mount(P::NAME).map(|m| f(m.service.as_mut()))
     }
@@ -193,17 +230,6 @@ impl<P: Provider> Injection<'_, P> {
     pub fn before_processing(self) {}
 }
 
-/// What a test may ask the mock to send to the application: a provider's notification, or the user's
-/// browser coming back to `confirmUrl`. Not implemented yet: the payloads need payspec's inbound types
-/// (the inbound-notification issue), so that what the mock sends is a value of those generated types,
-/// as its answers are of the response types. A mock will implement it per provider.
-pub trait Inbound {
-    /// The notification or redirect, as the provider would send it.
-    type Event;
-    /// Sends `event` to `url` the way the provider does (signed where it signs).
-    fn send(&self, url: &str, event: Self::Event) -> impl std::future::Future<Output = Result<u16, ControlError>>;
-}
-
 /// Serves several providers on one address, as `payspec-mock serve` does: LINE Pay and elepay at the
 /// root (their paths do not overlap), Alipay+ under `/alipayplus`. Runs until the future is dropped.
 pub struct MultiMock {
@@ -224,8 +250,9 @@ impl MultiMock {
                 }
             }
         }
-        let server =
-            Server::start(addr, services).await.map_err(|e| ControlError(format!("cannot listen on {addr}: {e}")))?;
+        let server = Server::start(addr, services, options.schedule())
+            .await
+            .map_err(|e| ControlError(format!("cannot listen on {addr}: {e}")))?;
         Ok(MultiMock { server })
     }
 
@@ -272,6 +299,20 @@ pub struct Options {
     pub alipayplus_lose_first_answer_prefix: Option<String>,
     /// elepay secret key.
     pub elepay_secret_key: payspec::runtime::secret::SecretString,
+    /// elepay: where webhook events go (the URL set in elepay's dashboard); none: no events are sent.
+    pub elepay_webhook_url: Option<String>,
+    /// Notifications and events not acknowledged are sent again after each of these delays in turn;
+    /// after the last, the provider gives up. Default 1, 2, 4, 8 and 16 seconds; tests use
+    /// milliseconds.
+    pub callback_resend_delays: Vec<Duration>,
+    /// How long one attempt waits for the application's answer (default 5 s).
+    pub callback_timeout: Duration,
+}
+
+impl Options {
+    fn schedule(&self) -> callback::Schedule {
+        callback::Schedule { resend_delays: self.callback_resend_delays.clone(), timeout: self.callback_timeout }
+    }
 }
 
 impl std::fmt::Debug for Options {
@@ -282,6 +323,9 @@ impl std::fmt::Debug for Options {
             .field("linepay_auto_approve", &self.linepay_auto_approve)
             .field("alipayplus_client_id", &self.alipayplus_client_id)
             .field("elepay_secret_key", &self.elepay_secret_key)
+            .field("elepay_webhook_url", &self.elepay_webhook_url)
+            .field("callback_resend_delays", &self.callback_resend_delays)
+            .field("callback_timeout", &self.callback_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -305,6 +349,9 @@ impl Default for Options {
             alipayplus_wallet_private_key: TEST_WALLET_PRIVATE_KEY.into(),
             alipayplus_lose_first_answer_prefix: None,
             elepay_secret_key: "sk_test_payspec_mock".into(),
+            elepay_webhook_url: None,
+            callback_resend_delays: [1, 2, 4, 8, 16].map(Duration::from_secs).to_vec(),
+            callback_timeout: Duration::from_secs(5),
         }
     }
 }

@@ -4,6 +4,11 @@
 //! (`mock/src/sim/linepay.rs`). Here: the signature check (HMAC-SHA256 over secret, path, body or
 //! query and a nonce that must be fresh; a failure answers `1106`), the envelope around injected codes
 //! (HTTP 200, `returnCode`, the spec's description as `returnMessage`), and the controls.
+//!
+//! The redirect after approval: LINE Pay sends the user's browser to the request's
+//! `redirectUrls.confirmUrl` with `transactionId` and `orderId` added to its query
+//! ([`confirm_redirect_url`]); nothing on it is signed. [`LinePayMock::follow_redirect`] makes that
+//! GET as the browser would.
 
 use std::time::Duration;
 
@@ -64,7 +69,7 @@ impl Mock<LinePay> {
 
     /// Starts a mock with `options` (its credentials, automatic approval) on a free port.
     pub async fn start_with(options: Options) -> std::io::Result<LinePayMock> {
-        Mock::serve(any_port(), Box::new(service(&options))).await
+        Mock::serve(any_port(), Box::new(service(&options)), &options).await
     }
 
     /// The credentials the mock accepts.
@@ -92,6 +97,20 @@ impl Mock<LinePay> {
     pub fn approve(&self, id: &TransactionId) -> Result<(), StepError> {
         let id = transaction(id)?;
         self.sim(|s| s.approve(id))
+    }
+
+    /// Where LINE Pay sends the user's browser once the payment is approved: `confirmUrl` with
+    /// `transactionId` and `orderId`. `Err` before approval.
+    pub fn redirect_url(&self, id: &TransactionId) -> Result<String, StepError> {
+        let id = transaction(id)?;
+        self.sim(|s| s.approved_redirect(id).and_then(|(url, order)| confirm_redirect_url(url, id, order)))
+    }
+
+    /// The user's browser arrives at [`Self::redirect_url`]: a plain GET (redirects it answers are not
+    /// followed). Returns the application's status code.
+    pub async fn follow_redirect(&self, id: &TransactionId) -> Result<u16, StepError> {
+        let url = self.redirect_url(id)?;
+        crate::callback::get(&url).await
     }
 
     /// The user cancels the requested payment in the LINE app.
@@ -144,6 +163,15 @@ impl Mock<LinePay> {
         let service = any.downcast_mut::<LinePayService>().ok_or_else(|| ControlError("not LINE Pay".into()))?;
         f(&mut service.sim).map_err(ControlError)
     }
+}
+
+/// `confirm_url` with `transactionId` (19 digits) and `orderId` added to its query, after any query it
+/// already has. The one place the redirect is built.
+pub fn confirm_redirect_url(confirm_url: &str, transaction_id: u64, order_id: &str) -> Result<String, String> {
+    let mut url = payspec::reqwest::Url::parse(confirm_url)
+        .map_err(|e| format!("confirmUrl {confirm_url:?} is not a URL: {e}"))?;
+    url.query_pairs_mut().append_pair("transactionId", &transaction_id.to_string()).append_pair("orderId", order_id);
+    Ok(url.into())
 }
 
 pub(crate) struct LinePayService {
@@ -238,6 +266,11 @@ impl Service for LinePayService {
         Reply::json(answer.status, &body)
     }
 
+    fn failure_code(&self, reply: &Reply) -> Option<String> {
+        let code = reply.value()["returnCode"].as_str().unwrap_or_default().to_owned();
+        (!code.starts_with('0')).then_some(code)
+    }
+
     fn code_reply(&self, operation: &'static str, code: &str) -> Reply {
         let message = facts(operation, code).map_or("Error.", |(d, _)| d);
         envelope(code, message)
@@ -256,6 +289,12 @@ impl Service for LinePayService {
             "approve" => self.sim.approve(id()?).map_err(ControlError)?,
             "cancel" => self.sim.cancel(id()?).map_err(ControlError)?,
             "expire-reg-key" => self.sim.expire_reg_key_now(text("regKey")?).map_err(ControlError)?,
+            "redirect-url" => {
+                let id = id()?;
+                let (url, order) = self.sim.approved_redirect(id).map_err(ControlError)?;
+                let url = confirm_redirect_url(url, id, order).map_err(ControlError)?;
+                return Ok(json!({"url": url}));
+            }
             "seed-reg-key" => {
                 let expired = body["expired"].as_bool().unwrap_or(false);
                 self.sim.seed_reg_key(text("regKey")?, text("currency")?, expired);
@@ -267,7 +306,7 @@ impl Service for LinePayService {
             }
             other => {
                 return Err(ControlError(format!(
-                    "LINE Pay has no control {other:?}: approve, cancel, expire-reg-key, seed-authorization, seed-reg-key"
+                    "LINE Pay has no control {other:?}: approve, cancel, expire-reg-key, redirect-url, follow-redirect, seed-authorization, seed-reg-key"
                 )));
             }
         }

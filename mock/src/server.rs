@@ -5,7 +5,9 @@
 //! A call goes: route (method and path to an operation of a mounted provider) -> authenticate (the
 //! provider's signature scheme; a failure gets the provider's own authentication error and is
 //! recorded) -> the next armed fault of that operation, if any -> the provider's state machine ->
-//! the provider's finishing touch (Alipay+ signs its answers) -> the record.
+//! the provider's finishing touch (Alipay+ signs its answers) -> the record. What the call (or a
+//! control) made the provider want to send to the application is queued for the delivery task
+//! (`crate::callback`).
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -19,7 +21,10 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use tokio::task::{JoinHandle, JoinSet};
+
+use crate::callback::{self, Answer, Outbound, Outbox, Schedule};
 
 /// Every control path starts with this; no provider has a path under it.
 pub const CONTROL_PREFIX: &str = "/__payspec/";
@@ -163,6 +168,8 @@ pub(crate) trait Service: Send + 'static {
     fn refuse(&self, reason: &str) -> Reply;
     /// Runs the call through the state machine; the answer conforms to the generated response type.
     fn handle(&mut self, operation: &'static str, exchange: &Exchange) -> Reply;
+    /// The code of a failure answer (`None` for a success): it must be a code of the spec.
+    fn failure_code(&self, reply: &Reply) -> Option<String>;
     /// The provider's envelope around a documented code of `operation`.
     fn code_reply(&self, operation: &'static str, code: &str) -> Reply;
     /// Anything added to every answer (Alipay+ signs it).
@@ -175,18 +182,38 @@ pub(crate) trait Service: Send + 'static {
     fn describe(&self, base_url: &str) -> Value;
     /// For the typed controls of each provider's mock.
     fn as_any(&mut self) -> &mut dyn std::any::Any;
+    /// The calls to the application that happened since last asked (notifications, events).
+    fn outbound(&mut self) -> Vec<Outbound> {
+        Vec::new()
+    }
+    /// The headers of one attempt to send `body` to `url` (Alipay+ signs each attempt afresh).
+    fn sign_callback(&self, _url: &str, _body: &[u8]) -> Vec<(String, String)> {
+        vec![("content-type".into(), "application/json".into())]
+    }
+    /// Whether the application's answer acknowledges the call: by default any 2xx.
+    fn check_ack(&self, _url: &str, answer: &Answer<'_>) -> Result<(), String> {
+        if (200..300).contains(&answer.status) {
+            Ok(())
+        } else {
+            Err(format!("HTTP {} is not an acknowledgement", answer.status))
+        }
+    }
 }
 
 pub(crate) struct Mount {
     pub service: Box<dyn Service>,
     pub faults: Vec<Fault>,
     pub exchanges: Vec<Exchange>,
+    pub outbox: Outbox,
 }
 
 pub(crate) struct Inner {
     pub mounts: Vec<Mount>,
     next_fault: u64,
     base_url: String,
+    pub schedule: Schedule,
+    next_notification: u64,
+    wake: Arc<Notify>,
 }
 
 impl Inner {
@@ -223,6 +250,21 @@ impl Inner {
         Ok(id)
     }
 
+    /// Queues what the providers want to send since the last call, and wakes the delivery task.
+    pub(crate) fn collect(&mut self) {
+        let mut queued = false;
+        for mount in &mut self.mounts {
+            for call in mount.service.outbound() {
+                mount.outbox.queue(mount.service.provider(), self.next_notification, call);
+                self.next_notification += 1;
+                queued = true;
+            }
+        }
+        if queued {
+            self.wake.notify_one();
+        }
+    }
+
     pub(crate) fn update_fault(&mut self, id: u64, change: impl FnOnce(&mut FaultKind)) {
         if let Some(f) = self.mounts.iter_mut().flat_map(|m| m.faults.iter_mut()).find(|f| f.id == id) {
             change(&mut f.kind);
@@ -247,17 +289,23 @@ pub(crate) struct Server {
     pub shared: Shared,
     pub addr: SocketAddr,
     task: JoinHandle<()>,
+    delivery: JoinHandle<()>,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         self.task.abort();
+        self.delivery.abort();
     }
 }
 
 impl Server {
     /// Binds `addr` (loopback only) and serves `services` from the current tokio runtime.
-    pub(crate) async fn start(addr: SocketAddr, services: Vec<Box<dyn Service>>) -> std::io::Result<Server> {
+    pub(crate) async fn start(
+        addr: SocketAddr,
+        services: Vec<Box<dyn Service>>,
+        schedule: Schedule,
+    ) -> std::io::Result<Server> {
         if !addr.ip().is_loopback() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
@@ -266,12 +314,22 @@ impl Server {
         }
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let mounts = services.into_iter().map(|service| Mount { service, faults: Vec::new(), exchanges: Vec::new() });
+        let mounts = services.into_iter().map(|service| Mount {
+            service,
+            faults: Vec::new(),
+            exchanges: Vec::new(),
+            outbox: Outbox::default(),
+        });
+        let wake = Arc::new(Notify::new());
         let shared = Shared(Arc::new(Mutex::new(Inner {
             mounts: mounts.collect(),
             next_fault: 1,
             base_url: format!("http://{addr}"),
+            schedule,
+            next_notification: 1,
+            wake: wake.clone(),
         })));
+        let delivery = tokio::spawn(callback::deliver(shared.clone(), wake));
         let served = shared.clone();
         let task = tokio::spawn(async move {
             // Dropping the set (when this task is aborted) aborts every connection task.
@@ -286,12 +344,28 @@ impl Server {
                 while connections.try_join_next().is_some() {}
             }
         });
-        Ok(Server { shared, addr, task })
+        Ok(Server { shared, addr, task, delivery })
     }
 
     /// `http://127.0.0.1:PORT`.
     pub(crate) fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+}
+
+/// The state machine's answer, refused as a mock bug when it names a code the spec does not
+/// document for the operation: every code the mock answers is one of the spec's.
+fn handle(service: &mut dyn Service, operation: &'static str, exchange: &Exchange) -> Reply {
+    let reply = service.handle(operation, exchange);
+    if reply.status == 500 && reply.value()["mock"].is_string() {
+        return reply; // already a mock bug, with its own message
+    }
+    match service.failure_code(&reply) {
+        Some(code) if !service.codes(operation).unwrap_or_default().contains(&code.as_str()) => Reply::json(
+            500,
+            &json!({"mock": format!("mock bug: {operation} answered {code:?}, which the spec does not document for it")}),
+        ),
+        _ => reply,
     }
 }
 
@@ -327,7 +401,10 @@ async fn answer(shared: Shared, request: hyper::Request<Incoming>) -> Result<hyp
     };
     if let Some(rest) = exchange.path.strip_prefix(CONTROL_PREFIX) {
         let rest = rest.to_owned();
-        let reply = control(&shared, &exchange.method, &rest, &exchange.body);
+        let reply = match async_control(&shared, &exchange.method, &rest, &exchange.body).await {
+            Some(reply) => reply,
+            None => control(&shared, &exchange.method, &rest, &exchange.body),
+        };
         return Ok(respond(reply));
     }
     let (reply, delay) = {
@@ -350,7 +427,7 @@ async fn answer(shared: Shared, request: hyper::Request<Incoming>) -> Result<hyp
                 let fault = mount.faults.iter().position(|f| f.operation == operation).map(|i| mount.faults.remove(i));
                 exchange.fault = fault.as_ref().map(|f| f.kind.describe());
                 match fault.map(|f| f.kind) {
-                    None => Some(mount.service.handle(operation, &exchange)),
+                    None => Some(handle(mount.service.as_mut(), operation, &exchange)),
                     Some(FaultKind::Code { code, after }) => {
                         if after {
                             mount.service.handle(operation, &exchange);
@@ -363,7 +440,7 @@ async fn answer(shared: Shared, request: hyper::Request<Incoming>) -> Result<hyp
                     }
                     Some(FaultKind::Delay(d)) => {
                         delay = Some(d);
-                        Some(mount.service.handle(operation, &exchange))
+                        Some(handle(mount.service.as_mut(), operation, &exchange))
                     }
                 }
             }
@@ -374,6 +451,7 @@ async fn answer(shared: Shared, request: hyper::Request<Incoming>) -> Result<hyp
         });
         exchange.reply = reply.clone();
         mount.exchanges.push(exchange);
+        inner.collect();
         (reply, delay)
     };
     if let Some(d) = delay {
@@ -394,6 +472,38 @@ fn respond(reply: Reply) -> hyper::Response<Full<Bytes>> {
         let mut response = hyper::Response::new(Full::new(Bytes::from_static(b"{\"mock\":\"unsendable reply\"}")));
         *response.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
         response
+    })
+}
+
+/// The controls that wait: for notifications to settle, for a redirect to be followed. `None` for
+/// every other path.
+async fn async_control(shared: &Shared, method: &str, rest: &str, body: &[u8]) -> Option<Reply> {
+    let (provider, action) = rest.split_once('/')?;
+    let body: Value = serde_json::from_slice(body).unwrap_or(json!({}));
+    let result = match (method, action) {
+        ("POST", "settle-notifications") => callback::settle(shared, provider).await.map(|l| callback::list_json(&l)),
+        ("POST", "follow-redirect") if provider == "linepay" => {
+            let id = body["transactionId"].as_str().unwrap_or_default();
+            let url = {
+                let mut inner = shared.lock();
+                match inner.mount(provider) {
+                    Some(m) => m.service.control("redirect-url", &body),
+                    None => Err(ControlError("no provider \"linepay\" is served here".into())),
+                }
+            };
+            match url {
+                Ok(url) => {
+                    let url = url["url"].as_str().unwrap_or_default().to_owned();
+                    callback::get(&url).await.map(|status| json!({"transactionId": id, "url": url, "status": status}))
+                }
+                Err(e) => Err(e),
+            }
+        }
+        _ => return None,
+    };
+    Some(match result {
+        Ok(value) => Reply::json(200, &value),
+        Err(e) => Reply::json(400, &json!({"error": e.0})),
     })
 }
 
@@ -423,6 +533,14 @@ fn control(shared: &Shared, method: &str, rest: &str, body: &[u8]) -> Reply {
     let operation = || body["operation"].as_str().map(str::to_owned).ok_or("give \"operation\"".to_owned());
     let result: Result<Value, ControlError> = match (method, action) {
         ("GET", "") => Ok(inner.mount(&provider).map(|m| m.service.describe(&base)).unwrap_or_default()),
+        ("GET", "notifications") => Ok(inner.mount(&provider).map(|m| m.outbox.to_json()).unwrap_or_default()),
+        ("POST", "lose-ack") => {
+            let count = body["count"].as_u64().unwrap_or(1);
+            if let Some(m) = inner.mount(&provider) {
+                m.outbox.lose_acks += u32::try_from(count).unwrap_or(u32::MAX);
+            }
+            Ok(json!({}))
+        }
         ("GET", "received") => {
             let list: Vec<Value> =
                 inner.mount(&provider).map(|m| m.exchanges.iter().map(Exchange::to_json).collect()).unwrap_or_default();
@@ -466,6 +584,7 @@ fn control(shared: &Shared, method: &str, rest: &str, body: &[u8]) -> Reply {
         },
         _ => Err(ControlError(format!("no control {method} {CONTROL_PREFIX}{rest}"))),
     };
+    inner.collect();
     match result {
         Ok(value) => Reply::json(200, &value),
         Err(e) => refused(400, e.0),
@@ -479,5 +598,79 @@ pub(crate) struct Nonces(HashSet<String>);
 impl Nonces {
     pub(crate) fn fresh(&mut self, nonce: &str) -> bool {
         self.0.insert(nonce.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A provider whose one operation answers whatever code it is told to.
+    struct Fixed(&'static str);
+
+    impl Service for Fixed {
+        fn provider(&self) -> &'static str {
+            "fixed"
+        }
+        fn prefix(&self) -> &'static str {
+            ""
+        }
+        fn operations(&self) -> &'static [&'static str] {
+            &["op"]
+        }
+        fn codes(&self, _: &str) -> Option<&'static [&'static str]> {
+            Some(&["DOCUMENTED"])
+        }
+        fn route(&self, _: &str, _: &str) -> Option<&'static str> {
+            Some("op")
+        }
+        fn authenticate(&mut self, _: &Exchange) -> Result<(), String> {
+            Ok(())
+        }
+        fn refuse(&self, _: &str) -> Reply {
+            Reply::json(401, &json!({}))
+        }
+        fn handle(&mut self, _: &'static str, _: &Exchange) -> Reply {
+            Reply::json(400, &json!({"code": self.0}))
+        }
+        fn failure_code(&self, reply: &Reply) -> Option<String> {
+            reply.value()["code"].as_str().map(str::to_owned)
+        }
+        fn code_reply(&self, _: &'static str, code: &str) -> Reply {
+            Reply::json(400, &json!({"code": code}))
+        }
+        fn advance(&mut self, _: Duration) {}
+        fn control(&mut self, _: &str, _: &Value) -> Result<Value, ControlError> {
+            Ok(json!({}))
+        }
+        fn describe(&self, _: &str) -> Value {
+            json!({})
+        }
+        fn as_any(&mut self) -> &mut dyn std::any::Any {
+            self
+        }
+    }
+
+    fn exchange() -> Exchange {
+        Exchange {
+            method: "POST".into(),
+            path: "/op".into(),
+            query: String::new(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            operation: Some("op"),
+            authenticated: Ok(()),
+            fault: None,
+            reply: None,
+        }
+    }
+
+    #[test]
+    fn an_answer_with_a_code_the_spec_does_not_document_becomes_a_mock_bug() {
+        let documented = handle(&mut Fixed("DOCUMENTED"), "op", &exchange());
+        assert_eq!((documented.status, documented.value()["code"].as_str()), (400, Some("DOCUMENTED")));
+        let invented = handle(&mut Fixed("ORDER_NOT_EXIST"), "op", &exchange());
+        assert_eq!(invented.status, 500);
+        assert!(invented.value()["mock"].as_str().is_some_and(|m| m.contains("\"ORDER_NOT_EXIST\"")));
     }
 }

@@ -106,3 +106,57 @@ async fn the_binary_serves_and_is_controlled_over_http() {
     assert_eq!(status, 404);
     child.kill().await.expect("stop the binary");
 }
+
+/// Accepts one HTTP request on `listener`, answers 200 with no body, and returns the request's body.
+async fn receive_one(listener: tokio::net::TcpListener) -> String {
+    let (mut stream, _) = listener.accept().await.expect("accept");
+    let mut raw = Vec::new();
+    let mut chunk = [0_u8; 4096];
+    let body = loop {
+        let n = stream.read(&mut chunk).await.expect("read");
+        assert!(n > 0, "the request ended early");
+        raw.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let Some((head, body)) = text.split_once("\r\n\r\n") else { continue };
+        let length = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+            .and_then(|v| v.parse::<usize>().ok())
+            .expect("content-length");
+        if body.len() >= length {
+            break body.to_owned();
+        }
+    };
+    stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await.expect("answer");
+    body
+}
+
+#[tokio::test]
+async fn the_binary_posts_elepay_events_to_the_webhook_url_it_was_given() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let hook = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_payspec-mock"))
+        .args(["serve", "--provider", "elepay", "--elepay-webhook-url", &hook])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts");
+    let mut line = String::new();
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let read = stdout.read_line(&mut line);
+    tokio::time::timeout(Duration::from_secs(20), read).await.expect("it prints its address").expect("a line");
+    let printed: Value = serde_json::from_str(&line).expect("one line of JSON");
+    let addr = printed["listening"].as_str().expect("listening").trim_start_matches("http://").to_owned();
+
+    let received = tokio::spawn(receive_one(listener));
+    let event = json!({"type": "reader.activated", "data": {"id": "rdr_1"}});
+    assert_eq!(http(&addr, "POST", "/__payspec/elepay/send-event", Some(event)).await.0, 200);
+    let body = tokio::time::timeout(Duration::from_secs(20), received).await.expect("in time").expect("received");
+    let body: Value = serde_json::from_str(&body).expect("JSON event");
+    assert_eq!((body["type"].as_str(), body["object"].as_str()), (Some("reader.activated"), Some("event")));
+    assert_eq!(body["data"]["id"], "rdr_1");
+    let (status, settled) = http(&addr, "POST", "/__payspec/elepay/settle-notifications", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(settled["notifications"][0]["delivery"], "acknowledged", "{settled}");
+    child.kill().await.expect("stop the binary");
+}

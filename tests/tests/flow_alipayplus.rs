@@ -17,7 +17,7 @@ use payspec::alipayplus::refund::{RefundError, RefundRequest};
 use payspec::alipayplus::{Amount, Client};
 use payspec::runtime::handlers::Retry;
 use payspec_mock::AlipayPlusMock;
-use payspec_mock::alipayplus::CASHIER_URL;
+use payspec_mock::alipayplus::{CASHIER_URL, Money};
 use support::*;
 /// Every flow finishes well within this, or the test fails (the harness signs each answer with
 /// RSA, about 150 ms in a debug build).
@@ -79,7 +79,7 @@ async fn poll_until_settled(client: &Client, payment_request_id: &str) -> (Vec<P
 }
 
 /// A paid payment of `value` cents, seeded straight into the mock.
-fn seed(mock: &AlipayPlusMock, payment_id: &str, value: u64) {
+fn seed(mock: &AlipayPlusMock, payment_id: &str, value: i64) {
     mock.seed_paid_payment(payment_id, &format!("req-{payment_id}"), "USD", value);
 }
 
@@ -130,7 +130,7 @@ async fn pay_poll_capture_in_two_parts_refund_and_inquire() {
         assert_eq!(again.refund_request_id.as_deref(), Some("refund-flow-1"));
 
         let payment = mock.payment(&payment_id).expect("payment");
-        assert_eq!((payment.captured, payment.capture_closed, payment.refunded), (1000, true, 300));
+        assert_eq!((payment.captured, payment.capture_closed, payment.refunded), (Money(1000), true, Money(300)));
         assert_eq!(assert_signed(&mock), 9);
         for request in &mock.received() {
             assert!(request.path.starts_with("/alipayplus/v2/payments/"), "{}", request.path);
@@ -190,7 +190,7 @@ async fn a_lost_capture_answer_is_resent_by_the_retry_handler_and_gets_the_first
         let captures = mock.captures();
         assert_eq!(captures.len(), 1, "captured once");
         assert_eq!(captured.capture_id.as_deref(), Some(captures[0].capture_id.as_str()));
-        assert_eq!(mock.payment("pay-lost-1").map(|p| p.captured), Some(1000));
+        assert_eq!(mock.payment("pay-lost-1").map(|p| p.captured), Some(Money(1000)));
         let sent = mock.received();
         assert_eq!(sent.len(), 2, "the original and one retry");
         assert_eq!(sent[0].body, sent[1].body, "the same request id and parameters");
@@ -224,7 +224,7 @@ async fn the_same_request_id_returns_the_first_result_and_other_parameters_are_r
         // ...and calling again with the same id returns that first outcome, without refunding twice.
         client.refund(&refund_request("refund-same-1", "pay-same-1", "300")).await.expect("the first result");
         assert_eq!(mock.refunds().len(), 1);
-        assert_eq!(mock.payment("pay-same-1").map(|p| p.refunded), Some(300));
+        assert_eq!(mock.payment("pay-same-1").map(|p| p.refunded), Some(Money(300)));
         assert_eq!(client.inquiry_refund(&inquiry).await.expect("still one refund").refund_id, refund.refund_id);
 
         // The same ids with other parameters: REPEAT_REQ_INCONSISTENT, final.
@@ -253,7 +253,7 @@ async fn captures_beyond_the_authorization_are_refused() {
         assert_eq!(err.provider_code(), Some(&CaptureError::CaptureAmountExceedAuthLimit));
         assert!(!err.is_outcome_unknown() && !err.is_retryable());
         client.capture(&capture_request("cap-over-3", "pay-over-1", "300", true)).await.expect("the last 300");
-        assert_eq!(mock.payment("pay-over-1").map(|p| p.captured), Some(1000));
+        assert_eq!(mock.payment("pay-over-1").map(|p| p.captured), Some(Money(1000)));
 
         let err = client.capture(&capture_request("cap-over-4", "no-such-payment", "1", true)).await.unwrap_err();
         assert_eq!(err.provider_code(), Some(&CaptureError::AuthNotFound));

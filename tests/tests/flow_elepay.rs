@@ -82,7 +82,7 @@ async fn authorize_capture_less_refund_then_retrieve_and_list_show_it() {
         let status = client.retrieve_charge_status(&id).await.expect("status");
         assert_eq!(status.status, Some(ChargeStatus::PartiallyRefunded));
 
-        assert_eq!(mock.charge(&id).map(|c| c.refunded()), Some(300));
+        assert_eq!(mock.charge(&id).map(|c| c.refunded()), Some(payspec_mock::Money(300)));
         assert_eq!(assert_signed_independently(&Provider::elepay_bearer(), &mock.received()), 7);
     })
     .await;

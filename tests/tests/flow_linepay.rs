@@ -142,7 +142,7 @@ async fn authorize_capture_refund_then_details_show_the_refund() {
         // Every request was signed correctly (the harness checked each on its own).
         assert_eq!(assert_signed(&mock), 7);
         let state = mock.payment(&id).map(|p| (p.state, p.refundable()));
-        assert_eq!(state, Some((PaymentState::Captured, Money::units(700))));
+        assert_eq!(state, Some((PaymentState::Captured, Money::units(700, "TWD"))));
     })
     .await;
 }

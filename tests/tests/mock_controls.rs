@@ -214,3 +214,45 @@ fn the_mock_serves_every_operation_of_the_spec() {
         assert_eq!(mock, spec, "{}: the mock's operations and the spec's differ", provider.name);
     }
 }
+
+#[tokio::test]
+async fn alipay_apply_token_exchanges_an_auth_code_once_and_refreshes_until_expiry() {
+    use payspec::alipayplus::apply_token::{ApplyTokenError, ApplyTokenRequest, GrantType};
+    use payspec_mock::AlipayPlusMock;
+    use payspec_mock::alipayplus::{ACCESS_TOKEN_SECONDS, REFRESH_TOKEN_SECONDS};
+
+    bounded(BOUND, async {
+        let mock = AlipayPlusMock::start_with(mock_options()).await.expect("mock");
+        let client = payspec::alipayplus::Client::new(alipay_config(&mock.base_url())).expect("client");
+        let code = mock.issue_auth_code("customer-7");
+        let by_code =
+            ApplyTokenRequest::new("mini-app", "auth-client", GrantType::AuthorizationCode).with_auth_code(&code);
+        let tokens = client.apply_token(&by_code).await.expect("the code buys tokens");
+        assert_eq!(tokens.customer_id.as_deref(), Some("customer-7"));
+        let access = tokens.access_token.clone().expect("accessToken");
+        let refresh = tokens.refresh_token.clone().expect("refreshToken");
+        assert!(tokens.access_token_expiry_time.is_some() && tokens.refresh_token_expiry_time.is_some());
+        assert_eq!(mock.access_token(&access).map(|t| t.customer_id), Some("customer-7".to_owned()));
+
+        // The code is used up: the wallet refuses it with a code of the spec.
+        let again = client.apply_token(&by_code).await.expect_err("used");
+        use payspec::runtime::client::CallError as _;
+        assert_eq!(again.code(), Some(ApplyTokenError::ProcessFail.code()), "{again:?}");
+
+        // An hour later the access token has lapsed; the refresh token buys a new one.
+        mock.advance(Duration::from_secs(ACCESS_TOKEN_SECONDS));
+        assert!(mock.access_token(&access).is_none(), "expired");
+        let by_refresh =
+            ApplyTokenRequest::new("mini-app", "auth-client", GrantType::RefreshToken).with_refresh_token(&refresh);
+        let renewed = client.apply_token(&by_refresh).await.expect("refreshed");
+        let new_access = renewed.access_token.expect("accessToken");
+        assert_ne!(new_access, access);
+        assert!(mock.access_token(&new_access).is_some());
+
+        // After the refresh token's life the user must authorize again.
+        mock.advance(Duration::from_secs(REFRESH_TOKEN_SECONDS));
+        assert!(client.apply_token(&by_refresh).await.is_err());
+        assert_signed_independently(&Provider::alipayplus(), &mock.received());
+    })
+    .await;
+}

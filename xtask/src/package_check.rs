@@ -3,13 +3,18 @@
 //! temporary folder that depends on `payspec` by version (patched to the unpacked packages, exactly
 //! as crates.io would serve them), builds it and runs it. The application builds a full LINE Pay
 //! request with a user fee and options, and uses `linepay::Error` for a request -> confirm ->
-//! capture flow.
+//! capture flow. Its test, with `payspec-mock` as a dev-dependency, is payspec-mock's README example
+//! (a capture answered 1198 that `LinePayRecovery` resolves), run with `cargo test`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The crates users depend on, in dependency order.
-pub const PUBLISHED: &[&str] = &["payspec-runtime", "payspec"];
+pub const PUBLISHED: &[&str] = &["payspec-runtime", "payspec", "payspec-mock"];
+
+/// The scratch application's test: payspec-mock's README example, the file that checks it in the
+/// repository.
+const README_TEST_RS: &str = include_str!("../../mock/tests/readme.rs");
 
 const MAIN_RS: &str = r#"//! A merchant's checkout, written as a new user would: one error type for the flow.
 
@@ -79,14 +84,20 @@ publish = false
 payspec = {{ version = "{version}", default-features = false, features = ["linepay"] }}
 serde_json = "1"
 
+[dev-dependencies]
+payspec-mock = "{version}"
+tokio = {{ version = "1", features = ["macros", "rt"] }}
+
 [patch.crates-io]
 payspec = {{ path = {payspec:?} }}
 payspec-runtime = {{ path = {runtime:?} }}
+payspec-mock = {{ path = {mock:?} }}
 
 [workspace]
 "#,
         payspec = path("payspec"),
         runtime = path("payspec-runtime"),
+        mock = path("payspec-mock"),
     )
 }
 
@@ -111,13 +122,16 @@ pub fn package_check(root: &Path, version: &str) -> Result<(), String> {
         std::fs::create_dir_all(app.join("src")).map_err(|e| format!("cannot create {}: {e}", app.display()))?;
         std::fs::write(app.join("Cargo.toml"), manifest(&unpacked, version)).map_err(|e| e.to_string())?;
         std::fs::write(app.join("src/main.rs"), MAIN_RS).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(app.join("tests")).map_err(|e| format!("cannot create {}: {e}", app.display()))?;
+        std::fs::write(app.join("tests/mock.rs"), README_TEST_RS).map_err(|e| e.to_string())?;
         // A target folder of its own that survives the scratch folder, so reruns are quick.
         let target = target_dir(root).join("package-check");
-        run(Command::new(&cargo).current_dir(&app).env("CARGO_TARGET_DIR", &target).arg("run"))
+        run(Command::new(&cargo).current_dir(&app).env("CARGO_TARGET_DIR", &target).arg("run"))?;
+        run(Command::new(&cargo).current_dir(&app).env("CARGO_TARGET_DIR", &target).arg("test"))
     })();
     let _ = std::fs::remove_dir_all(&scratch);
     result?;
-    println!("package-check: a fresh project built and ran against the packaged crates");
+    println!("package-check: a fresh project built, ran and tested against the packaged crates");
     Ok(())
 }
 

@@ -47,6 +47,7 @@ fn main() -> ExitCode {
             .unwrap_or(defaults.alipayplus_wallet_private_key.clone()),
         alipayplus_lose_first_answer_prefix: Some("lost-answer-".into()),
         elepay_secret_key: var("ELEPAY_SECRET_KEY").map_or(defaults.elepay_secret_key.clone(), Into::into),
+        ..defaults
     };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,

@@ -1,4 +1,4 @@
-//! `payspec-mock serve [--provider linepay|alipayplus|elepay|all] [--port N] [--auto-approve]`
+//! `payspec-mock serve [--provider linepay|alipayplus|elepay|all] [--port N] [--auto-approve] [--elepay-webhook-url URL]`
 //!
 //! Serves the simulators on 127.0.0.1 for applications in any language: the providers' APIs, and the
 //! control surface under `/__payspec/` (see the crate README). On start it prints one line of JSON
@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use payspec_mock::{MultiMock, Options};
 
 const USAGE: &str = "usage: payspec-mock serve [--provider linepay|alipayplus|elepay|all] [--port N] [--auto-approve]
+       [--elepay-webhook-url URL]
 
 Serves the LINE Pay, Alipay+ and elepay simulators on 127.0.0.1 (port 0: any free port).
 Prints one JSON line with each provider's base URL and credentials; controls are under /__payspec/.";
@@ -19,10 +20,16 @@ struct Args {
     providers: Vec<&'static str>,
     port: u16,
     auto_approve: bool,
+    elepay_webhook_url: Option<String>,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
-    let mut out = Args { providers: vec!["linepay", "alipayplus", "elepay"], port: 0, auto_approve: false };
+    let mut out = Args {
+        providers: vec!["linepay", "alipayplus", "elepay"],
+        port: 0,
+        auto_approve: false,
+        elepay_webhook_url: None,
+    };
     let mut rest = match args.first().map(String::as_str) {
         Some("serve") => args[1..].iter(),
         Some(other) => return Err(format!("unknown command {other:?}")),
@@ -44,6 +51,10 @@ fn parse(args: &[String]) -> Result<Args, String> {
                     rest.next().and_then(|p| p.parse().ok()).ok_or_else(|| "--port takes a port number".to_string())?;
             }
             "--auto-approve" => out.auto_approve = true,
+            "--elepay-webhook-url" => {
+                let url = rest.next().ok_or_else(|| "--elepay-webhook-url takes a URL".to_string())?;
+                out.elepay_webhook_url = Some(url.clone());
+            }
             other => return Err(format!("unknown option {other:?}")),
         }
     }
@@ -71,7 +82,11 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let options = Options { linepay_auto_approve: args.auto_approve, ..Options::default() };
+        let options = Options {
+            linepay_auto_approve: args.auto_approve,
+            elepay_webhook_url: args.elepay_webhook_url,
+            ..Options::default()
+        };
         let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
         let mock = match MultiMock::start(addr, &args.providers, &options).await {
             Ok(mock) => mock,

@@ -41,16 +41,62 @@
 //! | capture after the last capture | PROCESS_FAIL (F) | common code; the capture page names none (choice) |
 //! | a request id again with different parameters | REPEAT_REQ_INCONSISTENT (F) | notes, capture page |
 //! | missing or malformed field, amount of 0, another currency than the payment's | PARAM_ILLEGAL (F) | common code |
-//! | refund, inquiry or cancel of an unknown payment | ORDER_NOT_EXIST (F) | not in the spec (the v2 pages' code tables were not available); the code Alipay's other payment APIs use |
-//! | inquiryRefund of an unknown refund | REFUND_NOT_EXIST (F) | likewise |
-//! | refund above what is captured and not yet refunded | REFUND_AMOUNT_EXCEED (F) | likewise |
+//! | refund, inquiry or cancel of an unknown payment | PROCESS_FAIL (F) | common code (choice) |
+//! | inquiryRefund of an unknown refund | PROCESS_FAIL (F) | common code (choice) |
+//! | refund above what is captured and not yet refunded | PROCESS_FAIL (F) | common code (choice) |
 //! | refund of a payment that is not SUCCESS, cancel of a captured one | PROCESS_FAIL (F) | common code (choice) |
+//!
+//! applyToken ([`Simulator::issue_auth_code`] stands for the user authorizing the mini program, which
+//! then hands the code to the merchant):
+//!
+//! - `AUTHORIZATION_CODE`: an issued, unused code younger than [`AUTH_CODE_SECONDS`] buys an access token
+//!   valid [`ACCESS_TOKEN_SECONDS`] and a refresh token valid [`REFRESH_TOKEN_SECONDS`]; the code is
+//!   then used up.
+//! - `REFRESH_TOKEN`: an unexpired refresh token buys a new access token (the refresh token and its
+//!   expiry stay); the old access token stops working.
+//! - A code or refresh token that is unknown, used or expired: PROCESS_FAIL (F); a missing field, or
+//!   a grantType the spec does not list: PARAM_ILLEGAL (F). The applyToken pages read had no code
+//!   table (provider-notes.md), so these are the common codes (choice); the lifetimes are choices too,
+//!   as the pages give none. [`Simulator::advance`] moves time past them.
+//!
+//! The v2 pages of refund, inquiryPayment, cancel and inquiryRefund name no code of their own for an
+//! unknown payment or refund or an excessive refund (provider-notes.md; Alipay's other payment APIs use
+//! ORDER_NOT_EXIST, REFUND_NOT_EXIST and REFUND_AMOUNT_EXCEED, which the v2 pages do not document), so
+//! the simulator answers the common PROCESS_FAIL: every code it answers is a code of the spec, which
+//! the server checks on every answer.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use super::{Answer, Clock, iso8601};
+pub use super::money::Money;
+use super::{Answer, Clock, Outcome, Refusal, iso8601};
+
+/// How long an authorization code can be exchanged (a choice: the pages read give no lifetime).
+pub const AUTH_CODE_SECONDS: u64 = 10 * 60;
+/// How long an access token works (a choice).
+pub const ACCESS_TOKEN_SECONDS: u64 = 60 * 60;
+/// How long a refresh token works (a choice).
+pub const REFRESH_TOKEN_SECONDS: u64 = 30 * 86_400;
+
+/// The tokens applyToken gave for one authorization, as they stand now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub customer_id: String,
+    pub access_token: String,
+    /// Logical Unix seconds.
+    pub access_token_expires_at: u64,
+    pub refresh_token: String,
+    pub refresh_token_expires_at: u64,
+}
+
+/// An authorization code the user gave the mini program.
+#[derive(Debug, Clone)]
+struct AuthCode {
+    customer_id: String,
+    expires_at: u64,
+    used: bool,
+}
 
 /// The wallet's cashier page that pay's `redirectActionForm` sends the user to (with `?paymentId=`).
 pub const CASHIER_URL: &str = "https://wallet.example/cashier";
@@ -59,7 +105,7 @@ pub const CASHIER_URL: &str = "https://wallet.example/cashier";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Amount {
     pub currency: String,
-    pub value: u64,
+    pub value: Money,
 }
 
 impl Amount {
@@ -67,7 +113,7 @@ impl Amount {
         let currency = value.get("currency")?.as_str()?;
         let text = value.get("value")?.as_str()?;
         let valid = currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase());
-        let number = text.parse::<u64>().ok().filter(|v| *v > 0 && text.bytes().all(|b| b.is_ascii_digit()))?;
+        let number = Money::from_minor_text(text).ok().filter(|v| v.is_positive())?;
         valid.then(|| Amount { currency: currency.to_owned(), value: number })
     }
 
@@ -106,14 +152,16 @@ pub struct Payment {
     /// inquiryPayment calls still to answer PROCESSING.
     pub processing_left: u32,
     /// The sum of the captures.
-    pub captured: u64,
+    pub captured: Money,
     /// A capture with `isLastCapture` true (or absent) was made: no more captures.
     pub capture_closed: bool,
     /// The sum of the refunds.
-    pub refunded: u64,
+    pub refunded: Money,
     pub create_time: String,
     pub payment_time: Option<String>,
     pub cancel_time: Option<String>,
+    /// The pay request's `paymentNotifyUrl`: where the wallet sends the result.
+    pub notify_url: Option<String>,
 }
 
 /// One capture.
@@ -163,6 +211,11 @@ pub struct Simulator {
     lost: BTreeSet<String>,
     /// A new request id starting with this has its first answer lost (for demos without controls).
     pub lose_first_answer_prefix: Option<String>,
+    /// Payments (by paymentId) that reached SUCCESS or FAIL since [`Simulator::take_results`].
+    results: Vec<String>,
+    auth_codes: BTreeMap<String, AuthCode>,
+    /// One per authorization, found by refresh token.
+    tokens: Vec<Token>,
 }
 
 impl Default for Simulator {
@@ -178,6 +231,9 @@ impl Default for Simulator {
             refunds: Vec::new(),
             lost: BTreeSet::new(),
             lose_first_answer_prefix: None,
+            results: Vec::new(),
+            auth_codes: BTreeMap::new(),
+            tokens: Vec::new(),
         }
     }
 }
@@ -195,11 +251,8 @@ fn message(code: &str) -> &'static str {
         }
         "PARAM_ILLEGAL" => "Illegal parameters. For example, non-numeric input, invalid date.",
         "PROCESS_FAIL" => "A general business failure occurred.",
-        "ORDER_NOT_EXIST" => "The order does not exist.",
         "ACCEPT" => "accept",
         "ORDER_STATUS_INVALID" => "The order status is invalid.",
-        "REFUND_NOT_EXIST" => "The refund does not exist.",
-        "REFUND_AMOUNT_EXCEED" => "The total refund amount exceeds the payment amount.",
         _ => "error",
     }
 }
@@ -218,6 +271,11 @@ fn success(fields: Value) -> Answer {
 
 fn failure(code: &str) -> Answer {
     answer("F", code, json!({}))
+}
+
+/// A step's answer, or its refusal as an `F` result.
+fn envelope(outcome: Outcome) -> Answer {
+    outcome.unwrap_or_else(|refusal| failure(refusal.code))
 }
 
 fn text<'a>(request: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
@@ -242,6 +300,7 @@ impl Simulator {
             "/v2/payments/capture",
             "/v2/payments/refund",
             "/v2/payments/inquiryRefund",
+            "/v2/authorizations/applyToken",
         ];
         if method != "POST" || !known.contains(&path) {
             return Answer::not_found("Alipay+", method, path);
@@ -251,9 +310,10 @@ impl Simulator {
             "/v2/payments/pay" => self.keyed("pay", "paymentRequestId", request, now, Simulator::pay),
             "/v2/payments/capture" => self.keyed("capture", "captureRequestId", request, now, Simulator::capture),
             "/v2/payments/refund" => self.keyed("refund", "refundRequestId", request, now, Simulator::refund),
-            "/v2/payments/inquiryPayment" => self.inquiry_payment(&request, now),
-            "/v2/payments/cancel" => self.cancel(&request, now),
-            _ => self.inquiry_refund(&request),
+            "/v2/payments/inquiryPayment" => envelope(self.inquiry_payment(&request, now)),
+            "/v2/payments/cancel" => envelope(self.cancel(&request, now)),
+            "/v2/authorizations/applyToken" => envelope(self.apply_token(&request, now)),
+            _ => envelope(self.inquiry_refund(&request)),
         }
     }
 
@@ -269,13 +329,39 @@ impl Simulator {
         let payment = self.processing(payment_request_id)?;
         payment.status = PaymentStatus::Success;
         payment.payment_time = Some(iso8601(now, 8));
+        let id = payment.payment_id.clone();
+        self.results.push(id);
         Ok(())
     }
 
     /// The payment fails at the cashier: FAIL from now on.
     pub fn decline(&mut self, payment_request_id: &str) -> Result<(), String> {
-        self.processing(payment_request_id)?.status = PaymentStatus::Fail;
+        let payment = self.processing(payment_request_id)?;
+        payment.status = PaymentStatus::Fail;
+        let id = payment.payment_id.clone();
+        self.results.push(id);
         Ok(())
+    }
+
+    /// The user authorizes the mini program: a new authorization code for `customer_id`, to exchange
+    /// with applyToken within [`AUTH_CODE_SECONDS`].
+    pub fn issue_auth_code(&mut self, customer_id: &str) -> String {
+        let code = self.new_id("AC");
+        let expires_at = self.clock.seconds + AUTH_CODE_SECONDS;
+        self.auth_codes.insert(code.clone(), AuthCode { customer_id: customer_id.to_owned(), expires_at, used: false });
+        code
+    }
+
+    /// The tokens that hold `access_token`, while it works (issued, not replaced, not expired).
+    pub fn token(&self, access_token: &str) -> Option<&Token> {
+        let now = self.clock.seconds;
+        self.tokens.iter().find(|t| t.access_token == access_token && now < t.access_token_expires_at)
+    }
+
+    /// The payments (by paymentId) that reached SUCCESS or FAIL since the last call, in order: the
+    /// wallet notifies each result.
+    pub fn take_results(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.results)
     }
 
     fn processing(&mut self, payment_request_id: &str) -> Result<&mut Payment, String> {
@@ -313,9 +399,9 @@ impl Simulator {
     }
 
     /// Adds a payment the user has already paid (SUCCESS), ready to be captured.
-    pub fn seed_paid_payment(&mut self, payment_id: &str, payment_request_id: &str, currency: &str, value: u64) {
+    pub fn seed_paid_payment(&mut self, payment_id: &str, payment_request_id: &str, currency: &str, value: i64) {
         let now = self.clock.tick();
-        let amount = Amount { currency: currency.to_owned(), value };
+        let amount = Amount { currency: currency.to_owned(), value: Money(value) };
         let mut payment = self.new_payment(payment_id.to_owned(), payment_request_id, amount, now);
         payment.status = PaymentStatus::Success;
         payment.payment_time = Some(iso8601(now, 8));
@@ -336,12 +422,13 @@ impl Simulator {
             amount,
             status: PaymentStatus::Processing,
             processing_left: self.processing_inquiries,
-            captured: 0,
+            captured: Money(0),
             capture_closed: false,
-            refunded: 0,
+            refunded: Money(0),
             create_time: iso8601(now, 8),
             payment_time: None,
             cancel_time: None,
+            notify_url: None,
         }
     }
 
@@ -352,14 +439,14 @@ impl Simulator {
         id_field: &str,
         request: Map<String, Value>,
         now: u64,
-        run: fn(&mut Simulator, &Map<String, Value>, u64) -> Answer,
+        run: fn(&mut Simulator, &Map<String, Value>, u64) -> Outcome,
     ) -> Answer {
         let Some(id) = text(&request, id_field).map(str::to_owned) else { return failure("PARAM_ILLEGAL") };
         let key = (operation, id.clone());
         let answer = match self.remembered.get(&key) {
             // An `A` is not final: the same call answers from the payment's state now.
             Some(first) if first.request == request && result_code(&first.answer).0 == "A" => {
-                let answer = self.pay_state(&id, now);
+                let answer = envelope(self.pay_state(&id, now));
                 if result_code(&answer).0 != "A" {
                     self.remembered.insert(key, Remembered { request, answer: answer.clone() });
                 }
@@ -371,7 +458,7 @@ impl Simulator {
                 if self.lose_first_answer_prefix.as_deref().is_some_and(|p| id.starts_with(p)) {
                     self.lost.insert(id.clone());
                 }
-                let answer = run(self, &request, now);
+                let answer = envelope(run(self, &request, now));
                 let (status, code) = result_code(&answer);
                 if status == "S" || status == "A" || (status == "F" && code != "PARAM_ILLEGAL") {
                     self.remembered.insert(key, Remembered { request, answer: answer.clone() });
@@ -386,15 +473,16 @@ impl Simulator {
     }
 
     /// POST /v2/payments/pay
-    fn pay(&mut self, request: &Map<String, Value>, now: u64) -> Answer {
+    fn pay(&mut self, request: &Map<String, Value>, now: u64) -> Outcome {
         let (Some(request_id), Some(_app)) = (text(request, "paymentRequestId"), text(request, "appId")) else {
-            return failure("PARAM_ILLEGAL");
+            return Err("PARAM_ILLEGAL".into());
         };
         let Some(amount) = request.get("paymentAmount").and_then(Amount::parse) else {
-            return failure("PARAM_ILLEGAL");
+            return Err("PARAM_ILLEGAL".into());
         };
         let payment_id = self.new_id("2024050119074101");
-        let payment = self.new_payment(payment_id.clone(), request_id, amount, now);
+        let mut payment = self.new_payment(payment_id.clone(), request_id, amount, now);
+        payment.notify_url = text(request, "paymentNotifyUrl").map(str::to_owned);
         self.payment_request_ids.insert(request_id.to_owned(), payment_id.clone());
         self.payments.insert(payment_id.clone(), payment);
         self.pay_state(request_id, now)
@@ -402,12 +490,12 @@ impl Simulator {
 
     /// pay's answer for a payment it created: `A` with the cashier page until the user pays, `S` once
     /// paid, `F` `ORDER_STATUS_INVALID` once cancelled or failed.
-    fn pay_state(&self, request_id: &str, _now: u64) -> Answer {
+    fn pay_state(&self, request_id: &str, _now: u64) -> Outcome {
         let Some(payment) = self.payment_request_ids.get(request_id).and_then(|id| self.payments.get(id)) else {
-            return failure("PROCESS_FAIL");
+            return Err("PROCESS_FAIL".into());
         };
         match payment.status {
-            PaymentStatus::Processing => answer(
+            PaymentStatus::Processing => Ok(answer(
                 "A",
                 "ACCEPT",
                 json!({
@@ -417,37 +505,35 @@ impl Simulator {
                         "redirectionUrl": format!("{CASHIER_URL}?paymentId={}", payment.payment_id),
                     },
                 }),
-            ),
-            PaymentStatus::Success => success(json!({
+            )),
+            PaymentStatus::Success => Ok(success(json!({
                 "paymentId": payment.payment_id,
                 "paymentTime": payment.payment_time,
-            })),
-            PaymentStatus::Cancelled | PaymentStatus::Fail => failure("ORDER_STATUS_INVALID"),
+            }))),
+            PaymentStatus::Cancelled | PaymentStatus::Fail => Err("ORDER_STATUS_INVALID".into()),
         }
     }
 
     /// The payment named by paymentId, or else by paymentRequestId.
-    fn lookup(&self, request: &Map<String, Value>) -> Result<String, Answer> {
+    fn lookup(&self, request: &Map<String, Value>) -> Result<String, Refusal> {
         if let Some(id) = text(request, "paymentId") {
-            return self.payments.contains_key(id).then(|| id.to_owned()).ok_or_else(|| failure("ORDER_NOT_EXIST"));
+            return self.payments.contains_key(id).then(|| id.to_owned()).ok_or(Refusal::from("PROCESS_FAIL"));
         }
-        let request_id = text(request, "paymentRequestId").ok_or_else(|| failure("PARAM_ILLEGAL"))?;
-        self.payment_request_ids.get(request_id).cloned().ok_or_else(|| failure("ORDER_NOT_EXIST"))
+        let request_id = text(request, "paymentRequestId").ok_or(Refusal::from("PARAM_ILLEGAL"))?;
+        self.payment_request_ids.get(request_id).cloned().ok_or(Refusal::from("PROCESS_FAIL"))
     }
 
     /// POST /v2/payments/inquiryPayment
-    fn inquiry_payment(&mut self, request: &Map<String, Value>, now: u64) -> Answer {
-        let id = match self.lookup(request) {
-            Ok(id) => id,
-            Err(answer) => return answer,
-        };
-        let Some(payment) = self.payments.get_mut(&id) else { return failure("ORDER_NOT_EXIST") };
+    fn inquiry_payment(&mut self, request: &Map<String, Value>, now: u64) -> Outcome {
+        let id = self.lookup(request)?;
+        let Some(payment) = self.payments.get_mut(&id) else { return Err("PROCESS_FAIL".into()) };
         if payment.status == PaymentStatus::Processing {
             if payment.processing_left > 0 {
                 payment.processing_left -= 1;
             } else {
                 payment.status = PaymentStatus::Success;
                 payment.payment_time = Some(iso8601(now, 8));
+                self.results.push(payment.payment_id.clone());
             }
         }
         let mut fields = json!({
@@ -460,42 +546,39 @@ impl Simulator {
         if let Some(time) = &payment.payment_time {
             fields["paymentTime"] = time.clone().into();
         }
-        success(fields)
+        Ok(success(fields))
     }
 
     /// POST /v2/payments/cancel (paymentId wins over paymentRequestId, as the notes say).
-    fn cancel(&mut self, request: &Map<String, Value>, now: u64) -> Answer {
-        let id = match self.lookup(request) {
-            Ok(id) => id,
-            Err(answer) => return answer,
-        };
-        let Some(payment) = self.payments.get_mut(&id) else { return failure("ORDER_NOT_EXIST") };
+    fn cancel(&mut self, request: &Map<String, Value>, now: u64) -> Outcome {
+        let id = self.lookup(request)?;
+        let Some(payment) = self.payments.get_mut(&id) else { return Err("PROCESS_FAIL".into()) };
         match payment.status {
             PaymentStatus::Processing => {}
-            PaymentStatus::Success if payment.captured == 0 => {}
+            PaymentStatus::Success if payment.captured == Money(0) => {}
             // Cancelling again finds it cancelled and changes nothing.
             PaymentStatus::Cancelled => {}
-            PaymentStatus::Success | PaymentStatus::Fail => return failure("PROCESS_FAIL"),
+            PaymentStatus::Success | PaymentStatus::Fail => return Err("PROCESS_FAIL".into()),
         }
         payment.status = PaymentStatus::Cancelled;
         let time = payment.cancel_time.get_or_insert_with(|| iso8601(now, 8)).clone();
-        success(
+        Ok(success(
             json!({"paymentId": payment.payment_id, "paymentRequestId": payment.payment_request_id, "cancelTime": time}),
-        )
+        ))
     }
 
     /// POST /v2/payments/capture
-    fn capture(&mut self, request: &Map<String, Value>, now: u64) -> Answer {
-        let Some(payment_id) = text(request, "paymentId") else { return failure("PARAM_ILLEGAL") };
+    fn capture(&mut self, request: &Map<String, Value>, now: u64) -> Outcome {
+        let Some(payment_id) = text(request, "paymentId") else { return Err("PARAM_ILLEGAL".into()) };
         let request_id = text(request, "captureRequestId").unwrap_or_default().to_owned();
-        let Some(payment) = self.payments.get_mut(payment_id) else { return failure("AUTH_NOT_FOUND") };
+        let Some(payment) = self.payments.get_mut(payment_id) else { return Err("AUTH_NOT_FOUND".into()) };
         match payment.status {
             PaymentStatus::Success => {}
-            PaymentStatus::Cancelled => return failure("AUTH_CANCELLED"),
-            PaymentStatus::Processing | PaymentStatus::Fail => return failure("AUTH_NOT_FOUND"),
+            PaymentStatus::Cancelled => return Err("AUTH_CANCELLED".into()),
+            PaymentStatus::Processing | PaymentStatus::Fail => return Err("AUTH_NOT_FOUND".into()),
         }
         if payment.capture_closed {
-            return failure("PROCESS_FAIL");
+            return Err("PROCESS_FAIL".into());
         }
         let left = payment.amount.value - payment.captured;
         // The capture page: captureAmount may be left out for a full capture.
@@ -503,11 +586,11 @@ impl Simulator {
             None | Some(Value::Null) => Amount { currency: payment.amount.currency.clone(), value: left },
             Some(value) => match Amount::parse(value) {
                 Some(amount) if amount.currency == payment.amount.currency => amount,
-                _ => return failure("PARAM_ILLEGAL"),
+                _ => return Err("PARAM_ILLEGAL".into()),
             },
         };
-        if amount.value == 0 || amount.value > left {
-            return failure("CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT");
+        if !amount.value.is_positive() || amount.value > left {
+            return Err("CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT".into());
         }
         // The capture page: isLastCapture defaults to true.
         let last = request.get("isLastCapture").and_then(Value::as_bool).unwrap_or(true);
@@ -524,36 +607,33 @@ impl Simulator {
             last,
             time: time.clone(),
         });
-        success(json!({
+        Ok(success(json!({
             "captureRequestId": request_id,
             "captureId": capture_id,
             "paymentId": payment_id,
             "captureAmount": amount.to_json(),
             "captureTime": time,
-        }))
+        })))
     }
 
     /// POST /v2/payments/refund
-    fn refund(&mut self, request: &Map<String, Value>, now: u64) -> Answer {
+    fn refund(&mut self, request: &Map<String, Value>, now: u64) -> Outcome {
         let request_id = text(request, "refundRequestId").unwrap_or_default().to_owned();
         // The payment by paymentId, or else by paymentRequestId (provider-notes.md, corrections: both are
         // optional on the refund page).
-        let id = match self.lookup(request) {
-            Ok(id) => id,
-            Err(answer) => return answer,
-        };
-        let Some(payment) = self.payments.get_mut(&id) else { return failure("ORDER_NOT_EXIST") };
+        let id = self.lookup(request)?;
+        let Some(payment) = self.payments.get_mut(&id) else { return Err("PROCESS_FAIL".into()) };
         if payment.status != PaymentStatus::Success {
-            return failure("PROCESS_FAIL");
+            return Err("PROCESS_FAIL".into());
         }
         let left = payment.captured - payment.refunded;
         // refundAmount is required (provider-notes.md, corrections).
         let amount = match request.get("refundAmount").and_then(Amount::parse) {
             Some(amount) if amount.currency == payment.amount.currency => amount,
-            _ => return failure("PARAM_ILLEGAL"),
+            _ => return Err("PARAM_ILLEGAL".into()),
         };
-        if amount.value == 0 || amount.value > left {
-            return failure("REFUND_AMOUNT_EXCEED");
+        if !amount.value.is_positive() || amount.value > left {
+            return Err("PROCESS_FAIL".into());
         }
         payment.refunded += amount.value;
         let refund_id = self.new_id("2024050119074103");
@@ -567,23 +647,70 @@ impl Simulator {
         };
         let fields = refund_fields(&refund);
         self.refunds.push(refund);
-        success(fields)
+        Ok(success(fields))
+    }
+
+    /// POST /v2/authorizations/applyToken
+    fn apply_token(&mut self, request: &Map<String, Value>, now: u64) -> Outcome {
+        if text(request, "appId").is_none() || text(request, "authClientId").is_none() {
+            return Err("PARAM_ILLEGAL".into());
+        }
+        let index = match text(request, "grantType") {
+            Some("AUTHORIZATION_CODE") => {
+                let Some(code) = text(request, "authCode") else { return Err("PARAM_ILLEGAL".into()) };
+                let customer_id = match self.auth_codes.get_mut(code) {
+                    Some(c) if !c.used && now < c.expires_at => {
+                        c.used = true;
+                        c.customer_id.clone()
+                    }
+                    _ => return Err("PROCESS_FAIL".into()),
+                };
+                let refresh_token = self.new_id("RT");
+                self.tokens.push(Token {
+                    customer_id,
+                    access_token: String::new(),
+                    access_token_expires_at: 0,
+                    refresh_token,
+                    refresh_token_expires_at: now + REFRESH_TOKEN_SECONDS,
+                });
+                self.tokens.len() - 1
+            }
+            Some("REFRESH_TOKEN") => {
+                let Some(refresh) = text(request, "refreshToken") else { return Err("PARAM_ILLEGAL".into()) };
+                match self.tokens.iter().position(|t| t.refresh_token == refresh && now < t.refresh_token_expires_at) {
+                    Some(index) => index,
+                    None => return Err("PROCESS_FAIL".into()),
+                }
+            }
+            _ => return Err("PARAM_ILLEGAL".into()),
+        };
+        let access_token = self.new_id("AT");
+        let token = &mut self.tokens[index];
+        token.access_token = access_token;
+        token.access_token_expires_at = now + ACCESS_TOKEN_SECONDS;
+        Ok(success(json!({
+            "accessToken": token.access_token,
+            "accessTokenExpiryTime": iso8601(token.access_token_expires_at, 8),
+            "refreshToken": token.refresh_token,
+            "refreshTokenExpiryTime": iso8601(token.refresh_token_expires_at, 8),
+            "customerId": token.customer_id,
+        })))
     }
 
     /// POST /v2/payments/inquiryRefund
-    fn inquiry_refund(&mut self, request: &Map<String, Value>) -> Answer {
+    fn inquiry_refund(&mut self, request: &Map<String, Value>) -> Outcome {
         let found = match (text(request, "refundId"), text(request, "refundRequestId")) {
             (Some(id), _) => self.refunds.iter().find(|r| r.refund_id == id),
             (None, Some(id)) => self.refunds.iter().find(|r| r.refund_request_id == id),
-            (None, None) => return failure("PARAM_ILLEGAL"),
+            (None, None) => return Err("PARAM_ILLEGAL".into()),
         };
         match found {
             Some(refund) => {
                 let mut fields = refund_fields(refund);
                 fields["refundStatus"] = "SUCCESS".into();
-                success(fields)
+                Ok(success(fields))
             }
-            None => failure("REFUND_NOT_EXIST"),
+            None => Err("PROCESS_FAIL".into()),
         }
     }
 }
@@ -670,7 +797,7 @@ mod tests {
         assert_eq!(code(&capture(&mut sim, "cap-2", &payment, 400, true)), ("F", "CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT"));
         assert_eq!(code(&capture(&mut sim, "cap-3", &payment, 300, true)), ("S", "SUCCESS"));
         assert_eq!(code(&capture(&mut sim, "cap-4", &payment, 1, true)), ("F", "PROCESS_FAIL"), "closed");
-        assert_eq!(sim.payment(&payment).map(|p| p.captured), Some(1000));
+        assert_eq!(sim.payment(&payment).map(|p| p.captured), Some(Money(1000)));
         assert_eq!(code(&capture(&mut sim, "cap-5", "no-such-payment", 1, true)), ("F", "AUTH_NOT_FOUND"));
     }
 
@@ -707,11 +834,52 @@ mod tests {
         let payment = paid(&mut sim, "pay-1", 1000);
         sim.lose_answer("cap-1");
         assert_eq!(code(&capture(&mut sim, "cap-1", &payment, 100, false)), ("U", "UNKNOWN_EXCEPTION"));
-        assert_eq!(sim.payment(&payment).map(|p| p.captured), Some(100), "it took effect");
+        assert_eq!(sim.payment(&payment).map(|p| p.captured), Some(Money(100)), "it took effect");
         let retry = capture(&mut sim, "cap-1", &payment, 100, false);
         assert_eq!(code(&retry), ("S", "SUCCESS"));
         assert_eq!(retry["captureId"].as_str(), sim.captures().first().map(|c| c.capture_id.as_str()));
-        assert_eq!(sim.payment(&payment).map(|p| p.captured), Some(100), "only once");
+        assert_eq!(sim.payment(&payment).map(|p| p.captured), Some(Money(100)), "only once");
+    }
+
+    #[test]
+    fn auth_codes_buy_tokens_once_and_refresh_tokens_renew_them_until_they_expire() {
+        let mut sim = Simulator::default();
+        let apply = |sim: &mut Simulator, grant: &str, field: &str, value: &str| {
+            let body = json!({"appId": "app", "authClientId": "client", "grantType": grant, field: value});
+            call(sim, "/v2/authorizations/applyToken", body)
+        };
+        let code_1 = sim.issue_auth_code("customer-1");
+        let first = apply(&mut sim, "AUTHORIZATION_CODE", "authCode", &code_1);
+        assert_eq!(code(&first), ("S", "SUCCESS"));
+        assert_eq!(first["customerId"], "customer-1");
+        let access = first["accessToken"].as_str().expect("accessToken").to_owned();
+        let refresh = first["refreshToken"].as_str().expect("refreshToken").to_owned();
+        let expiry = |seconds: u64| iso8601(seconds, 8);
+        let issued_at = sim.now();
+        assert_eq!(first["accessTokenExpiryTime"], expiry(issued_at + ACCESS_TOKEN_SECONDS));
+        assert_eq!(first["refreshTokenExpiryTime"], expiry(issued_at + REFRESH_TOKEN_SECONDS));
+        assert_eq!(sim.token(&access).map(|t| t.customer_id.as_str()), Some("customer-1"));
+        assert_eq!(code(&apply(&mut sim, "AUTHORIZATION_CODE", "authCode", &code_1)), ("F", "PROCESS_FAIL"), "used");
+        assert_eq!(code(&apply(&mut sim, "AUTHORIZATION_CODE", "authCode", "AC-unknown")), ("F", "PROCESS_FAIL"));
+        assert_eq!(code(&apply(&mut sim, "AUTHORIZATION_CODE", "refreshToken", &refresh)), ("F", "PARAM_ILLEGAL"));
+        assert_eq!(code(&apply(&mut sim, "PASSWORD", "authCode", &code_1)), ("F", "PARAM_ILLEGAL"));
+
+        // The access token lapses; the refresh token buys a new one and the old one stays dead.
+        sim.advance(ACCESS_TOKEN_SECONDS);
+        assert_eq!(sim.token(&access), None, "expired");
+        let renewed = apply(&mut sim, "REFRESH_TOKEN", "refreshToken", &refresh);
+        assert_eq!(code(&renewed), ("S", "SUCCESS"));
+        let new_access = renewed["accessToken"].as_str().expect("accessToken");
+        assert_ne!(new_access, access);
+        assert_eq!(renewed["refreshToken"], refresh.as_str());
+        assert!(sim.token(new_access).is_some() && sim.token(&access).is_none());
+
+        // A code not used in time, and a refresh token past its life, buy nothing.
+        let late = sim.issue_auth_code("customer-2");
+        sim.advance(AUTH_CODE_SECONDS);
+        assert_eq!(code(&apply(&mut sim, "AUTHORIZATION_CODE", "authCode", &late)), ("F", "PROCESS_FAIL"));
+        sim.advance(REFRESH_TOKEN_SECONDS);
+        assert_eq!(code(&apply(&mut sim, "REFRESH_TOKEN", "refreshToken", &refresh)), ("F", "PROCESS_FAIL"));
     }
 
     #[test]
@@ -725,16 +893,16 @@ mod tests {
                 json!({"refundRequestId": id, "paymentId": payment, "refundAmount": usd(value)}),
             )
         };
-        assert_eq!(code(&refund(&mut sim, "r-1", 1)), ("F", "REFUND_AMOUNT_EXCEED"), "nothing captured yet");
+        assert_eq!(code(&refund(&mut sim, "r-1", 1)), ("F", "PROCESS_FAIL"), "nothing captured yet");
         capture(&mut sim, "cap-1", &payment, 600, true);
         assert_eq!(code(&refund(&mut sim, "r-2", 500)), ("S", "SUCCESS"));
-        assert_eq!(code(&refund(&mut sim, "r-3", 101)), ("F", "REFUND_AMOUNT_EXCEED"));
+        assert_eq!(code(&refund(&mut sim, "r-3", 101)), ("F", "PROCESS_FAIL"));
         let inquiry = call(&mut sim, "/v2/payments/inquiryRefund", json!({"refundRequestId": "r-2"}));
         assert_eq!(
             (inquiry["refundStatus"].as_str(), inquiry["refundAmount"]["value"].as_str()),
             (Some("SUCCESS"), Some("500"))
         );
         let missing = call(&mut sim, "/v2/payments/inquiryRefund", json!({"refundRequestId": "r-9"}));
-        assert_eq!(code(&missing), ("F", "REFUND_NOT_EXIST"));
+        assert_eq!(code(&missing), ("F", "PROCESS_FAIL"));
     }
 }

@@ -31,7 +31,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{Answer, Clock, query_pairs, segments};
+pub use super::money::Money;
+use super::{Answer, Clock, Outcome, Refusal, query_pairs, segments};
 
 /// The state of a charge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +64,7 @@ impl ChargeStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refund {
     pub id: String,
-    pub amount: u64,
+    pub amount: Money,
     pub currency: String,
     pub reason: Option<String>,
     pub metadata: Map<String, Value>,
@@ -75,9 +76,9 @@ pub struct Refund {
 pub struct Charge {
     pub id: String,
     /// The amount paid: the created amount, or the captured one.
-    pub amount: u64,
+    pub amount: Money,
     /// The amount given at creation.
-    pub authorize_amount: u64,
+    pub authorize_amount: Money,
     pub currency: String,
     /// Created with capture false.
     pub authorize: bool,
@@ -96,9 +97,20 @@ pub struct Charge {
 
 impl Charge {
     /// The sum of the refunds.
-    pub fn refunded(&self) -> u64 {
+    pub fn refunded(&self) -> Money {
         self.refunds.iter().map(|r| r.amount).sum()
     }
+}
+
+/// Something that happened to a charge or refund, for a webhook event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// `charge.succeeded`, `charge.revoked`, `refund.succeeded`.
+    pub kind: &'static str,
+    /// The charge or refund as the API would return it now.
+    pub object: Value,
+    /// Unix milliseconds.
+    pub time: u64,
 }
 
 /// The elepay simulator. See the module documentation for its rules.
@@ -108,9 +120,8 @@ pub struct Simulator {
     next_id: u64,
     next_request: u64,
     charges: BTreeMap<String, Charge>,
+    events: Vec<Event>,
 }
-
-type Outcome = Result<Answer, (&'static str, Option<&'static str>)>;
 
 fn message(code: &str) -> &'static str {
     match code {
@@ -125,23 +136,23 @@ fn message(code: &str) -> &'static str {
     }
 }
 
-fn positive(
-    request: &Map<String, Value>,
-    key: &'static str,
-) -> Result<Option<u64>, (&'static str, Option<&'static str>)> {
+fn positive(request: &Map<String, Value>, key: &'static str) -> Result<Option<Money>, Refusal> {
     match request.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(value) => value.as_u64().filter(|v| *v > 0).map(Some).ok_or(("M002002", Some(key))),
+        Some(value) => match Money::from_integer(value) {
+            Ok(amount) if amount.is_positive() => Ok(Some(amount)),
+            _ => Err(Refusal::on("M002002", key)),
+        },
     }
 }
 
-fn body(body: &[u8]) -> Result<Map<String, Value>, (&'static str, Option<&'static str>)> {
+fn body(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
     if body.is_empty() {
         return Ok(Map::new());
     }
     match serde_json::from_slice(body) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => Err(("M002002", None)),
+        _ => Err(Refusal::from("M002002")),
     }
 }
 
@@ -165,19 +176,19 @@ impl Simulator {
                 Answer::json(200, &status)
             }),
             ("POST", ["charges", id, "capture"]) => self.capture(id, body, now),
-            ("POST", ["charges", id, "revoke"]) => self.revoke(id),
+            ("POST", ["charges", id, "revoke"]) => self.revoke(id, now),
             ("POST", ["charges", id, "refunds"]) => self.refund(id, body, now),
             ("GET", ["charges", id, "refunds"]) => self.charge(id).map(|c| {
                 let refunds: Vec<Value> = c.refunds.iter().map(|r| refund_json(c, r)).collect();
                 Answer::json(200, &json!({"total": refunds.len(), "refunds": refunds}))
             }),
             ("GET", ["charges", id, "refunds", refund]) => self.charge(id).and_then(|c| {
-                let r = c.refunds.iter().find(|r| r.id == *refund).ok_or(("M002003", None))?;
+                let r = c.refunds.iter().find(|r| r.id == *refund).ok_or(Refusal::from("M002003"))?;
                 Ok(Answer::json(200, &refund_json(c, r)))
             }),
             _ => return Answer::not_found("elepay", method, path),
         };
-        outcome.unwrap_or_else(|(code, parameter)| {
+        outcome.unwrap_or_else(|Refusal { code, parameter }| {
             let mut error = json!({
                 "requestId": format!("req_{:012}", self.next_request),
                 "errorCode": code,
@@ -195,36 +206,48 @@ impl Simulator {
         self.clock.seconds += seconds;
     }
 
+    /// What happened since the last call, in order: a charge paid at creation or captured
+    /// (`charge.succeeded`), revoked (`charge.revoked`), a refund made (`refund.succeeded`).
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// The clock in Unix milliseconds.
+    pub fn now_millis(&self) -> u64 {
+        self.clock.seconds * 1000
+    }
+
     /// A charge by id, for assertions.
     pub fn get(&self, id: &str) -> Option<&Charge> {
         self.charges.get(id)
     }
 
     /// Adds an authorized, uncaptured charge of `amount` JPY by credit card.
-    pub fn seed_uncaptured(&mut self, id: &str, amount: u64) {
+    pub fn seed_uncaptured(&mut self, id: &str, amount: i64) {
         let now = self.clock.tick() * 1000;
-        let charge = new_charge(id.to_owned(), amount, "JPY", "creditcard", &format!("seed-{id}"), false, now);
+        let charge = new_charge(id.to_owned(), Money(amount), "JPY", "creditcard", &format!("seed-{id}"), false, now);
         self.charges.insert(id.to_owned(), charge);
     }
 
-    fn charge(&self, id: &str) -> Result<&Charge, (&'static str, Option<&'static str>)> {
-        self.charges.get(id).ok_or(("M002003", None))
+    fn charge(&self, id: &str) -> Result<&Charge, Refusal> {
+        self.charges.get(id).ok_or(Refusal::from("M002003"))
     }
 
-    fn charge_mut(&mut self, id: &str) -> Result<&mut Charge, (&'static str, Option<&'static str>)> {
-        self.charges.get_mut(id).ok_or(("M002003", None))
+    fn charge_mut(&mut self, id: &str) -> Result<&mut Charge, Refusal> {
+        self.charges.get_mut(id).ok_or(Refusal::from("M002003"))
     }
 
     /// POST /charges
     fn create(&mut self, body: &[u8], now: u64) -> Outcome {
         let request = self::body(body)?;
-        let amount = positive(&request, "amount")?.ok_or(("M002001", Some("amount")))?;
-        let order_no = request.get("orderNo").and_then(Value::as_str).ok_or(("M002001", Some("orderNo")))?;
-        let method = request.get("paymentMethod").and_then(Value::as_str).ok_or(("M002001", Some("paymentMethod")))?;
+        let amount = positive(&request, "amount")?.ok_or(Refusal::on("M002001", "amount"))?;
+        let order_no = request.get("orderNo").and_then(Value::as_str).ok_or(Refusal::on("M002001", "orderNo"))?;
+        let method =
+            request.get("paymentMethod").and_then(Value::as_str).ok_or(Refusal::on("M002001", "paymentMethod"))?;
         let currency = request.get("currency").and_then(Value::as_str).unwrap_or("JPY");
         let capture = request.get("capture").and_then(Value::as_bool).unwrap_or(true);
         if self.charges.values().any(|c| c.order_no == order_no && c.status.paid()) {
-            return Err(("M002007", None));
+            return Err(Refusal::from("M002007"));
         }
         self.next_id += 1;
         let id = format!("cha_{:024}", self.next_id);
@@ -234,6 +257,9 @@ impl Simulator {
         charge.metadata = strings(request.get("metadata"));
         charge.extra = strings(request.get("extra"));
         let answer = Answer::json(201, &charge_json(&charge));
+        if capture {
+            self.events.push(Event { kind: "charge.succeeded", object: charge_json(&charge), time: now });
+        }
         self.charges.insert(id, charge);
         Ok(answer)
     }
@@ -244,30 +270,34 @@ impl Simulator {
         let charge = self.charge_mut(id)?;
         match charge.status {
             ChargeStatus::Uncaptured => {}
-            ChargeStatus::Revoked => return Err(("M006000", None)),
-            _ => return Err(("M006002", None)),
+            ChargeStatus::Revoked => return Err(Refusal::from("M006000")),
+            _ => return Err(Refusal::from("M006002")),
         }
         // The capture page: the amount may differ from the created one, but must not be larger.
         let amount = positive(&request, "amount")?.unwrap_or(charge.authorize_amount);
         if amount > charge.authorize_amount {
-            return Err(("M002002", Some("amount")));
+            return Err(Refusal::on("M002002", "amount"));
         }
         charge.amount = amount;
         charge.status = ChargeStatus::Captured;
         charge.paid_time = Some(now);
         charge.extra.extend(strings(request.get("extra")));
-        Ok(Answer::json(200, &charge_json(charge)))
+        let object = charge_json(charge);
+        self.events.push(Event { kind: "charge.succeeded", object: object.clone(), time: now });
+        Ok(Answer::json(200, &object))
     }
 
     /// POST /charges/{id}/revoke
-    fn revoke(&mut self, id: &str) -> Outcome {
+    fn revoke(&mut self, id: &str, now: u64) -> Outcome {
         let charge = self.charge_mut(id)?;
         match charge.status {
             ChargeStatus::Uncaptured => charge.status = ChargeStatus::Revoked,
-            ChargeStatus::Revoked => return Err(("M006002", None)),
-            _ => return Err(("M006007", None)),
+            ChargeStatus::Revoked => return Err(Refusal::from("M006002")),
+            _ => return Err(Refusal::from("M006007")),
         }
-        Ok(Answer::json(200, &charge_json(charge)))
+        let object = charge_json(charge);
+        self.events.push(Event { kind: "charge.revoked", object: object.clone(), time: now });
+        Ok(Answer::json(200, &object))
     }
 
     /// POST /charges/{id}/refunds
@@ -277,14 +307,14 @@ impl Simulator {
         let charge = self.charge_mut(id)?;
         match charge.status {
             ChargeStatus::Captured | ChargeStatus::PartiallyRefunded => {}
-            ChargeStatus::Refunded => return Err(("M006002", None)),
-            ChargeStatus::Uncaptured | ChargeStatus::Revoked => return Err(("M006000", None)),
+            ChargeStatus::Refunded => return Err(Refusal::from("M006002")),
+            ChargeStatus::Uncaptured | ChargeStatus::Revoked => return Err(Refusal::from("M006000")),
         }
         // OpenAPI RefundReq: amount is required.
-        let amount = positive(&request, "amount")?.ok_or(("M002001", Some("amount")))?;
+        let amount = positive(&request, "amount")?.ok_or(Refusal::on("M002001", "amount"))?;
         let left = charge.amount - charge.refunded();
         if amount > left {
-            return Err(("M002002", Some("amount")));
+            return Err(Refusal::on("M002002", "amount"));
         }
         let refund = Refund {
             id: format!("ref_{next:024}"),
@@ -294,11 +324,13 @@ impl Simulator {
             metadata: strings(request.get("metadata")),
             time: now,
         };
-        let answer = Answer::json(201, &refund_json(charge, &refund));
+        let object = refund_json(charge, &refund);
+        let answer = Answer::json(201, &object);
         charge.refunds.push(refund);
         charge.refund_time = Some(now);
         charge.status = if amount == left { ChargeStatus::Refunded } else { ChargeStatus::PartiallyRefunded };
         self.next_id = next;
+        self.events.push(Event { kind: "refund.succeeded", object, time: now });
         Ok(answer)
     }
 
@@ -327,7 +359,7 @@ impl Simulator {
 
 fn new_charge(
     id: String,
-    amount: u64,
+    amount: Money,
     currency: &str,
     method: &str,
     order_no: &str,
@@ -360,7 +392,7 @@ fn refund_json(charge: &Charge, refund: &Refund) -> Value {
         "object": "refund",
         "chargeId": charge.id,
         "liveMode": false,
-        "amount": refund.amount,
+        "amount": refund.amount.minor(),
         "currency": refund.currency,
         "metadata": refund.metadata,
         "status": "refunded",
@@ -380,8 +412,8 @@ fn charge_json(charge: &Charge) -> Value {
         "id": charge.id,
         "object": "charge",
         "liveMode": false,
-        "amount": charge.amount,
-        "authorizeAmount": charge.authorize_amount,
+        "amount": charge.amount.minor(),
+        "authorizeAmount": charge.authorize_amount.minor(),
         "currency": charge.currency,
         "authorize": charge.authorize,
         "paymentMethod": charge.payment_method,
@@ -391,7 +423,7 @@ fn charge_json(charge: &Charge) -> Value {
         "paid": charge.status.paid(),
         "refunded": charge.status == ChargeStatus::Refunded,
         "disputed": false,
-        "refunds": {"amount": charge.refunded(), "totalCount": refunds.len(), "data": refunds},
+        "refunds": {"amount": charge.refunded().minor(), "totalCount": refunds.len(), "data": refunds},
         "status": charge.status.as_str(),
         "createTime": charge.create_time,
     });

@@ -16,10 +16,15 @@
 //! `handle(&mut self, method, path, query, body) -> Answer`. Time is a logical clock that starts at
 //! 2024-05-01T00:00:00Z and moves one second per call, so answers are reproducible. Output is built
 //! with `serde_json` only; LINE Pay's 19-digit ids are `u64` and leave as bare JSON numbers, exactly.
+//! Money is [`money::Money`] in every simulator: minor units, read from each provider's wire form
+//! exactly, with one [`money::MoneyError`] that each simulator maps to its provider's code. Errors
+//! are plumbed one way too: each step returns [`Outcome`], a refusal being a [`Refusal`] with the
+//! provider's code.
 
 pub mod alipayplus;
 pub mod elepay;
 pub mod linepay;
+pub mod money;
 
 /// A simulator's answer to one call: the HTTP status and the JSON body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +48,31 @@ impl Answer {
         Answer::json(404, &serde_json::json!({ "fake": format!("{provider} has no {method} {path}") }))
     }
 }
+
+/// Why a simulator refused a step: the provider's code, and the parameter at fault where the
+/// provider names one (elepay's `parameterName`). Every simulator's steps return [`Outcome`]; its
+/// `handle` puts a refusal in the provider's envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub parameter: Option<&'static str>,
+}
+
+impl Refusal {
+    /// A refusal naming the parameter at fault.
+    pub fn on(code: &'static str, parameter: &'static str) -> Refusal {
+        Refusal { code, parameter: Some(parameter) }
+    }
+}
+
+impl From<&'static str> for Refusal {
+    fn from(code: &'static str) -> Refusal {
+        Refusal { code, parameter: None }
+    }
+}
+
+/// A step's answer, or why it was refused.
+pub type Outcome = Result<Answer, Refusal>;
 
 /// The logical clock of a simulator: Unix seconds, one tick per call.
 #[derive(Debug, Clone)]
