@@ -324,11 +324,11 @@ pub struct Envelope;
 
 #[derive(Deserialize)]
 struct Body {
-    result: Result_,
+    result: ResultBody,
 }
 
 #[derive(Deserialize)]
-struct Result_ {
+struct ResultBody {
     #[serde(rename = "resultCode")]
     result_code: String,
     #[serde(rename = "resultStatus")]
