@@ -16,9 +16,9 @@
 //! `handle(&mut self, method, path, query, body) -> Answer`. Time is a logical clock that starts at
 //! 2024-05-01T00:00:00Z and moves one second per call, so answers are reproducible. Output is built
 //! with `serde_json` only; LINE Pay's 19-digit ids are `u64` and leave as bare JSON numbers, exactly.
-//! Money is [`money::Money`] in every simulator: minor units, read from each provider's wire form
-//! exactly, with one [`money::MoneyError`] that each simulator maps to its provider's code. Errors
-//! are plumbed one way too: each step returns [`Outcome`], a refusal being a [`Refusal`] with the
+//! Money is [`Money`](crate::sim::money::Money) in every simulator: minor units, read from each provider's wire form
+//! exactly, with one [`MoneyError`](crate::sim::money::MoneyError) that each simulator maps to its provider's code. Errors
+//! are plumbed one way too: each step returns [`Outcome`](crate::sim::Outcome), a refusal being a [`Refusal`](crate::sim::Refusal) with the
 //! provider's code.
 
 pub mod alipayplus;
