@@ -25,6 +25,68 @@ pub struct ProviderFile {
     pub categories: Vec<(Spanned<String>, String)>,
     pub codes: Vec<CodeAst>,
     pub types: Vec<TypeAst>,
+    /// Calls the provider makes to the merchant.
+    pub notifications: Vec<NotificationAst>,
+}
+
+/// An inbound call: a notification, webhook or redirect the provider sends to the merchant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationAst {
+    pub name: Spanned<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub method: Option<Spanned<String>>,
+    pub auth: Option<Spanned<String>>,
+    pub triggered_by: Vec<TriggerAst>,
+    pub body: Option<Spanned<String>>,
+    pub query: Vec<FieldAst>,
+    /// Where `query` was written, to report it beside `body` or a POST.
+    pub query_pos: Option<Pos>,
+    pub acknowledgement: Option<Spanned<String>>,
+    pub key: Vec<Spanned<String>>,
+    /// Where `key` was written, to report an empty list.
+    pub key_pos: Pos,
+    pub events: Option<EventsAst>,
+    pub follow_up: Option<FollowUpAst>,
+}
+
+/// An operation whose request carries the URL the provider calls: `{ operation: pay, field: paymentNotifyUrl }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TriggerAst {
+    pub pos: Pos,
+    pub operation: Option<Spanned<String>>,
+    /// A dotted path of wire names through the request: `redirectUrls.confirmUrl`.
+    pub field: Option<Spanned<String>>,
+}
+
+/// A body that is one of several events, told apart by a field (elepay's `type`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventsAst {
+    pub pos: Pos,
+    pub discriminator: Option<Spanned<String>>,
+    /// The body field that holds the object the event is about.
+    pub object: Option<Spanned<String>>,
+    pub values: Vec<EventValueAst>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventValueAst {
+    pub value: Spanned<String>,
+    pub name: Option<Spanned<String>>,
+    pub description: Option<String>,
+    /// The type of the object the event carries; without it the object stays JSON.
+    pub object: Option<Spanned<String>>,
+    pub follow_up: Option<FollowUpAst>,
+}
+
+/// The call an application makes next, with path parameters taken from the notification:
+/// `{ operation: retrieve_refund, path: { id: chargeId, refundId: id } }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUpAst {
+    pub pos: Pos,
+    pub operation: Option<Spanned<String>>,
+    /// Path parameter name -> the wire name of the field that supplies it.
+    pub path: Vec<(Spanned<String>, Spanned<String>)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -20,7 +20,25 @@ pub const PROVIDER_KEYS: &[&str] = &[
     "categories",
     "codes",
     "types",
+    "notifications",
 ];
+pub const NOTIFICATION_KEYS: &[&str] = &[
+    "summary",
+    "description",
+    "method",
+    "auth",
+    "triggered_by",
+    "body",
+    "query",
+    "acknowledgement",
+    "key",
+    "events",
+    "follow_up",
+];
+pub const TRIGGER_KEYS: &[&str] = &["operation", "field"];
+pub const EVENTS_KEYS: &[&str] = &["discriminator", "object", "values"];
+pub const EVENT_VALUE_KEYS: &[&str] = &["name", "description", "object", "follow_up"];
+pub const FOLLOW_UP_KEYS: &[&str] = &["operation", "path"];
 pub const ENVELOPE_KEYS: &[&str] = &["kind", "success_codes", "error_body", "code_field"];
 pub const OPERATION_KEYS: &[&str] = &[
     "source",
@@ -140,6 +158,7 @@ pub fn provider_file(diags: &mut Diagnostics, file: &str, folder: &str, text: &s
         categories: Vec::new(),
         codes: Vec::new(),
         types: Vec::new(),
+        notifications: Vec::new(),
     };
     let mut r = Reader { file, diags };
     let root = parse(r.diags, file, text)?;
@@ -164,6 +183,9 @@ pub fn provider_file(diags: &mut Diagnostics, file: &str, folder: &str, text: &s
     }
     if let Some(n) = m.get("types") {
         out.types = r.types(n);
+    }
+    if let Some(n) = m.get("notifications") {
+        out.notifications = r.notifications(n);
     }
     Some(out)
 }
@@ -405,6 +427,96 @@ impl Reader<'_> {
             success_codes: m.get("success_codes").map(|n| self.string_list(n, "`success_codes`")).unwrap_or_default(),
             error_body: m.get("error_body").and_then(|n| self.string(n, "`error_body`")),
             code_field: m.get("code_field").and_then(|n| self.string(n, "`code_field`")),
+        })
+    }
+
+    fn notifications(&mut self, node: &Node) -> Vec<NotificationAst> {
+        let Some(m) = self.map(node, "`notifications`", &[]) else { return Vec::new() };
+        let mut out = Vec::new();
+        for (name, value) in &m.items {
+            let what = format!("notification `{}`", name.value);
+            let Some(n) = self.map(value, &what, NOTIFICATION_KEYS) else { continue };
+            let here = |key: &str| format!("`{key}` of {what}");
+            out.push(NotificationAst {
+                name: name.clone(),
+                summary: n.required(self, "summary").and_then(|v| self.text(v, &here("summary"))),
+                description: n.get("description").and_then(|v| self.text(v, &here("description"))),
+                method: n.required(self, "method").and_then(|v| self.string(v, &here("method"))),
+                auth: n.required(self, "auth").and_then(|v| self.string(v, &here("auth"))),
+                triggered_by: n.get("triggered_by").map(|v| self.triggers(v, &what)).unwrap_or_default(),
+                body: n.get("body").and_then(|v| self.string(v, &here("body"))),
+                query: n.get("query").map(|v| self.fields(v, &here("query"), &field_keys())).unwrap_or_default(),
+                query_pos: n.get("query").map(|v| v.pos),
+                acknowledgement: n
+                    .required(self, "acknowledgement")
+                    .and_then(|v| self.string(v, &here("acknowledgement"))),
+                key: n.required(self, "key").map(|v| self.string_list(v, &here("key"))).unwrap_or_default(),
+                key_pos: n.get("key").map_or(value.pos, |v| v.pos),
+                events: n.get("events").and_then(|v| self.events(v, &what)),
+                follow_up: n.get("follow_up").and_then(|v| self.follow_up(v, &what)),
+            });
+        }
+        out
+    }
+
+    fn triggers(&mut self, node: &Node, what: &str) -> Vec<TriggerAst> {
+        let Value::Seq(items) = &node.value else {
+            self.err(node.pos, format!("`triggered_by` of {what} must be a list, found {}", node.kind()));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let here = format!("an entry of `triggered_by` of {what}");
+            let Some(m) = self.map(item, &here, TRIGGER_KEYS) else { continue };
+            out.push(TriggerAst {
+                pos: item.pos,
+                operation: m
+                    .required(self, "operation")
+                    .and_then(|n| self.string(n, &format!("`operation` of {here}"))),
+                field: m.required(self, "field").and_then(|n| self.string(n, &format!("`field` of {here}"))),
+            });
+        }
+        out
+    }
+
+    fn events(&mut self, node: &Node, what: &str) -> Option<EventsAst> {
+        let here = format!("`events` of {what}");
+        let m = self.map(node, &here, EVENTS_KEYS)?;
+        let mut values = Vec::new();
+        if let Some(v) = m.required(self, "values") {
+            if let Some(entries) = self.map(v, &format!("`values` of {here}"), &[]) {
+                for (value, body) in &entries.items {
+                    let at = format!("event `{}` of {what}", value.value);
+                    let Some(e) = self.map(body, &at, EVENT_VALUE_KEYS) else { continue };
+                    values.push(EventValueAst {
+                        value: value.clone(),
+                        name: e.required(self, "name").and_then(|n| self.string(n, &format!("`name` of {at}"))),
+                        description: e
+                            .required(self, "description")
+                            .and_then(|n| self.text(n, &format!("`description` of {at}"))),
+                        object: e.get("object").and_then(|n| self.string(n, &format!("`object` of {at}"))),
+                        follow_up: e.get("follow_up").and_then(|n| self.follow_up(n, &at)),
+                    });
+                }
+            }
+        }
+        Some(EventsAst {
+            pos: node.pos,
+            discriminator: m
+                .required(self, "discriminator")
+                .and_then(|n| self.string(n, &format!("`discriminator` of {here}"))),
+            object: m.required(self, "object").and_then(|n| self.string(n, &format!("`object` of {here}"))),
+            values,
+        })
+    }
+
+    fn follow_up(&mut self, node: &Node, what: &str) -> Option<FollowUpAst> {
+        let here = format!("`follow_up` of {what}");
+        let m = self.map(node, &here, FOLLOW_UP_KEYS)?;
+        Some(FollowUpAst {
+            pos: node.pos,
+            operation: m.required(self, "operation").and_then(|n| self.string(n, &format!("`operation` of {here}"))),
+            path: m.get("path").map(|n| self.string_map(n, &format!("`path` of {here}"))).unwrap_or_default(),
         })
     }
 

@@ -48,6 +48,135 @@ pub struct Provider {
     pub operations: Vec<Operation>,
     /// Whether any limit has a `pattern`: the provider's feature then turns on the runtime's.
     pub patterns: bool,
+    /// Inbound calls, sorted by name.
+    pub notifications: Vec<Notification>,
+}
+
+/// A call the provider makes to the merchant: a notification, a webhook or a browser redirect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notification {
+    /// snake_case: the `Receiver` method that takes it.
+    pub name: String,
+    /// The generated type of what was received: `ConfirmRedirect`, or the body type.
+    pub event_type: String,
+    pub summary: String,
+    pub description: Option<String>,
+    pub loc: Loc,
+    pub method: Method,
+    pub auth: NotificationAuth,
+    /// Operations whose request names the URL the provider calls.
+    pub triggers: Vec<Trigger>,
+    pub payload: Payload,
+    pub acknowledgement: Acknowledgement,
+    /// What identifies a delivery, so that a resend is recognised: at least one part.
+    pub key: Vec<KeyPart>,
+    pub events: Option<Events>,
+    /// Query notifications only: the call the application makes next.
+    pub follow_up: Option<FollowUp>,
+}
+
+/// How an inbound call proves where it comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationAuth {
+    /// The Alipay+ `Signature` header, made with the wallet's private key.
+    AlipayPlusRsa256,
+    /// Nothing is signed: the content is a hint to check with the provider.
+    None,
+}
+
+impl NotificationAuth {
+    pub const ALL: &[(&str, NotificationAuth)] =
+        &[("alipay_plus_rsa256", NotificationAuth::AlipayPlusRsa256), ("none", NotificationAuth::None)];
+
+    pub fn spec_name(self) -> &'static str {
+        NotificationAuth::ALL.iter().find(|(_, a)| *a == self).map_or("", |(n, _)| n)
+    }
+}
+
+/// The answer the provider expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acknowledgement {
+    /// A response signed with the merchant's key whose `result` is SUCCESS / S.
+    AlipayPlusResult,
+    /// HTTP 200 with an empty body.
+    HttpOk,
+    /// The provider reads no answer (a browser redirect): the application answers as it likes.
+    None,
+}
+
+impl Acknowledgement {
+    pub const ALL: &[(&str, Acknowledgement)] = &[
+        ("alipay_plus_result", Acknowledgement::AlipayPlusResult),
+        ("http_ok", Acknowledgement::HttpOk),
+        ("none", Acknowledgement::None),
+    ];
+
+    pub fn spec_name(self) -> &'static str {
+        Acknowledgement::ALL.iter().find(|(_, a)| *a == self).map_or("", |(n, _)| n)
+    }
+}
+
+/// An operation request field that holds the URL the provider calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trigger {
+    pub operation: String,
+    /// Wire names from the request down to the URL field: `redirectUrls.confirmUrl`.
+    pub field: Vec<String>,
+}
+
+/// What a notification carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    /// A JSON body of this struct type (a provider type).
+    Body(TypeRef),
+    /// Query parameters, all text.
+    Query(Vec<Field>),
+}
+
+/// One required field of the payload on the path to a key value: wire and Rust names per step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPart {
+    pub wire_path: Vec<String>,
+    pub rust_path: Vec<String>,
+}
+
+/// The events a body can be, told apart by `discriminator`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Events {
+    /// The generated enum: `WebhookEvent`.
+    pub enum_type: String,
+    /// The generated enum of what follow-ups fetch: `WebhookFetched`, when any event has one.
+    pub fetched_type: Option<String>,
+    /// The body's string field naming the event.
+    pub discriminator: Field,
+    /// The body's JSON field holding the object the event is about.
+    pub object: Field,
+    pub values: Vec<EventValue>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventValue {
+    pub value: String,
+    pub variant: String,
+    pub description: String,
+    /// A provider type; `None` keeps the object as JSON.
+    pub object: Option<TypeRef>,
+    pub follow_up: Option<FollowUp>,
+    pub loc: Loc,
+}
+
+/// A call the application makes next, with path parameters from the notification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUp {
+    pub operation: String,
+    /// The variant of the fetched enum: the operation's UpperCamelCase name.
+    pub variant: String,
+    /// Per path parameter of the operation, in path order: the source field (of the object or the query).
+    pub args: Vec<Field>,
+    /// The request body the application supplies, when the operation has one.
+    pub request: Option<TypeRef>,
+    pub response: Option<TypeRef>,
+    pub error_type: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -319,6 +448,8 @@ pub struct TypeDef {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Usage {
     pub operations: BTreeSet<String>,
+    /// Notifications whose body reaches the type (decoded like a response).
+    pub notifications: BTreeSet<String>,
     pub requests: bool,
     pub responses: bool,
 }

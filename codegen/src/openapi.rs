@@ -17,8 +17,8 @@ use serde_json::{Map, Value, json};
 
 use crate::emit::GeneratedFile;
 use crate::model::{
-    Auth, Charset, Code, Constraint, Envelope, Field, Limits, Model, Number, Numeral, Operation, Primitive, Provider,
-    Scope, TypeDef, TypeKind, TypeRef,
+    Acknowledgement, Auth, Charset, Code, Constraint, Envelope, Field, Limits, Model, Notification, NotificationAuth,
+    Number, Numeral, Operation, Payload, Primitive, Provider, Scope, TypeDef, TypeKind, TypeRef,
 };
 
 /// The OpenAPI version written.
@@ -70,6 +70,14 @@ pub fn document(p: &Provider) -> Value {
         entry[op.method.as_str().to_ascii_lowercase()] = operation(p, op, &names);
     }
     doc.insert("paths".into(), paths.into());
+    if !p.notifications.is_empty() {
+        let webhooks: Map<String, Value> = p
+            .notifications
+            .iter()
+            .map(|n| (n.name.clone(), json!({ n.method.as_str().to_ascii_lowercase(): notification(n, &names) })))
+            .collect();
+        doc.insert("webhooks".into(), webhooks.into());
+    }
 
     let mut schemas = Map::new();
     for t in &p.types {
@@ -214,6 +222,86 @@ fn operation(p: &Provider, op: &Operation, names: &SchemaNames) -> Value {
         );
     }
     out.insert("responses".into(), responses(p, op, names));
+    Value::Object(out)
+}
+
+/// An inbound call as an OpenAPI 3.1 webhook; what payspec adds (auth, acknowledgement, key, triggers,
+/// events) is in `x-payspec-notification`.
+fn notification(n: &Notification, names: &SchemaNames) -> Value {
+    let mut out = Map::new();
+    out.insert("operationId".into(), lower_camel(&n.name).into());
+    out.insert("summary".into(), n.summary.clone().into());
+    if let Some(d) = &n.description {
+        out.insert("description".into(), d.clone().into());
+    }
+    let mut parameters = Vec::new();
+    if n.auth == NotificationAuth::AlipayPlusRsa256 {
+        for (name, description) in [
+            ("Client-Id", "The merchant's client id."),
+            (
+                "Request-Time",
+                "When the wallet sent the notification (ISO 8601 with offset); part of the signed message.",
+            ),
+            (
+                "Signature",
+                "algorithm=RSA256, keyVersion=N, signature=<URL-encoded Base64>, made with the wallet's key over `POST <path>\\n<Client-Id>.<Request-Time>.<body>`.",
+            ),
+        ] {
+            parameters.push(json!({"name": name, "in": "header", "required": true, "description": description, "schema": {"type": "string"}}));
+        }
+    }
+    match &n.payload {
+        Payload::Query(fields) => parameters.extend(fields.iter().map(|f| parameter(f, "query", &n.name, names))),
+        Payload::Body(t) => {
+            out.insert(
+                "requestBody".into(),
+                json!({"required": true, "content": {"application/json": {"schema": type_ref(t, None, names)}}}),
+            );
+        }
+    }
+    if !parameters.is_empty() {
+        out.insert("parameters".into(), parameters.into());
+    }
+    let ack = match n.acknowledgement {
+        Acknowledgement::AlipayPlusResult => json!({
+            "description": "The acknowledgement, signed with the merchant's key (Client-Id, Response-Time, Signature headers); sent for every notification, duplicates included.",
+            "content": {"application/json": {"schema": {
+                "type": "object", "required": ["result"],
+                "properties": {"result": {"$ref": "#/components/schemas/Result"}},
+            }}},
+        }),
+        Acknowledgement::HttpOk => json!({"description": "The acknowledgement: an empty body."}),
+        Acknowledgement::None => {
+            json!({"description": "The provider reads no answer; the merchant shows its own page."})
+        }
+    };
+    out.insert("responses".into(), json!({"200": ack}));
+    let mut ext = json!({
+        "auth": n.auth.spec_name(),
+        "acknowledgement": n.acknowledgement.spec_name(),
+        "key": n.key.iter().map(|k| k.wire_path.join(".")).collect::<Vec<_>>(),
+        "triggeredBy": n.triggers.iter().map(|t| json!({"operation": t.operation, "field": t.field.join(".")})).collect::<Vec<_>>(),
+    });
+    if let Some(e) = &n.events {
+        ext["events"] = json!({
+            "discriminator": e.discriminator.wire_name,
+            "object": e.object.wire_name,
+            "values": e.values.iter().map(|v| {
+                let mut value = json!({"type": v.value, "description": v.description});
+                if let Some(t) = &v.object {
+                    value["object"] = type_ref(t, None, names);
+                }
+                if let Some(f) = &v.follow_up {
+                    value["followUp"] = f.operation.clone().into();
+                }
+                value
+            }).collect::<Vec<_>>(),
+        });
+    }
+    if let Some(f) = &n.follow_up {
+        ext["followUp"] = f.operation.clone().into();
+    }
+    out.insert("x-payspec-notification".into(), ext);
     Value::Object(out)
 }
 

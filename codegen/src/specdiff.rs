@@ -45,6 +45,8 @@ pub enum Side {
     Errors,
     /// Every caller of the operation or provider.
     Callers,
+    /// Code that receives the provider's notifications.
+    Receivers,
     /// Nobody's code: documentation only.
     Docs,
 }
@@ -56,6 +58,7 @@ impl Side {
             Side::Responses => "code that reads responses",
             Side::Errors => "code that matches errors",
             Side::Callers => "every caller",
+            Side::Receivers => "code that receives notifications",
             Side::Docs => "documentation only",
         }
     }
@@ -66,6 +69,7 @@ impl Side {
             Side::Responses => "responses",
             Side::Errors => "errors",
             Side::Callers => "callers",
+            Side::Receivers => "receivers",
             Side::Docs => "docs",
         }
     }
@@ -386,6 +390,151 @@ impl Differ {
             }
         }
         self.types(p, &o.types, &n.types);
+        self.notifications(p, &o.notifications, &n.notifications);
+    }
+
+    /// Notifications: a receiver method or event variant removed, or a changed key, method, payload or
+    /// auth, breaks receiving code (major); additions are minor; an acknowledgement the provider sees
+    /// differently is minor (receiving code is unchanged); summaries and triggers are documentation.
+    fn notifications(&mut self, p: &str, old: &[Notification], new: &[Notification]) {
+        let side = Side::Receivers;
+        for o in old {
+            let item = format!("notification {}", o.name);
+            let Some(n) = new.iter().find(|n| n.name == o.name) else {
+                self.push(
+                    Bump::Major,
+                    side,
+                    p,
+                    &[],
+                    &item,
+                    "notification removed",
+                    "its receiver method is gone",
+                    &o.loc,
+                );
+                continue;
+            };
+            let mut changed = |bump: Bump, change: &str, detail: String| {
+                self.push(bump, side, p, &[], &item, change, &detail, &n.loc)
+            };
+            if o.method != n.method {
+                changed(Bump::Major, "method changed", format!("{} -> {}", o.method.as_str(), n.method.as_str()));
+            }
+            if o.auth != n.auth {
+                changed(Bump::Major, "auth changed", format!("{} -> {}", o.auth.spec_name(), n.auth.spec_name()));
+            }
+            if o.acknowledgement != n.acknowledgement {
+                let detail = format!("{} -> {}", o.acknowledgement.spec_name(), n.acknowledgement.spec_name());
+                changed(Bump::Minor, "acknowledgement changed", detail);
+            }
+            let keys = |x: &Notification| x.key.iter().map(|k| k.wire_path.join(".")).collect::<Vec<_>>().join(", ");
+            if keys(o) != keys(n) {
+                changed(
+                    Bump::Major,
+                    "key changed",
+                    format!("[{}] -> [{}]: stored keys no longer match resends", keys(o), keys(n)),
+                );
+            }
+            match (&o.payload, &n.payload) {
+                (Payload::Body(a), Payload::Body(b)) if a == b => {}
+                (Payload::Query(a), Payload::Query(b)) => {
+                    for f in a {
+                        match b.iter().find(|g| g.wire_name == f.wire_name) {
+                            None => changed(Bump::Major, "query parameter removed", f.wire_name.clone()),
+                            Some(g) if g.ty != f.ty || g.required != f.required => changed(
+                                Bump::Major,
+                                "query parameter changed",
+                                format!("{}: {} -> {}", f.wire_name, describe_field(f), describe_field(g)),
+                            ),
+                            Some(_) => {}
+                        }
+                    }
+                    for g in b.iter().filter(|g| !a.iter().any(|f| f.wire_name == g.wire_name)) {
+                        let bump = if g.required { Bump::Major } else { Bump::Minor };
+                        changed(bump, "query parameter added", format!("{}: {}", g.wire_name, describe_field(g)));
+                    }
+                }
+                (a, b) => changed(
+                    Bump::Major,
+                    "payload changed",
+                    format!("{} -> {}", describe_payload(a), describe_payload(b)),
+                ),
+            }
+            let follow = |f: &Option<FollowUp>| f.as_ref().map(|f| f.operation.clone());
+            match (follow(&o.follow_up), follow(&n.follow_up)) {
+                (None, Some(b)) => changed(Bump::Minor, "follow-up added", b),
+                (Some(a), None) => changed(Bump::Major, "follow-up removed", a),
+                (Some(a), Some(b)) if a != b => changed(Bump::Major, "follow-up changed", format!("{a} -> {b}")),
+                _ => {}
+            }
+            if o.summary != n.summary || o.description != n.description || o.triggers != n.triggers {
+                self.push(
+                    Bump::Patch,
+                    Side::Docs,
+                    p,
+                    &[],
+                    &item,
+                    "documentation changed",
+                    "summary, description or triggers",
+                    &n.loc,
+                );
+            }
+            self.events(p, &item, o.events.as_ref(), n.events.as_ref(), &n.loc);
+        }
+        for n in new.iter().filter(|n| !old.iter().any(|o| o.name == n.name)) {
+            let item = format!("notification {}", n.name);
+            self.push(
+                Bump::Minor,
+                side,
+                p,
+                &[],
+                &item,
+                "notification added",
+                &format!("{} {}", n.method.as_str(), n.event_type),
+                &n.loc,
+            );
+        }
+    }
+
+    fn events(&mut self, p: &str, item: &str, old: Option<&Events>, new: Option<&Events>, loc: &Loc) {
+        let side = Side::Receivers;
+        let values = |e: Option<&Events>| e.map(|e| e.values.clone()).unwrap_or_default();
+        let (ov, nv) = (values(old), values(new));
+        for o in &ov {
+            let what = format!("{item} event {}", o.value);
+            let Some(n) = nv.iter().find(|n| n.value == o.value) else {
+                self.push(
+                    Bump::Major,
+                    side,
+                    p,
+                    &[],
+                    &what,
+                    "event removed",
+                    &format!("variant {} is gone", o.variant),
+                    &o.loc,
+                );
+                continue;
+            };
+            let object = |v: &EventValue| v.object.as_ref().map_or("json".to_owned(), |t| t.to_string());
+            if o.variant != n.variant || object(o) != object(n) {
+                let detail = format!("{}({}) -> {}({})", o.variant, object(o), n.variant, object(n));
+                self.push(Bump::Major, side, p, &[], &what, "event changed", &detail, &n.loc);
+            }
+            let follow = |v: &EventValue| v.follow_up.as_ref().map(|f| f.operation.clone());
+            match (follow(o), follow(n)) {
+                (None, Some(b)) => self.push(Bump::Minor, side, p, &[], &what, "follow-up added", &b, &n.loc),
+                (Some(a), None) => self.push(Bump::Major, side, p, &[], &what, "follow-up removed", &a, &n.loc),
+                (Some(a), Some(b)) if a != b => {
+                    self.push(Bump::Major, side, p, &[], &what, "follow-up changed", &format!("{a} -> {b}"), &n.loc)
+                }
+                _ => {}
+            }
+        }
+        for n in nv.iter().filter(|n| !ov.iter().any(|o| o.value == n.value)) {
+            let what = format!("{item} event {}", n.value);
+            // The enum is non-exhaustive; the type decoded as Unknown before.
+            let detail = format!("variant {}; decoded as Unknown before", n.variant);
+            self.push(Bump::Minor, side, p, &[], &what, "event added", &detail, loc);
+        }
     }
 
     fn operation(&mut self, p: &str, o: &Operation, n: &Operation) {
@@ -526,7 +675,8 @@ impl Differ {
                 );
             }
         }
-        let query_usage = Usage { operations: ops.iter().cloned().collect(), requests: true, responses: false };
+        let query_usage =
+            Usage { operations: ops.iter().cloned().collect(), requests: true, responses: false, ..Usage::default() };
         self.constraints(
             p,
             &ops,
@@ -994,6 +1144,20 @@ impl Differ {
         for (name, e) in new.iter().filter(|(k, _)| !old.contains_key(*k)) {
             let detail = e.description.clone().unwrap_or_default();
             self.push(Bump::Patch, Side::Docs, p, ops, &format!("example {name}"), "example added", &detail, &e.loc);
+        }
+    }
+}
+
+fn describe_field(f: &Field) -> String {
+    format!("{}{}", if f.required { "" } else { "optional " }, f.ty)
+}
+
+fn describe_payload(p: &Payload) -> String {
+    match p {
+        Payload::Body(t) => format!("body {t}"),
+        Payload::Query(fields) => {
+            let names: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+            format!("query {}", names.join(", "))
         }
     }
 }

@@ -218,7 +218,7 @@ fn unused_types() {
 #[test]
 fn wire_number_needs_a_digit_charset() {
     let expected = expect![[r#"
-        spec/shop/provider.yaml:16:3: type `Key` is defined but no operation uses it
+        spec/shop/provider.yaml:16:3: type `Key` is defined but no operation or notification uses it
         spec/shop/provider.yaml:20:11: `wire: number` on `Key` needs `charset: digits` and at most 19 characters, so every value fits a JSON integer
         2 problems found; nothing was written"#]];
     check_provider(
@@ -947,4 +947,218 @@ fn example_path_parameters_and_queries_must_fit_the_operation() {
         spec/shop/pay.yaml:25:12: the example has a `query`, but the operation has no query parameters
         5 problems found; nothing was written"#]];
     check_op(&with_examples(examples), expected);
+}
+
+/// A provider whose `shop` wallet calls back: a webhook of events and a redirect.
+const NOTIFYING: &str = r#"
+  Notice:
+    kind: struct
+    description: An event.
+    fields:
+      id: { type: string, required: true, description: The event id. }
+      kind: { type: string, required: true, description: What happened. }
+      data: { type: json, description: The object. }
+      note: { type: string, description: A note. }
+  Order:
+    kind: struct
+    description: An order.
+    fields:
+      id: { type: string, description: The order id. }
+notifications:
+  webhook:
+    summary: An event happened.
+    method: POST
+    auth: none
+    body: Notice
+    acknowledgement: http_ok
+    key: [id]
+    events:
+      discriminator: kind
+      object: data
+      values:
+        order.paid:
+          name: OrderPaid
+          description: An order was paid.
+          object: Order
+          follow_up: { operation: lookup, path: { orderId: id } }
+  back:
+    summary: The user comes back.
+    method: GET
+    auth: none
+    query:
+      orderId: { type: string, required: true, description: The order. }
+    acknowledgement: none
+    key: [orderId]
+    follow_up: { operation: pay, path: { orderId: orderId } }
+"#;
+
+const LOOKUP: &str = r#"source: test
+summary: Look an order up.
+method: GET
+path: /orders/{orderId}
+path_params:
+  orderId: { type: string, description: The order. }
+response: Order
+codes:
+  - "1104"
+"#;
+
+/// The checker's output for the notifying provider with `from` replaced by `to` in its notifications.
+fn check_notifying(from: &str, to: &str) -> String {
+    let notifying = NOTIFYING.replace(from, to);
+    assert!(from.is_empty() || notifying != NOTIFYING, "`{from}` is not in the fixture");
+    let provider = format!("{}{}", PROVIDER.trim_end(), notifying.trim_end());
+    check(&[("provider.yaml", &provider), ("pay.yaml", OPERATION), ("lookup.yaml", LOOKUP)])
+}
+
+#[test]
+fn notifications_resolve() {
+    expect!["no problems"].assert_eq(&check_notifying("", ""));
+}
+
+#[test]
+fn notification_triggers_name_a_string_request_field() {
+    let trigger = |line: &str| {
+        check_notifying("    body: Notice\n", &format!("    triggered_by:\n      - {line}\n    body: Notice\n"))
+    };
+    expect![[r#"
+        spec/shop/provider.yaml:35:34: `currency` must be a string field holding the URL, found Currency
+        1 problem found; nothing was written"#]]
+    .assert_eq(&trigger("{ operation: pay, field: currency }"));
+    expect![[r#"
+        spec/shop/provider.yaml:35:34: the request of `pay` has no field `amont` (did you mean `amount`?)
+        1 problem found; nothing was written"#]]
+    .assert_eq(&trigger("{ operation: pay, field: amont }"));
+    expect![[r#"
+        spec/shop/provider.yaml:35:22: unknown operation `pya`
+        1 problem found; nothing was written"#]]
+    .assert_eq(&trigger("{ operation: pya, field: amount }"));
+    expect![[r#"
+        spec/shop/provider.yaml:35:22: operation `lookup` has no request to carry the notification's URL
+        1 problem found; nothing was written"#]]
+    .assert_eq(&trigger("{ operation: lookup, field: id }"));
+}
+
+#[test]
+fn notification_auth_and_acknowledgement_must_agree() {
+    expect![[r#"
+        spec/shop/provider.yaml:33:11: `alipay_plus_rsa256` notifications need the provider's auth `alipay_plus_rsa256`: the receiver verifies with the wallet's key from those credentials
+        1 problem found; nothing was written"#]].assert_eq(&check_notifying("auth: none\n    body", "auth: alipay_plus_rsa256\n    body"));
+    expect![[r#"
+        spec/shop/provider.yaml:35:22: the `alipay_plus_result` acknowledgement is signed with the merchant's key; it needs `auth: alipay_plus_rsa256`
+        1 problem found; nothing was written"#]].assert_eq(&check_notifying("acknowledgement: http_ok", "acknowledgement: alipay_plus_result"));
+    expect![[r#"
+        spec/shop/provider.yaml:35:22: unknown acknowledgement `http_200`; expected one of: alipay_plus_result, http_ok, none
+        1 problem found; nothing was written"#]].assert_eq(&check_notifying("acknowledgement: http_ok", "acknowledgement: http_200"));
+}
+
+#[test]
+fn notification_payload_is_a_body_or_a_query() {
+    expect![[r#"
+        spec/shop/provider.yaml:34:11: a GET notification carries no body; describe its `query` instead
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check_notifying("    method: POST", "    method: GET"));
+    expect![[r#"
+        spec/shop/provider.yaml:34:11: a notification has a `body` or a `query`, not both
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check_notifying("    body: Notice\n", "    body: Notice\n    query: {}\n"));
+    expect![[r#"
+        spec/shop/provider.yaml:30:3: notification `webhook` needs a `body` (POST) or a `query` (GET)
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check_notifying("    body: Notice\n", ""));
+    expect![[r#"
+        spec/shop/provider.yaml:34:11: `body` must name a struct type of provider.yaml, found `Currency`
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check_notifying("body: Notice", "body: Currency"));
+    expect![[r#"
+        spec/shop/provider.yaml:51:7: query parameter `orderId` of a notification must be text (a string, string type or enum), found integer
+        spec/shop/provider.yaml:54:51: `follow_up`: `orderId` is integer, but the path parameter `orderId` is string
+        2 problems found; nothing was written"#]].assert_eq(&check_notifying(
+        "orderId: { type: string, required: true",
+        "orderId: { type: integer, required: true",
+    ));
+}
+
+#[test]
+fn notification_keys_are_required_fields() {
+    expect![[r#"
+        spec/shop/provider.yaml:36:11: `key`: `note` is optional; a key is made of required fields only
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check_notifying("key: [id]", "key: [note]"));
+    expect![[r#"
+        spec/shop/provider.yaml:36:11: `key`: there is no field `ids` (did you mean `id`?)
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check_notifying("key: [id]", "key: [ids]"));
+    expect![[r#"
+        spec/shop/provider.yaml:36:10: `key` lists no field; name the fields that identify a delivery, so that a resend is recognised
+        1 problem found; nothing was written"#]].assert_eq(&check_notifying("key: [id]", "key: []"));
+    expect![[r#"
+        spec/shop/provider.yaml:36:11: `key`: `data` is optional; a key is made of required fields only
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check_notifying("key: [id]", "key: [data]"));
+    expect![[r#"
+        spec/shop/provider.yaml:36:11: `key`: `id` is not a struct
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check_notifying("key: [id]", "key: [id.more]"));
+}
+
+#[test]
+fn notification_events_need_a_discriminator_and_an_object() {
+    expect![[r#"
+        spec/shop/provider.yaml:38:22: `discriminator`: `note` must be a required string, found optional string
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check_notifying("discriminator: kind", "discriminator: note"));
+    expect![[r#"
+        spec/shop/provider.yaml:39:15: `object`: `kind` must be json, found string
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check_notifying("object: data", "object: kind"));
+    expect![[r#"
+        spec/shop/provider.yaml:42:17: event `order.paid` takes the Rust name `Unknown` in enum `shop::notifications::WebhookEvent`, which the variant for events the spec does not list already has; choose another name
+        1 problem found; nothing was written"#]].assert_eq(&check_notifying("name: OrderPaid", "name: Unknown"));
+    expect![[r#"
+        spec/shop/provider.yaml:42:17: event name `order_paid` must be an UpperCamelCase Rust identifier such as `OrderInfo`
+        1 problem found; nothing was written"#]].assert_eq(&check_notifying("name: OrderPaid", "name: order_paid"));
+    expect![[r#"
+        spec/shop/provider.yaml:44:22: event `order.paid` has a `follow_up` but no `object` type to take its ids from
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check_notifying("          object: Order\n", ""));
+    expect![[r#"
+        spec/shop/provider.yaml:42:11: unknown key `nmae` in event `order.paid` of notification `webhook`; expected one of: name, description, object, follow_up
+        1 problem found; nothing was written"#]].assert_eq(&check_notifying("        order.paid:\n", "        order.paid:\n          nmae: X\n"));
+}
+
+#[test]
+fn notification_follow_ups_fill_every_path_parameter() {
+    expect![[r#"
+        spec/shop/provider.yaml:45:22: `follow_up`: the path parameter `orderId` of `lookup` has no source; add `orderId: <field>` under `path`
+        spec/shop/provider.yaml:45:51: `follow_up`: operation `lookup` has no path parameter `order` (did you mean `orderId`?)
+        2 problems found; nothing was written"#]].assert_eq(&check_notifying("path: { orderId: id }", "path: { order: id }"));
+    expect![[r#"
+        spec/shop/provider.yaml:45:60: `follow_up`: there is no field `idd` (did you mean `id`?)
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check_notifying("path: { orderId: id }", "path: { orderId: idd }"));
+    expect![[r#"
+        spec/shop/provider.yaml:45:35: unknown operation `lokup` (did you mean `lookup`?)
+        1 problem found; nothing was written"#]]
+    .assert_eq(&check_notifying("operation: lookup", "operation: lokup"));
+    expect![[r#"
+        spec/shop/provider.yaml:54:16: with `events`, give each event its own `follow_up`
+        spec/shop/provider.yaml:55:13: `events` tells bodies apart; this notification has a `query`
+        2 problems found; nothing was written"#]].assert_eq(&check_notifying(
+        "    follow_up: { operation: pay, path: { orderId: orderId } }",
+        "    follow_up: { operation: lookup, path: { orderId: orderId } }\n    events: { discriminator: a, object: b, values: {} }",
+    ));
+}
+
+#[test]
+fn notification_names_take_receiver_methods_and_types() {
+    expect![[r#"
+        spec/shop/provider.yaml:46:3: the receiver method of notification `new` takes the Rust name `new` in `shop::notifications::Receiver`, which `Receiver::new` already has; choose another name
+        1 problem found; nothing was written"#]].assert_eq(&check_notifying("  back:", "  new:"));
+    expect![[r#"
+        spec/shop/provider.yaml:46:3: the struct generated for notification `webhook_event` takes the Rust name `WebhookEvent` in module `shop::notifications`, which the event enum generated for notification `webhook` (spec/shop/provider.yaml:30) already has; rename one of them
+        1 problem found; nothing was written"#]].assert_eq(&check_notifying("  back:", "  webhook_event:"));
+    expect![[r#"
+        spec/shop/provider.yaml:46:3: notification name `Back` must be a snake_case Rust identifier (lowercase letters, digits, `_`; not a keyword)
+        1 problem found; nothing was written"#]].assert_eq(&check_notifying("  back:", "  Back:"));
 }

@@ -28,6 +28,14 @@ fn provider_schema_matches_the_loader() {
     assert_eq!(keys(&s, "/properties"), set(&[PROVIDER_KEYS]));
     let codes: Vec<&str> = CODE_KEYS.iter().copied().filter(|k| *k != "code").collect();
     assert_eq!(keys(&s, "/$defs/providerCode/properties"), set(&[&codes]));
+    assert_eq!(keys(&s, "/$defs/notification/properties"), set(&[NOTIFICATION_KEYS]));
+    assert_eq!(keys(&s, "/$defs/notification/properties/triggered_by/items/properties"), set(&[TRIGGER_KEYS]));
+    assert_eq!(keys(&s, "/$defs/notification/properties/events/properties"), set(&[EVENTS_KEYS]));
+    assert_eq!(
+        keys(&s, "/$defs/notification/properties/events/properties/values/additionalProperties/properties"),
+        set(&[EVENT_VALUE_KEYS])
+    );
+    assert_eq!(keys(&s, "/$defs/followUp/properties"), set(&[FOLLOW_UP_KEYS]));
     check_shared_defs(&s);
 }
 

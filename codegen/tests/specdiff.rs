@@ -522,3 +522,102 @@ fn a_pattern_added_or_changed_tightens_and_removed_loosens() {
     "#]]
     .assert_eq(&diff(&model_of(PROVIDER, PAY), &model_of(PROVIDER, &response)).to_text());
 }
+
+/// `PROVIDER` with a webhook of events (its follow-up calls `pay`) and a redirect.
+fn notifying(extra: &str) -> String {
+    format!(
+        "{PROVIDER}  Notice:
+    kind: struct
+    description: An event.
+    fields:
+      id: {{ type: string, required: true, description: The id. }}
+      kind: {{ type: string, required: true, description: The kind. }}
+      data: {{ type: json, description: The object. }}
+  Order:
+    kind: struct
+    description: An order.
+    fields:
+      orderId: {{ type: string, required: true, description: The order. }}
+notifications:
+  webhook:
+    summary: An event.
+    method: POST
+    auth: none
+    body: Notice
+    acknowledgement: http_ok
+    key: [id]
+    events:
+      discriminator: kind
+      object: data
+      values:
+        order.paid: {{ name: OrderPaid, description: Paid., object: Order }}
+{extra}"
+    )
+}
+
+#[test]
+fn notification_changes_are_classified_for_receivers() {
+    let base = notifying("");
+    let redirect = "  back:
+    summary: Back.
+    method: GET
+    auth: none
+    query:
+      orderId: { type: string, required: true, description: The order. }
+    acknowledgement: none
+    key: [orderId]
+";
+    let with_redirect = notifying(redirect);
+    let new = |from: &str, to: &str| {
+        let changed = with_redirect.replace(from, to);
+        assert_ne!(changed, with_redirect, "`{from}` is not in the fixture");
+        diff(&model_of(&with_redirect, PAY), &model_of(&changed, PAY)).to_text()
+    };
+    expect![[r#"
+        minor: nothing breaks; 1 change adds to what code that receives notifications can use
+        minor  receivers  shop / notification back  notification added: GET Back  (spec/shop/provider.yaml:39)
+    "#]]
+    .assert_eq(&diff(&model_of(&base, PAY), &model_of(&with_redirect, PAY)).to_text());
+    expect![[r#"
+        major: 1 change breaks code that receives notifications
+        major  receivers  shop / notification back  notification removed: its receiver method is gone  (spec/shop/provider.yaml:39)
+    "#]].assert_eq(&diff(&model_of(&with_redirect, PAY), &model_of(&base, PAY)).to_text());
+    expect![[r#"
+        major: 1 change breaks code that receives notifications
+        major  receivers  shop / notification webhook  key changed: [id] -> [id, kind]: stored keys no longer match resends  (spec/shop/provider.yaml:27)
+    "#]].assert_eq(&new("key: [id]", "key: [id, kind]"));
+    expect![[r#"
+        minor: nothing breaks; 1 change adds to what code that receives notifications can use
+        minor  receivers  shop / notification webhook event order.gone  event added: variant OrderGone; decoded as Unknown before  (spec/shop/provider.yaml:27)
+    "#]].assert_eq(&new(
+        "        order.paid: { name: OrderPaid, description: Paid., object: Order }\n",
+        "        order.paid: { name: OrderPaid, description: Paid., object: Order }\n        order.gone: { name: OrderGone, description: Gone. }\n",
+    ));
+    expect![[r#"
+        major: 1 change breaks code that receives notifications
+        major  receivers  shop / notification webhook event order.paid  event changed: OrderPaid(Order) -> OrderSettled(Order)  (spec/shop/provider.yaml:38)
+    "#]].assert_eq(&new("name: OrderPaid", "name: OrderSettled"));
+    expect![[r#"
+        minor: nothing breaks; 1 change adds to what code that receives notifications can use
+        minor  receivers  shop / notification webhook  acknowledgement changed: http_ok -> none  (spec/shop/provider.yaml:27)
+    "#]].assert_eq(&new("acknowledgement: http_ok", "acknowledgement: none"));
+    expect![[r#"
+        minor: nothing breaks; 1 change adds to what code that receives notifications can use
+        minor  receivers  shop / notification back  query parameter added: note: optional string  (spec/shop/provider.yaml:39)
+    "#]].assert_eq(&new(
+        "      orderId: { type: string, required: true, description: The order. }\n    acknowledgement",
+        "      orderId: { type: string, required: true, description: The order. }\n      note: { type: string, description: A note. }\n    acknowledgement",
+    ));
+    expect![[r#"
+        minor: nothing breaks; 1 change adds to what code that receives notifications can use
+        minor  receivers  shop / notification back  follow-up added: pay  (spec/shop/provider.yaml:39)
+    "#]]
+    .assert_eq(&new(
+        "    key: [orderId]\n",
+        "    key: [orderId]\n    follow_up: { operation: pay, path: { orderId: orderId } }\n",
+    ));
+    expect![[r#"
+        patch: nothing breaks or is added; 1 change to limits or documentation
+        patch  docs       shop / notification back  documentation changed: summary, description or triggers  (spec/shop/provider.yaml:39)
+    "#]].assert_eq(&new("summary: Back.", "summary: The user comes back."));
+}

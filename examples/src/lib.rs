@@ -12,6 +12,8 @@
 //! | `ELEPAY_BASE_URL` | elepay_* | defaults to `https://api.elepay.io` |
 //! | `ELEPAY_SECRET_KEY` | elepay_* | the secret key |
 
+pub mod inbound;
+
 use std::fmt::Display;
 use std::process::ExitCode;
 

@@ -11,6 +11,7 @@ pub mod error_code;
 #[doc(hidden)]
 pub mod examples;
 pub mod handlers;
+pub mod inbound;
 pub mod protocol;
 pub mod secret;
 pub mod signing;

@@ -439,9 +439,9 @@ fn rules_across_fields_are_reported_with_paths() {
 #[test]
 fn example_checks_fail_when_the_documented_json_does_not_hold() {
     use examples::pay::{OPERATION, PayError, PayInfo, PayRequest};
-    use payspec_runtime::client::Envelope;
     use payspec_runtime::examples::*;
-    const ENVELOPE: Envelope = Envelope::LinePay { success_codes: examples::SUCCESS_CODES };
+    use payspec_runtime::protocol::line_pay::Envelope;
+    const ENVELOPE: Envelope = Envelope { success_codes: examples::SUCCESS_CODES };
     let fails = |f: &dyn Fn()| std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_err();
     let doc =
         |json: &'static str, known: &'static [&'static str]| Documented { name: "t", json, known_differences: known };
@@ -459,14 +459,14 @@ fn example_checks_fail_when_the_documented_json_does_not_hold() {
     }));
     // The id keeps its 19 digits; written as a fraction it cannot be read exactly and is refused, not rounded.
     let answer = r#"{"returnCode": "0000", "info": {"transactionId": 9007199254740993123}}"#;
-    response_round_trips::<PayInfo>(ENVELOPE, &OPERATION, 200, doc(answer, &[]));
+    response_round_trips::<_, PayInfo>(&ENVELOPE, &OPERATION, 200, doc(answer, &[]));
     let fraction = r#"{"returnCode": "0000", "info": {"transactionId": 9007199254740993123.0}}"#;
-    assert!(fails(&|| response_round_trips::<PayInfo>(ENVELOPE, &OPERATION, 200, doc(fraction, &[]))));
+    assert!(fails(&|| response_round_trips::<_, PayInfo>(&ENVELOPE, &OPERATION, 200, doc(fraction, &[]))));
     // An error answer is not an answer, and an answer is not an error; an unlisted code has no variant.
     let error = r#"{"returnCode": "1104", "returnMessage": "No."}"#;
-    error_maps_to::<PayError>(ENVELOPE, &OPERATION, 200, "t", error, "1104");
-    assert!(fails(&|| response_round_trips::<PayInfo>(ENVELOPE, &OPERATION, 200, doc(error, &[]))));
-    assert!(fails(&|| error_maps_to::<PayError>(ENVELOPE, &OPERATION, 200, "t", answer, "1104")));
+    error_maps_to::<_, PayError>(&ENVELOPE, &OPERATION, 200, "t", error, "1104");
+    assert!(fails(&|| response_round_trips::<_, PayInfo>(&ENVELOPE, &OPERATION, 200, doc(error, &[]))));
+    assert!(fails(&|| error_maps_to::<_, PayError>(&ENVELOPE, &OPERATION, 200, "t", answer, "1104")));
     let unlisted = r#"{"returnCode": "9999", "returnMessage": "No."}"#;
-    assert!(fails(&|| error_maps_to::<PayError>(ENVELOPE, &OPERATION, 200, "t", unlisted, "9999")));
+    assert!(fails(&|| error_maps_to::<_, PayError>(&ENVELOPE, &OPERATION, 200, "t", unlisted, "9999")));
 }

@@ -134,7 +134,7 @@ pub fn envelope_tokens(envelope: &Envelope) -> (TokenStream, TokenStream) {
 
 /// A type as named from the client module: operation types through their module, shared ones
 /// through the provider module.
-fn type_path(t: &TypeRef, module: &proc_macro2::Ident) -> TokenStream {
+pub(super) fn type_path(t: &TypeRef, module: &proc_macro2::Ident) -> TokenStream {
     match t {
         TypeRef::Named(n) => {
             let name = ident(&n.name);

@@ -5,6 +5,7 @@ mod client;
 mod docs;
 mod errors;
 mod examples;
+mod notifications;
 mod operation;
 mod provider_error;
 mod types;
@@ -48,6 +49,7 @@ enum Unit<'m> {
     ProviderModule(&'m Provider),
     ProviderTypes(&'m Provider),
     Client(&'m Provider),
+    Notifications(&'m Provider),
     Operation(&'m Provider, &'m Operation),
     ExampleTests(&'m Provider),
 }
@@ -62,6 +64,9 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
             units.push(Unit::ProviderTypes(p));
         }
         units.push(Unit::Client(p));
+        if !p.notifications.is_empty() {
+            units.push(Unit::Notifications(p));
+        }
         units.extend(p.operations.iter().map(|op| Unit::Operation(p, op)));
         if examples::has_examples(p) {
             units.push(Unit::ExampleTests(p));
@@ -113,6 +118,10 @@ fn render(model: &Model, unit: &Unit<'_>) -> Result<GeneratedFile, EmitError> {
             rust_file(&format!("src/{}/types.rs", p.name), &p.loc.file, quote!(#doc #(#defs)*))
         }
         Unit::Client(p) => rust_file(&format!("src/{}/client.rs", p.name), &p.loc.file, client::client_module(p)),
+        Unit::Notifications(p) => {
+            let tokens = notifications::notifications_module(p);
+            rust_file(&format!("src/{}/notifications.rs", p.name), &p.loc.file, tokens)
+        }
         Unit::Operation(p, op) => {
             let tokens = operation::operation_module(p, op);
             rust_file(&format!("src/{}/{}.rs", p.name, op.name), &op.loc.file, tokens)
@@ -281,6 +290,11 @@ fn provider_module(p: &Provider) -> TokenStream {
             pub use types::*;
         )
     });
+    let notifications = (!p.notifications.is_empty()).then(|| {
+        quote!(
+            pub mod notifications;
+        )
+    });
     let urls = p.base_urls.iter().map(|u| {
         let name = ident(&u.constant);
         let doc = format!(" Base URL of the `{}` environment.", u.environment);
@@ -320,6 +334,7 @@ fn provider_module(p: &Provider) -> TokenStream {
     quote! {
         #docs
         #(pub mod #ops;)*
+        #notifications
         mod client;
         #example_tests
         pub use client::Client;

@@ -9,6 +9,7 @@ mod codes;
 mod examples;
 mod limits;
 mod names;
+mod notifications;
 mod paths;
 mod types;
 
@@ -172,7 +173,14 @@ impl<'a> ProviderResolver<'a> {
             _ => None,
         };
         mark_usage(&mut shared_types, &mut operations, error_body);
-        let all_resolved = operations.len() == input.operations.len();
+        let cx = notifications::Context { scope: &shared_scope, types: &shared_types, operations: &operations, auth };
+        let mut notifications = Vec::new();
+        for (n, names) in p.notifications.iter().zip(&symbols.notifications) {
+            notifications.extend(self.notification(n, names, &cx));
+        }
+        notifications.sort_by(|a, b| a.name.cmp(&b.name));
+        notifications::mark_usage(&mut shared_types, &notifications);
+        let all_resolved = operations.len() == input.operations.len() && notifications.len() == p.notifications.len();
         self.unused_types(input, &shared_types, &operations, all_resolved);
 
         if self.diags.len() > before {
@@ -208,6 +216,7 @@ impl<'a> ProviderResolver<'a> {
             types: shared_types,
             operations,
             patterns: self.patterns,
+            notifications,
         })
     }
 

@@ -184,6 +184,19 @@ pub(super) struct Symbols {
     pub categories: Vec<String>,
     /// Per operation file, in input order.
     pub operations: Vec<OperationSymbols>,
+    /// Per notification, in input order.
+    pub notifications: Vec<NotificationSymbols>,
+}
+
+/// The generated names of one notification, in the provider's `notifications` module.
+pub(super) struct NotificationSymbols {
+    /// The struct generated for a query or an evented body: the notification's UpperCamelCase name.
+    pub event: Option<String>,
+    /// Evented bodies: the enum of events and, when some event has a follow-up, of what it fetches.
+    pub events_enum: Option<String>,
+    pub fetched_enum: Option<String>,
+    /// Per event value, in spec order: its variant.
+    pub event_variants: Vec<String>,
 }
 
 fn type_symbols(types: &[TypeAst]) -> HashMap<String, TypeSymbol> {
@@ -307,7 +320,74 @@ pub(super) fn symbols(diags: &mut Diagnostics, input: &ProviderInput) -> Symbols
             &mut error_types,
         ));
     }
-    Symbols { shared: type_symbols(&p.types), environment_enum, environments, category_enum, categories, operations }
+    let notifications = notification_symbols(diags, p, &mut module);
+    Symbols {
+        shared: type_symbols(&p.types),
+        environment_enum,
+        environments,
+        category_enum,
+        categories,
+        operations,
+        notifications,
+    }
+}
+
+/// The `notifications` module: `Receiver`, whose methods are the notifications, and the types
+/// generated for queries and events.
+fn notification_symbols(
+    diags: &mut Diagnostics,
+    p: &ProviderFile,
+    provider_module: &mut Names,
+) -> Vec<NotificationSymbols> {
+    let (file, provider) = (p.file.as_str(), p.folder.as_str());
+    if let Some(first) = p.notifications.first() {
+        let origin = Origin::spec("the module generated for `notifications`", file, first.name.pos);
+        provider_module.declare(diags, Ns::Type, "notifications", origin);
+    }
+    let mut module = Names::new(format!("module `{provider}::notifications`"));
+    module.declare(diags, Ns::Type, "Receiver", Origin::fixed("the generated `Receiver`"));
+    let mut methods = Names::new(format!("`{provider}::notifications::Receiver`"));
+    for fixed in ["new", "with_verifier"] {
+        methods.declare(diags, Ns::Type, fixed, Origin::fixed(format!("`Receiver::{fixed}`")));
+    }
+    let mut out = Vec::new();
+    for n in &p.notifications {
+        let what = format!("notification `{}`", n.name.value);
+        methods.declare(
+            diags,
+            Ns::Type,
+            &n.name.value,
+            Origin::spec(format!("the receiver method of {what}"), file, n.name.pos),
+        );
+        let camel_name = derived_camel(diags, file, &n.name, "notification");
+        let mut declare = |diags: &mut Diagnostics, name: String, generated: &str| {
+            let origin = Origin::spec(format!("the {generated} generated for {what}"), file, n.name.pos);
+            module.declare(diags, Ns::Type, &name, origin);
+            name
+        };
+        let event = (n.query_pos.is_some() || n.events.is_some()).then(|| declare(diags, camel_name.clone(), "struct"));
+        let events_enum = n.events.as_ref().map(|_| declare(diags, format!("{camel_name}Event"), "event enum"));
+        let fetched_enum = n
+            .events
+            .as_ref()
+            .filter(|e| e.values.iter().any(|v| v.follow_up.is_some()))
+            .map(|_| declare(diags, format!("{camel_name}Fetched"), "enum of fetched objects"));
+        let mut variants = Names::new(format!("enum `{provider}::notifications::{camel_name}Event`"));
+        variants.declare(diags, Ns::Type, "Unknown", Origin::fixed("the variant for events the spec does not list"));
+        let mut event_variants = Vec::new();
+        for v in n.events.iter().flat_map(|e| &e.values) {
+            let Some(name) = &v.name else {
+                event_variants.push(String::new());
+                continue;
+            };
+            let variant = name.value.clone();
+            let origin = Origin::spec(format!("event `{}`", v.value.value), file, name.pos);
+            variants.declare(diags, Ns::Type, &variant, origin);
+            event_variants.push(variant);
+        }
+        out.push(NotificationSymbols { event, events_enum, fetched_enum, event_variants });
+    }
+    out
 }
 
 /// An operation's module, client method and generated types. Its error enum's name must also

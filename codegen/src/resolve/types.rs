@@ -605,8 +605,9 @@ impl ProviderResolver<'_> {
         ops: &[Operation],
         all_resolved: bool,
     ) {
-        let unused =
-            |defs: &[TypeDef], name: &str| defs.iter().any(|d| d.name == name && d.usage.operations.is_empty());
+        let unused = |defs: &[TypeDef], name: &str| {
+            defs.iter().any(|d| d.name == name && d.usage.operations.is_empty() && d.usage.notifications.is_empty())
+        };
         for op_file in &input.operations {
             let Some(op) = ops.iter().find(|o| o.name == op_file.name.value) else { continue };
             for t in op_file.types.iter().filter(|t| unused(&op.types, &t.name.value)) {
@@ -624,7 +625,7 @@ impl ProviderResolver<'_> {
             self.err(
                 &input.provider.file,
                 t.name.pos,
-                format!("type `{}` is defined but no operation uses it", t.name.value),
+                format!("type `{}` is defined but no operation or notification uses it", t.name.value),
             );
         }
     }

@@ -22,6 +22,8 @@ pub mod pay;
 
 pub mod refund;
 
+pub mod notifications;
+
 mod client;
 
 #[cfg(test)]

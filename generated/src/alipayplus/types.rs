@@ -65,3 +65,240 @@ impl payspec_runtime::Validate for Amount {
         }
     }
 }
+
+/// The payment result the wallet sends to the merchant's paymentNotifyUrl. It may arrive more than
+/// once and out of order; the merchant acknowledges every one.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct NotifyPayment {
+    /// Whether the payment has a final result or is still pending.
+    #[serde(rename = "notifyType")]
+    pub notify_type: NotifyType,
+    /// The outcome of the payment.
+    pub result: NotifyResult,
+    /// The merchant's id for the payment request, as sent to pay.
+    ///
+    /// At most 64 characters.
+    #[serde(rename = "paymentRequestId")]
+    pub payment_request_id: String,
+    /// The wallet's id for the payment.
+    ///
+    /// At most 64 characters.
+    #[serde(rename = "paymentId")]
+    pub payment_id: String,
+    /// The amount of the payment.
+    #[serde(rename = "paymentAmount")]
+    pub payment_amount: Amount,
+    /// When the wallet created the payment.
+    #[serde(
+        rename = "paymentCreateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payment_create_time: Option<payspec_runtime::DateTime>,
+    /// When the payment succeeded; given with a successful result.
+    #[serde(rename = "paymentTime", default, skip_serializing_if = "Option::is_none")]
+    pub payment_time: Option<payspec_runtime::DateTime>,
+}
+
+impl NotifyPayment {
+    /// Creates the value from its required fields; optional fields start empty.
+    pub fn new(
+        notify_type: NotifyType,
+        result: NotifyResult,
+        payment_request_id: impl Into<String>,
+        payment_id: impl Into<String>,
+        payment_amount: Amount,
+    ) -> Self {
+        Self {
+            notify_type,
+            result,
+            payment_request_id: payment_request_id.into(),
+            payment_id: payment_id.into(),
+            payment_amount,
+            payment_create_time: Default::default(),
+            payment_time: Default::default(),
+        }
+    }
+}
+
+/// What a payment notification reports.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NotifyType {
+    /// `PAYMENT_RESULT`: The payment has reached its final result, success or failure.
+    PaymentResult,
+    /// `PAYMENT_PENDING`: The payment is still being processed.
+    PaymentPending,
+    /// A value the spec does not list yet; decoding keeps it instead of failing.
+    Unknown(payspec_runtime::UnknownValue),
+}
+
+impl NotifyType {
+    /// The value exactly as the provider writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PaymentResult => "PAYMENT_RESULT",
+            Self::PaymentPending => "PAYMENT_PENDING",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The variant for `value`; values the spec does not list become `Unknown`.
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "PAYMENT_RESULT" => Self::PaymentResult,
+            "PAYMENT_PENDING" => Self::PaymentPending,
+            other => Self::Unknown(payspec_runtime::UnknownValue::new_unchecked(other)),
+        }
+    }
+}
+
+impl payspec_runtime::OpenEnum for NotifyType {
+    const VALUES: &'static [&'static str] = &["PAYMENT_RESULT", "PAYMENT_PENDING"];
+
+    fn as_str(&self) -> &str {
+        NotifyType::as_str(self)
+    }
+
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl std::str::FromStr for NotifyType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::parse(value))
+    }
+}
+
+impl std::fmt::Display for NotifyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for NotifyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotifyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
+    }
+}
+
+/// The outcome of the payment a notification reports, in the same shape as a call's result.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct NotifyResult {
+    /// The result code, such as SUCCESS.
+    ///
+    /// At most 64 characters.
+    #[serde(rename = "resultCode")]
+    pub result_code: String,
+    /// Whether the payment succeeded, failed or is not decided yet.
+    #[serde(rename = "resultStatus")]
+    pub result_status: NotifyResultStatus,
+    /// A message explaining the result.
+    ///
+    /// At most 256 characters.
+    #[serde(rename = "resultMessage", default, skip_serializing_if = "Option::is_none")]
+    pub result_message: Option<String>,
+}
+
+impl NotifyResult {
+    /// Creates the value from its required fields; optional fields start empty.
+    pub fn new(
+        result_code: impl Into<String>,
+        result_status: NotifyResultStatus,
+    ) -> Self {
+        Self {
+            result_code: result_code.into(),
+            result_status,
+            result_message: Default::default(),
+        }
+    }
+}
+
+/// The status of the payment a notification reports.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NotifyResultStatus {
+    /// `S`: The payment succeeded.
+    Success,
+    /// `F`: The payment failed.
+    Failed,
+    /// `U`: The outcome is not known yet.
+    OutcomeUnknown,
+    /// A value the spec does not list yet; decoding keeps it instead of failing.
+    Unknown(payspec_runtime::UnknownValue),
+}
+
+impl NotifyResultStatus {
+    /// The value exactly as the provider writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "S",
+            Self::Failed => "F",
+            Self::OutcomeUnknown => "U",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The variant for `value`; values the spec does not list become `Unknown`.
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "S" => Self::Success,
+            "F" => Self::Failed,
+            "U" => Self::OutcomeUnknown,
+            other => Self::Unknown(payspec_runtime::UnknownValue::new_unchecked(other)),
+        }
+    }
+}
+
+impl payspec_runtime::OpenEnum for NotifyResultStatus {
+    const VALUES: &'static [&'static str] = &["S", "F", "U"];
+
+    fn as_str(&self) -> &str {
+        NotifyResultStatus::as_str(self)
+    }
+
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl std::str::FromStr for NotifyResultStatus {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::parse(value))
+    }
+}
+
+impl std::fmt::Display for NotifyResultStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for NotifyResultStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotifyResultStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
+    }
+}

@@ -27,6 +27,8 @@ pub mod retrieve_refund;
 
 pub mod revoke_charge;
 
+pub mod notifications;
+
 mod client;
 
 #[cfg(test)]

@@ -995,3 +995,37 @@ impl<'de> serde::Deserialize<'de> for RefundStatus {
         payspec_runtime::unknown::deserialize_open(deserializer, Self::parse)
     }
 }
+
+/// An event elepay POSTs to the webhook URLs set in its dashboard.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Event {
+    /// The event id, starting with evt_; the same event sent again keeps it.
+    pub id: String,
+    /// The kind of object, always event.
+    ///
+    /// The provider assumes `event` when this is omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// When the event was created, as a timestamp in milliseconds.
+    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<i64>,
+    /// What happened, such as charge.succeeded.
+    pub r#type: String,
+    /// The object the event is about (assumed member name, see above).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+impl Event {
+    /// Creates the value from its required fields; optional fields start empty.
+    pub fn new(id: impl Into<String>, r#type: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            object: Default::default(),
+            create_time: Default::default(),
+            r#type: r#type.into(),
+            data: Default::default(),
+        }
+    }
+}

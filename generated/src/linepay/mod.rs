@@ -32,6 +32,8 @@ pub mod request;
 
 pub mod void;
 
+pub mod notifications;
+
 mod client;
 
 #[cfg(test)]
