@@ -111,7 +111,9 @@ fn example(op: &Operation, ex: &Example) -> TokenStream {
                 };
                 ("error", body)
             }
-            (None, None) => ("response", quote!(response_answers(&super::ENVELOPE, #operation, #status, #name, #text);)),
+            (None, None) => {
+                ("response", quote!(response_answers(&super::ENVELOPE, #operation, #status, #name, #text);))
+            }
             (None, Some(response)) => {
                 let ty = type_path(response, &op.name);
                 let body = match &json.expect {
