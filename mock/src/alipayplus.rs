@@ -169,22 +169,29 @@ pub use crate::sim::alipayplus::{
 
 /// The `notifyPayment` body the wallet sends for `payment`'s result (`PAYMENT_RESULT`): S `SUCCESS`
 /// with `paymentTime` for a paid payment, F `PROCESS_FAIL` for a failed one (the common code for a
-/// business failure; the notes name no code for a declined payment). The one place the body is built.
-pub fn notify_payment_body(payment: &Payment) -> Value {
+/// business failure; the notes name no code for a declined payment). The one place the body is built:
+/// a value of the generated `NotifyPayment` that the receivers decode.
+pub fn notify_payment_body(payment: &Payment) -> payspec::alipayplus::NotifyPayment {
+    use payspec::alipayplus::{Amount, NotifyPayment, NotifyResult, NotifyResultStatus, NotifyType};
     let (status, code, message) = match payment.status {
-        PaymentStatus::Success => ("S", "SUCCESS", "success"),
-        _ => ("F", "PROCESS_FAIL", "A general business failure occurred."),
+        PaymentStatus::Success => (NotifyResultStatus::Success, "SUCCESS", "success"),
+        _ => (NotifyResultStatus::Failed, "PROCESS_FAIL", "A general business failure occurred."),
     };
-    let mut body = json!({
-        "notifyType": "PAYMENT_RESULT",
-        "result": {"resultCode": code, "resultStatus": status, "resultMessage": message},
-        "paymentRequestId": payment.payment_request_id,
-        "paymentId": payment.payment_id,
-        "paymentAmount": {"currency": payment.amount.currency, "value": payment.amount.value.to_string()},
-        "paymentCreateTime": payment.create_time,
-    });
-    if let (PaymentStatus::Success, Some(time)) = (payment.status, &payment.payment_time) {
-        body["paymentTime"] = time.clone().into();
+    let amount = Amount::new(payment.amount.currency.clone(), payment.amount.value.to_string());
+    let mut result = NotifyResult::new(code, status);
+    result.result_message = Some(message.to_owned());
+    let mut body = NotifyPayment::new(
+        NotifyType::PaymentResult,
+        result,
+        payment.payment_request_id.clone(),
+        payment.payment_id.clone(),
+        amount,
+    );
+    // The simulator writes its times as RFC 3339 with an offset; one it could not parse is left out
+    // rather than sent malformed.
+    body.payment_create_time = payspec::DateTime::parse(&payment.create_time).ok();
+    if payment.status == PaymentStatus::Success {
+        body.payment_time = payment.payment_time.as_deref().and_then(|t| payspec::DateTime::parse(t).ok());
     }
     body
 }
@@ -366,7 +373,8 @@ impl Service for AlipayPlusService {
             .filter_map(|id| self.sim.payment(id))
             .filter_map(|payment| {
                 let url = payment.notify_url.clone()?;
-                let body = notify_payment_body(payment).to_string().into_bytes();
+                // A value of the generated type: what the mock sends cannot drift from the spec.
+                let body = serde_json::to_vec(&notify_payment_body(payment)).ok()?;
                 Some(Outbound { kind: "notifyPayment".into(), url, body })
             })
             .collect()
