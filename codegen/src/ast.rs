@@ -11,7 +11,7 @@ pub struct Spanned<T> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProviderFile {
-    pub file: String,
+    pub file: std::sync::Arc<str>,
     /// The folder the file sits in; it must match `provider`.
     pub folder: String,
     pub provider: Option<Spanned<String>>,
@@ -100,7 +100,7 @@ pub struct EnvelopeAst {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationFile {
-    pub file: String,
+    pub file: std::sync::Arc<str>,
     /// The file name without `.yaml`: the operation's name.
     pub name: Spanned<String>,
     pub sources: Vec<String>,

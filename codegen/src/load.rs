@@ -145,7 +145,7 @@ fn parse(diags: &mut Diagnostics, file: &str, text: &str) -> Option<Node> {
 /// `None` when the file is not YAML or not a mapping: nothing else in it can be checked.
 pub fn provider_file(diags: &mut Diagnostics, file: &str, folder: &str, text: &str) -> Option<ProviderFile> {
     let mut out = ProviderFile {
-        file: file.to_owned(),
+        file: file.into(),
         folder: folder.to_owned(),
         provider: None,
         title: None,
@@ -193,7 +193,7 @@ pub fn provider_file(diags: &mut Diagnostics, file: &str, folder: &str, text: &s
 /// `None` when the file is not YAML or not a mapping.
 pub fn operation_file(diags: &mut Diagnostics, file: &str, name: &str, text: &str) -> Option<OperationFile> {
     let mut out = OperationFile {
-        file: file.to_owned(),
+        file: file.into(),
         name: Spanned { value: name.to_owned(), pos: Pos { line: 1, col: 1 } },
         sources: Vec::new(),
         summary: None,

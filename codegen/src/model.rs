@@ -5,10 +5,14 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
+/// A spec file's name, shared by every location in it.
+pub type File = std::sync::Arc<str>;
+
 /// Where something was written, for messages and review reports.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Loc {
-    pub file: String,
+    /// Shared by every location in the file: one allocation per file, not per location.
+    pub file: File,
     pub line: u32,
 }
 

@@ -182,7 +182,7 @@ impl Report {
                 "item": f.item,
                 "change": f.change,
                 "detail": f.detail,
-                "file": f.loc.file,
+                "file": &*f.loc.file,
                 "line": f.loc.line,
             })).collect::<Vec<_>>(),
             "changed_files": changed_files,

@@ -128,7 +128,7 @@ fn render(model: &Model, unit: &Unit<'_>) -> Result<GeneratedFile, EmitError> {
         }
         Unit::ExampleTests(p) => {
             let tokens = examples::example_tests(p);
-            let folder = p.loc.file.rsplit_once('/').map_or(p.loc.file.as_str(), |(folder, _)| folder);
+            let folder = p.loc.file.rsplit_once('/').map_or(&*p.loc.file, |(folder, _)| folder);
             rust_file(&format!("src/{}/example_tests.rs", p.name), &format!("the `examples` in {folder}/"), tokens)
         }
     }

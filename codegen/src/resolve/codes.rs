@@ -150,7 +150,7 @@ impl<'a> ProviderResolver<'a> {
     }
 
     /// A code defined on its own: in provider.yaml, or only in one operation.
-    fn code(&mut self, file: &str, c: &CodeAst, in_operation: bool) -> Option<Code> {
+    fn code(&mut self, file: &File, c: &CodeAst, in_operation: bool) -> Option<Code> {
         let code = &c.code;
         if code.value.is_empty() || code.value.contains(char::is_whitespace) {
             self.err(file, code.pos, format!("code {:?} must be non-empty and without spaces", code.value));
@@ -209,7 +209,7 @@ impl<'a> ProviderResolver<'a> {
 
     /// An error code's `result_status`: required (`F` or `U`) where the envelope has one, refused
     /// elsewhere.
-    fn error_status(&mut self, file: &str, c: &CodeAst) -> Option<ResultStatus> {
+    fn error_status(&mut self, file: &File, c: &CodeAst) -> Option<ResultStatus> {
         // A missing one is reported by `status_agrees`; an operation's facts inherit the provider's.
         let written = c.result_status.as_ref()?;
         if !self.has_result_status() {
@@ -232,7 +232,7 @@ impl<'a> ProviderResolver<'a> {
     }
 
     /// Alipay+: every error code states its status, and `U` is exactly what `outcome_unknown` says.
-    fn status_agrees(&mut self, file: &str, c: &CodeAst, code: &Code) {
+    fn status_agrees(&mut self, file: &File, c: &CodeAst, code: &Code) {
         if !self.has_result_status() {
             return;
         }
@@ -264,7 +264,7 @@ impl<'a> ProviderResolver<'a> {
 
     /// An operation's facts added to a provider code. `None` when the provider code itself did not
     /// resolve (already reported).
-    fn extended_code(&mut self, file: &str, c: &CodeAst, base: &ProviderCode) -> Option<Code> {
+    fn extended_code(&mut self, file: &File, c: &CodeAst, base: &ProviderCode) -> Option<Code> {
         if let Some(name) = &c.name {
             if base.ast.name.as_ref().is_none_or(|n| n.value != name.value) {
                 self.err(
@@ -307,7 +307,7 @@ impl<'a> ProviderResolver<'a> {
         Some(code)
     }
 
-    fn http_status(&mut self, file: &str, c: &CodeAst) -> Option<u16> {
+    fn http_status(&mut self, file: &File, c: &CodeAst) -> Option<u16> {
         let s = c.http_status.as_ref()?;
         match u16::try_from(s.value).ok().filter(|s| (100..=599).contains(s)) {
             Some(status) => Some(status),
@@ -318,7 +318,7 @@ impl<'a> ProviderResolver<'a> {
         }
     }
 
-    fn category(&mut self, file: &str, cat: &Spanned<String>) -> Option<Category> {
+    fn category(&mut self, file: &File, cat: &Spanned<String>) -> Option<Category> {
         let found = self.categories.iter().find(|c| c.name == cat.value).cloned();
         if found.is_none() {
             let hint = did_you_mean(&cat.value, self.categories.iter().map(|c| c.name.as_str()));
@@ -332,7 +332,7 @@ impl<'a> ProviderResolver<'a> {
     }
 
     /// The classifications a code turns on; undeclared ones are reported.
-    fn flags<'c>(&mut self, file: &str, c: &'c CodeAst) -> BTreeSet<&'c str> {
+    fn flags<'c>(&mut self, file: &File, c: &'c CodeAst) -> BTreeSet<&'c str> {
         let mut on = BTreeSet::new();
         for (name, flag) in &c.flags {
             if !self.classifications.contains(&name.value) {
@@ -353,7 +353,7 @@ impl<'a> ProviderResolver<'a> {
 
     pub(super) fn success_codes(
         &mut self,
-        file: &str,
+        file: &File,
         list: &[SuccessCodeAst],
         envelope: Option<&Envelope>,
     ) -> Vec<SuccessCode> {
@@ -428,7 +428,7 @@ impl<'a> ProviderResolver<'a> {
 
     /// The operation's codes in spec order, then the provider's common codes.
     pub(super) fn operation_codes(&mut self, op: &OperationFile) -> Vec<Code> {
-        let file = op.file.as_str();
+        let file = &op.file;
         let mut out: Vec<Code> = Vec::new();
         let mut seen: HashMap<String, Pos> = HashMap::new();
         for entry in &op.codes {

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use super::{ProviderResolver, loc};
 use crate::ast::{ExampleAst, JsonAst, KnownDifferenceAst, Spanned};
-use crate::model::{Code, Envelope, Example, ExampleExpectation, ExampleJson, Field, PathSegment, Primitive, TypeRef};
+use crate::model::{
+    Code, Envelope, Example, ExampleExpectation, ExampleJson, Field, File, PathSegment, Primitive, TypeRef,
+};
 use crate::yaml::Pos;
 
 /// What an operation offers its examples to be checked against.
@@ -28,7 +30,12 @@ enum Part {
 }
 
 impl ProviderResolver<'_> {
-    pub(super) fn examples(&mut self, file: &str, examples: &[ExampleAst], target: &ExampleTarget<'_>) -> Vec<Example> {
+    pub(super) fn examples(
+        &mut self,
+        file: &File,
+        examples: &[ExampleAst],
+        target: &ExampleTarget<'_>,
+    ) -> Vec<Example> {
         let mut seen: HashMap<&str, u32> = HashMap::new();
         let mut out = Vec::new();
         for ex in examples {
@@ -125,7 +132,7 @@ impl ProviderResolver<'_> {
     }
 
     /// Parses documented JSON; an error points at its line in the spec file.
-    fn json(&mut self, file: &str, json: &JsonAst, what: &str) -> Option<serde_json::Value> {
+    fn json(&mut self, file: &File, json: &JsonAst, what: &str) -> Option<serde_json::Value> {
         match serde_json::from_str::<serde_json::Value>(&json.text) {
             Ok(value @ serde_json::Value::Object(_)) => Some(value),
             Ok(_) => {
@@ -149,7 +156,7 @@ impl ProviderResolver<'_> {
         }
     }
 
-    fn example_status(&mut self, file: &str, ex: &ExampleAst, target: &ExampleTarget<'_>) -> Option<u16> {
+    fn example_status(&mut self, file: &File, ex: &ExampleAst, target: &ExampleTarget<'_>) -> Option<u16> {
         let http_status = matches!(target.envelope, Some(Envelope::HttpStatus { .. }));
         let Some(status) = &ex.status else {
             if http_status && ex.error.is_some() {
@@ -179,7 +186,7 @@ impl ProviderResolver<'_> {
         Some(value)
     }
 
-    fn part(&mut self, file: &str, part: &Spanned<String>, ex: &ExampleAst) -> Option<Part> {
+    fn part(&mut self, file: &File, part: &Spanned<String>, ex: &ExampleAst) -> Option<Part> {
         let (found, present) = match part.value.as_str() {
             "query" => (Part::Query, ex.query.is_some()),
             "request" => (Part::Request, ex.request.is_some()),
@@ -198,7 +205,7 @@ impl ProviderResolver<'_> {
 
     fn known_difference(
         &mut self,
-        file: &str,
+        file: &File,
         d: &KnownDifferenceAst,
         ex: &ExampleAst,
         [query, request, response]: [&Option<serde_json::Value>; 3],
@@ -241,7 +248,7 @@ impl ProviderResolver<'_> {
     /// into the path unencoded, so that the expected path is the template filled in.
     fn example_path(
         &mut self,
-        file: &str,
+        file: &File,
         ex: &ExampleAst,
         target: &ExampleTarget<'_>,
     ) -> Option<(Vec<String>, String)> {

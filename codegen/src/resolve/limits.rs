@@ -6,7 +6,7 @@ use crate::ast::*;
 use crate::model::*;
 
 impl ProviderResolver<'_> {
-    pub(super) fn limits(&mut self, file: &str, l: &LimitsAst, target: &LimitTarget) -> Option<Limits> {
+    pub(super) fn limits(&mut self, file: &File, l: &LimitsAst, target: &LimitTarget) -> Option<Limits> {
         let before = self.diags.len();
         let text_keys = [
             ("max_bytes", &l.max_bytes),

@@ -58,7 +58,7 @@ pub fn resolve(inputs: Vec<ProviderInput>, diags: &mut Diagnostics) -> Vec<Provi
 }
 
 struct ProviderResolver<'a> {
-    file: &'a str,
+    file: &'a File,
     diags: &'a mut Diagnostics,
     classifications: Vec<String>,
     categories: Vec<Category>,
@@ -79,8 +79,8 @@ struct Shared<'s> {
     envelope: Option<&'s Envelope>,
 }
 
-fn loc(file: &str, pos: Pos) -> Loc {
-    Loc { file: file.to_owned(), line: pos.line }
+fn loc(file: &File, pos: Pos) -> Loc {
+    Loc { file: file.clone(), line: pos.line }
 }
 
 impl<'a> ProviderResolver<'a> {
@@ -235,7 +235,7 @@ impl<'a> ProviderResolver<'a> {
     }
 
     fn operation(&mut self, op: &'a OperationFile, names: &OperationSymbols, shared: &Shared<'_>) -> Option<Operation> {
-        let file = op.file.as_str();
+        let file = &op.file;
         let before = self.diags.len();
         self.snake_ident(file, &op.name, "operation file name (the operation's name)");
         let method = op.method.as_ref().and_then(|m| self.one_of(file, m, "method", Method::ALL));

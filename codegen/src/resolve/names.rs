@@ -244,7 +244,7 @@ fn derived_camel(diags: &mut Diagnostics, file: &str, name: &Spanned<String>, wh
 /// written type name, in the module or enum it lands in.
 pub(super) fn symbols(diags: &mut Diagnostics, input: &ProviderInput) -> Symbols {
     let p = &input.provider;
-    let file = p.file.as_str();
+    let file = &*p.file;
     let provider = p.folder.as_str();
     let mut module = Names::new(format!("module `{provider}`"));
     module.declare(diags, Ns::Type, "Client", Origin::fixed("the generated client"));
@@ -339,7 +339,7 @@ fn notification_symbols(
     p: &ProviderFile,
     provider_module: &mut Names,
 ) -> Vec<NotificationSymbols> {
-    let (file, provider) = (p.file.as_str(), p.folder.as_str());
+    let (file, provider) = (&*p.file, p.folder.as_str());
     if let Some(first) = p.notifications.first() {
         let origin = Origin::spec("the module generated for `notifications`", file, first.name.pos);
         provider_module.declare(diags, Ns::Type, "notifications", origin);
@@ -401,7 +401,7 @@ fn operation_symbols(
     methods: &mut Names,
     error_types: &mut Names,
 ) -> OperationSymbols {
-    let (file, name) = (op.file.as_str(), &op.name.value);
+    let (file, name) = (&*op.file, &op.name.value);
     let start = Pos { line: 1, col: 1 };
     let what = format!("operation `{name}`");
     if provider_module.declare(diags, Ns::Type, name, Origin::spec(what.clone(), file, start)) {

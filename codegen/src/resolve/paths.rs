@@ -10,7 +10,7 @@ impl ProviderResolver<'_> {
     /// The path template as segments, and its parameters in path order.
     pub(super) fn path(
         &mut self,
-        file: &str,
+        file: &File,
         path: &Spanned<String>,
         params: &[FieldAst],
         scope: &TypeScope<'_>,

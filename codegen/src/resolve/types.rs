@@ -43,7 +43,7 @@ impl ProviderResolver<'_> {
     /// their sum rules, which name fields of other structs: those of `shared_types` and of these.
     pub(super) fn types(
         &mut self,
-        file: &str,
+        file: &File,
         defs: &[TypeAst],
         scope: &TypeScope<'_>,
         shared_types: &[TypeDef],
@@ -110,7 +110,7 @@ impl ProviderResolver<'_> {
     /// `of` one number of their elements (optional: absent counts as zero) or two required ones.
     fn sum_rule<'t>(
         &mut self,
-        file: &str,
+        file: &File,
         rule: &SumAst,
         fields: &[Field],
         lowered: impl Fn(&Named) -> Option<&'t TypeDef>,
@@ -143,7 +143,7 @@ impl ProviderResolver<'_> {
 
     fn sum_term<'t>(
         &mut self,
-        file: &str,
+        file: &File,
         term: &SumTermAst,
         fields: &[Field],
         lowered: &impl Fn(&Named) -> Option<&'t TypeDef>,
@@ -204,7 +204,7 @@ impl ProviderResolver<'_> {
     /// given), `when` an enum or string field and `equals` one of its values.
     pub(super) fn constraints(
         &mut self,
-        file: &str,
+        file: &File,
         asts: &[ConstraintAst],
         fields: &[Field],
         scope: &TypeScope<'_>,
@@ -284,7 +284,7 @@ impl ProviderResolver<'_> {
 
     fn string_type(
         &mut self,
-        file: &str,
+        file: &File,
         t: &TypeAst,
         limits: &LimitsAst,
         wire: Option<&Spanned<String>>,
@@ -317,7 +317,7 @@ impl ProviderResolver<'_> {
         Some(TypeKind::String { limits, wire_number })
     }
 
-    fn enum_type(&mut self, file: &str, t: &TypeAst, values: &[EnumValueAst]) -> Option<TypeKind> {
+    fn enum_type(&mut self, file: &File, t: &TypeAst, values: &[EnumValueAst]) -> Option<TypeKind> {
         if values.is_empty() {
             self.err(file, t.name.pos, format!("enum `{}` has no values", t.name.value));
         }
@@ -379,7 +379,7 @@ impl ProviderResolver<'_> {
 
     pub(super) fn fields(
         &mut self,
-        file: &str,
+        file: &File,
         fields: &[FieldAst],
         scope: &TypeScope<'_>,
         place: FieldPlace,
@@ -454,7 +454,7 @@ impl ProviderResolver<'_> {
 
     /// Links each `minor_units_from` to its sibling: a decimal field, and a currency field whose enum
     /// gives minor units.
-    fn minor_units_links(&mut self, file: &str, asts: &[FieldAst], fields: &mut [Field], scope: &TypeScope<'_>) {
+    fn minor_units_links(&mut self, file: &File, asts: &[FieldAst], fields: &mut [Field], scope: &TypeScope<'_>) {
         for ast in asts {
             let Some(from) = &ast.minor_units_from else { continue };
             let Some(at) = fields.iter().position(|f| f.wire_name == ast.name.value) else { continue };
@@ -489,7 +489,7 @@ impl ProviderResolver<'_> {
         }
     }
 
-    fn field_type_fits(&mut self, file: &str, f: &FieldAst, ty: &TypeRef, place: FieldPlace) -> bool {
+    fn field_type_fits(&mut self, file: &File, f: &FieldAst, ty: &TypeRef, place: FieldPlace) -> bool {
         let scalar = |t: &TypeRef| match t {
             TypeRef::Primitive(p) => !matches!(p, Primitive::Json),
             TypeRef::Named(n) => n.kind != NamedKind::Struct,
@@ -515,7 +515,7 @@ impl ProviderResolver<'_> {
         ok
     }
 
-    fn default_fits(&mut self, file: &str, d: &Spanned<String>, ty: &TypeRef, scope: &TypeScope<'_>) {
+    fn default_fits(&mut self, file: &File, d: &Spanned<String>, ty: &TypeRef, scope: &TypeScope<'_>) {
         let ok = match ty {
             TypeRef::Primitive(Primitive::Boolean) => d.value == "true" || d.value == "false",
             TypeRef::Primitive(Primitive::Integer) => d.value.parse::<i64>().is_ok(),
@@ -534,7 +534,7 @@ impl ProviderResolver<'_> {
 
     /// A type reference: the one place `list<T>` and `map<T>` are read. The wrappers are peeled in a
     /// loop and bounded, so a hostile `list<list<...>>` costs neither stack nor quadratic copies.
-    pub(super) fn type_ref(&mut self, file: &str, text: &Spanned<String>, scope: &TypeScope<'_>) -> Option<TypeRef> {
+    pub(super) fn type_ref(&mut self, file: &File, text: &Spanned<String>, scope: &TypeScope<'_>) -> Option<TypeRef> {
         let mut t = text.value.trim();
         let mut wrappers: Vec<fn(Box<TypeRef>) -> TypeRef> = Vec::new();
         loop {
@@ -569,7 +569,7 @@ impl ProviderResolver<'_> {
     /// A primitive or a defined type's name, without wrappers.
     fn named_or_primitive(
         &mut self,
-        file: &str,
+        file: &File,
         text: &Spanned<String>,
         t: &str,
         scope: &TypeScope<'_>,
