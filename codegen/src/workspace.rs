@@ -1,12 +1,12 @@
-//! What `cargo xtask codegen` regenerates: the `payspec` crate from `spec/`, and each snapshot
-//! fixture under `tests/fixtures/` from its own small spec. Both the xtask and the freshness tests
-//! call [`run`], so "stale" means the same thing everywhere.
+//! What `cargo xtask codegen` regenerates: the `payspec` crate and the OpenAPI export from `spec/`,
+//! and each snapshot fixture under `tests/fixtures/` from its own small spec. Both the xtask and the
+//! freshness tests call [`run`], so "stale" means the same thing everywhere.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::files::{self, FileDiff};
-use crate::{EmitError, LoadError, generate, load_dir};
+use crate::{EmitError, GeneratedFile, LoadError, generate, load_dir};
 
 /// The command that brings every output up to date.
 pub const FIX_COMMAND: &str = "cargo xtask codegen";
@@ -20,6 +20,8 @@ pub struct Job {
     pub out_dir: PathBuf,
     /// Fixtures keep only `src/`: they are compiled as modules of the test crate, not as crates.
     pub sources_only: bool,
+    /// Where the OpenAPI export of the same specs goes (`openapi/`), written from the same model.
+    pub openapi_dir: Option<PathBuf>,
 }
 
 /// The jobs of the workspace at `root`: `generated/` first, then the fixtures in name order.
@@ -29,6 +31,7 @@ pub fn jobs(root: &Path) -> std::io::Result<Vec<Job>> {
         display: "spec".into(),
         out_dir: root.join("generated"),
         sources_only: false,
+        openapi_dir: Some(root.join("openapi")),
     }];
     let fixtures = root.join("tests/fixtures");
     if fixtures.is_dir() {
@@ -45,6 +48,7 @@ pub fn jobs(root: &Path) -> std::io::Result<Vec<Job>> {
                 display: format!("tests/fixtures/{name}/spec"),
                 out_dir: dir.join("expected"),
                 sources_only: true,
+                openapi_dir: None,
             });
         }
     }
@@ -62,11 +66,15 @@ pub enum JobError {
     Load(LoadError),
     Emit(EmitError),
     Io(std::io::Error),
-    /// Check mode found differences.
-    Stale {
-        out_dir: PathBuf,
-        diffs: Vec<FileDiff>,
-    },
+    /// Check mode found differences: each stale output folder with its files' diffs.
+    Stale(Vec<StaleDir>),
+}
+
+/// One output folder that differs from what its specs produce.
+#[derive(Debug)]
+pub struct StaleDir {
+    pub out_dir: PathBuf,
+    pub diffs: Vec<FileDiff>,
 }
 
 impl fmt::Display for JobError {
@@ -75,16 +83,19 @@ impl fmt::Display for JobError {
             JobError::Load(e) => e.fmt(f),
             JobError::Emit(e) => e.fmt(f),
             JobError::Io(e) => write!(f, "cannot write the generated files: {e}"),
-            JobError::Stale { out_dir, diffs } => {
-                for d in diffs {
-                    write!(f, "{d}")?;
+            JobError::Stale(dirs) => {
+                for StaleDir { out_dir, diffs } in dirs {
+                    for d in diffs {
+                        write!(f, "{d}")?;
+                    }
+                    writeln!(
+                        f,
+                        "{} is stale: {} file(s) differ from what the specs produce.",
+                        out_dir.display(),
+                        diffs.len()
+                    )?;
                 }
-                write!(
-                    f,
-                    "{} is stale: {} file(s) differ from what the specs produce. Run `{FIX_COMMAND}` and commit the result.",
-                    out_dir.display(),
-                    diffs.len()
-                )
+                write!(f, "Run `{FIX_COMMAND}` and commit the result.")
             }
         }
     }
@@ -92,33 +103,42 @@ impl fmt::Display for JobError {
 
 impl std::error::Error for JobError {}
 
-/// Generates one job's files and writes them (returning how many changed) or checks them.
+/// Generates one job's files (and its OpenAPI export, from the same model) and writes them,
+/// returning how many changed, or checks them.
 pub fn run(job: &Job, mode: Mode) -> Result<usize, JobError> {
     let model = load_dir(&job.spec_dir, &job.display).map_err(JobError::Load)?;
     let mut files = generate(&model).map_err(JobError::Emit)?;
     if job.sources_only {
         files.retain(|f| f.path.starts_with("src/"));
     }
-    match mode {
-        Mode::Write => files::write(&job.out_dir, &files).map_err(JobError::Io),
-        Mode::Check => {
-            let diffs = files::diff(&job.out_dir, &files).map_err(JobError::Io)?;
-            if diffs.is_empty() { Ok(0) } else { Err(JobError::Stale { out_dir: job.out_dir.clone(), diffs }) }
-        }
+    let mut outputs = vec![(job.out_dir.clone(), files)];
+    if let Some(dir) = &job.openapi_dir {
+        outputs.push((dir.clone(), crate::openapi::generate(&model)));
     }
+    settle(outputs, mode)
 }
 
 /// Writes (or checks) `openapi/<provider>.json` under `root` from the specs in `root/spec`: the OpenAPI
-/// export, which `cargo xtask codegen` (and `cargo xtask openapi`) keep fresh like `generated/`.
+/// export alone, for `cargo xtask openapi`.
 pub fn openapi(root: &Path, mode: Mode) -> Result<usize, JobError> {
     let model = load_dir(&root.join("spec"), "spec").map_err(JobError::Load)?;
-    let files = crate::openapi::generate(&model);
-    let out_dir = root.join("openapi");
-    match mode {
-        Mode::Write => files::write(&out_dir, &files).map_err(JobError::Io),
-        Mode::Check => {
-            let diffs = files::diff(&out_dir, &files).map_err(JobError::Io)?;
-            if diffs.is_empty() { Ok(0) } else { Err(JobError::Stale { out_dir, diffs }) }
+    settle(vec![(root.join("openapi"), crate::openapi::generate(&model))], mode)
+}
+
+/// Writes each folder's files (all-or-nothing per folder), or reports every stale folder at once.
+fn settle(outputs: Vec<(PathBuf, Vec<GeneratedFile>)>, mode: Mode) -> Result<usize, JobError> {
+    let mut written = 0;
+    let mut stale = Vec::new();
+    for (out_dir, files) in outputs {
+        match mode {
+            Mode::Write => written += files::write(&out_dir, &files).map_err(JobError::Io)?,
+            Mode::Check => {
+                let diffs = files::diff(&out_dir, &files).map_err(JobError::Io)?;
+                if !diffs.is_empty() {
+                    stale.push(StaleDir { out_dir, diffs });
+                }
+            }
         }
     }
+    if stale.is_empty() { Ok(written) } else { Err(JobError::Stale(stale)) }
 }

@@ -15,7 +15,13 @@ fn job(root: &Path) -> Job {
     fs::create_dir_all(root.join("spec/shop")).unwrap();
     fs::write(root.join("spec/shop/provider.yaml"), PROVIDER).unwrap();
     fs::write(root.join("spec/shop/ping.yaml"), OPERATION).unwrap();
-    Job { spec_dir: root.join("spec"), display: "spec".into(), out_dir: root.join("out"), sources_only: false }
+    Job {
+        spec_dir: root.join("spec"),
+        display: "spec".into(),
+        out_dir: root.join("out"),
+        sources_only: false,
+        openapi_dir: Some(root.join("openapi")),
+    }
 }
 
 fn snapshot(dir: &Path) -> Vec<(String, String)> {
@@ -51,15 +57,16 @@ fn a_broken_spec_writes_nothing() {
     assert!(matches!(err, JobError::Load(_)), "{err}");
     assert!(err.to_string().contains("spec/shop/broken.yaml:"), "{err}");
     assert_eq!(snapshot(&job.out_dir), before);
-    let siblings: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(siblings.len(), 2, "no staging folder is left behind: {siblings:?}");
+    let mut siblings: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    siblings.sort();
+    assert_eq!(siblings, ["openapi", "out", "spec"], "no staging folder is left behind");
 }
 
 #[test]
 fn check_reports_a_diff_and_the_fix_command() {
     let tmp = tempfile::tempdir().unwrap();
     let job = job(tmp.path());
-    assert!(matches!(run(&job, Mode::Check), Err(JobError::Stale { .. })), "a missing output is stale");
+    assert!(matches!(run(&job, Mode::Check), Err(JobError::Stale(_))), "a missing output is stale");
     run(&job, Mode::Write).unwrap();
     assert_eq!(run(&job, Mode::Check).unwrap(), 0);
 
@@ -74,6 +81,19 @@ fn check_reports_a_diff_and_the_fix_command() {
     let text = fs::read_to_string(&generated).unwrap();
     fs::write(&generated, text.replace("GET", "POST")).unwrap();
     assert!(run(&job, Mode::Check).unwrap_err().to_string().contains("src/shop/ping.rs: differs"));
+
+    // The OpenAPI export comes from the same model and is checked in the same run, as is each
+    // stale folder: both are reported, not just the first.
+    let export = tmp.path().join("openapi/shop.json");
+    let json = fs::read_to_string(&export).unwrap();
+    fs::write(&export, json.replace('}', "} ")).unwrap();
+    let err = run(&job, Mode::Check).unwrap_err();
+    let JobError::Stale(dirs) = &err else { panic!("expected stale folders, got {err}") };
+    let stale: Vec<_> = dirs.iter().map(|d| d.out_dir.file_name().unwrap().to_str().unwrap()).collect();
+    assert_eq!(stale, ["out", "openapi"], "{err}");
+    assert!(err.to_string().contains("shop.json: differs"), "{err}");
+    assert_eq!(run(&job, Mode::Write).unwrap(), 2);
+    assert_eq!(run(&job, Mode::Check).unwrap(), 0);
 }
 
 /// The runtime's regex engine is a feature: only the providers whose specs have a `pattern` turn it on.
