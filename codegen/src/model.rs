@@ -50,10 +50,36 @@ pub struct Provider {
     pub types: Vec<TypeDef>,
     /// Sorted by name.
     pub operations: Vec<Operation>,
-    /// Whether any limit has a `pattern`: the provider's feature then turns on the runtime's.
-    pub patterns: bool,
+    /// What of `payspec-runtime` the provider's code calls: its feature turns these on, so that a
+    /// build with one provider compiles no other provider's protocol.
+    pub runtime_features: BTreeSet<RuntimeFeature>,
     /// Inbound calls, sorted by name.
     pub notifications: Vec<Notification>,
+}
+
+/// A feature of `payspec-runtime` that generated code needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RuntimeFeature {
+    /// Alipay+ signing, its envelope and its notification verifier.
+    AlipayPlus,
+    /// The elepay secret key.
+    Elepay,
+    /// LINE Pay signing, its envelope and `LinePayRecovery`.
+    LinePay,
+    /// The regex engine behind `pattern` limits.
+    Pattern,
+}
+
+impl RuntimeFeature {
+    /// The feature's name in `payspec-runtime`'s manifest.
+    pub fn name(self) -> &'static str {
+        match self {
+            RuntimeFeature::AlipayPlus => "alipay_plus",
+            RuntimeFeature::Elepay => "elepay",
+            RuntimeFeature::LinePay => "line_pay",
+            RuntimeFeature::Pattern => "pattern",
+        }
+    }
 }
 
 /// A call the provider makes to the merchant: a notification, a webhook or a browser redirect.

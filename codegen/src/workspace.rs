@@ -5,8 +5,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::files::{self, FileDiff};
-use crate::{EmitError, GeneratedFile, LoadError, generate, load_dir};
+use crate::emit::generate_each;
+pub use crate::files::Mode;
+use crate::files::{FileDiff, Output};
+use crate::{EmitError, LoadError, Model, load_dir};
 
 /// The command that brings every output up to date.
 pub const FIX_COMMAND: &str = "cargo xtask codegen";
@@ -55,12 +57,6 @@ pub fn jobs(root: &Path) -> std::io::Result<Vec<Job>> {
     Ok(jobs)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Write,
-    Check,
-}
-
 #[derive(Debug)]
 pub enum JobError {
     Load(LoadError),
@@ -103,17 +99,27 @@ impl fmt::Display for JobError {
 
 impl std::error::Error for JobError {}
 
+impl From<EmitError> for JobError {
+    fn from(e: EmitError) -> Self {
+        JobError::Emit(e)
+    }
+}
+
 /// Generates one job's files (and its OpenAPI export, from the same model) and writes them,
-/// returning how many changed, or checks them.
+/// returning how many changed, or checks them. Each file is compared (and, when writing, staged) as
+/// soon as it is rendered, so the run never holds the whole crate's text.
 pub fn run(job: &Job, mode: Mode) -> Result<usize, JobError> {
     let model = load_dir(&job.spec_dir, &job.display).map_err(JobError::Load)?;
-    let mut files = generate(&model).map_err(JobError::Emit)?;
-    if job.sources_only {
-        files.retain(|f| f.path.starts_with("src/"));
-    }
-    let mut outputs = vec![(job.out_dir.clone(), files)];
+    let crate_files = Output::begin(&job.out_dir, mode).map_err(JobError::Io)?;
+    generate_each(&model, &|_, file| {
+        if job.sources_only && !file.path.starts_with("src/") {
+            return Ok(());
+        }
+        crate_files.accept(file).map_err(JobError::Io)
+    })?;
+    let mut outputs = vec![crate_files];
     if let Some(dir) = &job.openapi_dir {
-        outputs.push((dir.clone(), crate::openapi::generate(&model)));
+        outputs.push(export(&model, dir, mode)?);
     }
     settle(outputs, mode)
 }
@@ -122,22 +128,28 @@ pub fn run(job: &Job, mode: Mode) -> Result<usize, JobError> {
 /// export alone, for `cargo xtask openapi`.
 pub fn openapi(root: &Path, mode: Mode) -> Result<usize, JobError> {
     let model = load_dir(&root.join("spec"), "spec").map_err(JobError::Load)?;
-    settle(vec![(root.join("openapi"), crate::openapi::generate(&model))], mode)
+    settle(vec![export(&model, &root.join("openapi"), mode)?], mode)
 }
 
-/// Writes each folder's files (all-or-nothing per folder), or reports every stale folder at once.
-fn settle(outputs: Vec<(PathBuf, Vec<GeneratedFile>)>, mode: Mode) -> Result<usize, JobError> {
+fn export(model: &Model, dir: &Path, mode: Mode) -> Result<Output, JobError> {
+    let output = Output::begin(dir, mode).map_err(JobError::Io)?;
+    for file in crate::openapi::generate(model) {
+        output.accept(file).map_err(JobError::Io)?;
+    }
+    Ok(output)
+}
+
+/// Finishes each folder (all-or-nothing per folder), or reports every stale folder at once.
+fn settle(outputs: Vec<Output>, mode: Mode) -> Result<usize, JobError> {
     let mut written = 0;
     let mut stale = Vec::new();
-    for (out_dir, files) in outputs {
+    for output in outputs {
+        let out_dir = output.dir().to_path_buf();
+        let changes = output.finish().map_err(JobError::Io)?;
         match mode {
-            Mode::Write => written += files::write(&out_dir, &files).map_err(JobError::Io)?,
-            Mode::Check => {
-                let diffs = files::diff(&out_dir, &files).map_err(JobError::Io)?;
-                if !diffs.is_empty() {
-                    stale.push(StaleDir { out_dir, diffs });
-                }
-            }
+            Mode::Write => written += changes.len(),
+            Mode::Check if changes.is_empty() => {}
+            Mode::Check => stale.push(StaleDir { out_dir, diffs: changes }),
         }
     }
     if stale.is_empty() { Ok(written) } else { Err(JobError::Stale(stale)) }

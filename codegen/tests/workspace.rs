@@ -96,14 +96,16 @@ fn check_reports_a_diff_and_the_fix_command() {
     assert_eq!(run(&job, Mode::Check).unwrap(), 0);
 }
 
-/// The runtime's regex engine is a feature: only the providers whose specs have a `pattern` turn it on.
+/// Each provider feature turns on the runtime features its spec calls into, and no others: its
+/// protocol (from `auth` and the envelope), and the regex engine only when a limit has a `pattern`.
+/// Receivers and example support are asked for only when some spec has notifications or examples.
 #[test]
-fn a_provider_with_a_pattern_turns_on_the_runtime_feature() {
+fn each_provider_turns_on_only_the_runtime_features_it_needs() {
     use payspec_codegen::{ProviderSource, load_sources};
-    let source = |folder: &str, operation: String| ProviderSource {
+    let source = |folder: &str, provider: String, operation: String| ProviderSource {
         folder: folder.into(),
         files: vec![
-            ("provider.yaml".into(), PROVIDER.replace("provider: shop", &format!("provider: {folder}"))),
+            ("provider.yaml".into(), provider.replace("provider: shop", &format!("provider: {folder}"))),
             ("ping.yaml".into(), operation),
         ],
     };
@@ -111,10 +113,39 @@ fn a_provider_with_a_pattern_turns_on_the_runtime_feature() {
         "path: /ping\n",
         "path: /ping/{id}\npath_params:\n  id: { type: string, pattern: \"^[a-z]+$\", description: An id. }\n",
     );
-    let model = load_sources("spec", vec![source("plain", OPERATION.into()), source("strict", patterned)])
-        .unwrap_or_else(|e| panic!("{e}"));
+    let keyed = PROVIDER.replace("auth: line_pay_hmac_sha256", "auth: elepay_secret_key").replace(
+        "envelope: { kind: line_pay, success_codes: [\"0000\"] }",
+        "envelope: { kind: http_status, error_body: Failure, code_field: code }\n\
+         types:\n  Failure:\n    kind: struct\n    description: An error.\n    fields:\n      \
+         code: { type: string, required: true, description: The code. }\n",
+    );
+    let model = load_sources(
+        "spec",
+        vec![
+            source("keyed", keyed, OPERATION.into()),
+            source("plain", PROVIDER.into(), OPERATION.into()),
+            source("strict", PROVIDER.into(), patterned),
+        ],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let files = payspec_codegen::generate(&model).expect("emits");
     let manifest = &files.iter().find(|f| f.path == "Cargo.toml").expect("a manifest").contents;
-    assert!(manifest.contains("\nplain = []\n"), "{manifest}");
-    assert!(manifest.contains("\nstrict = [\"payspec-runtime/pattern\"]\n"), "{manifest}");
+    assert!(manifest.contains("\nkeyed = [\"payspec-runtime/elepay\"]\n"), "{manifest}");
+    assert!(manifest.contains("\nplain = [\"payspec-runtime/line_pay\"]\n"), "{manifest}");
+    assert!(
+        manifest.contains("\nstrict = [\"payspec-runtime/line_pay\", \"payspec-runtime/pattern\"]\n"),
+        "{manifest}"
+    );
+    let runtime = format!(
+        "payspec-runtime = {{ version = \"{}\", path = \"../runtime\", default-features = false }}",
+        payspec_codegen::emit::VERSION
+    );
+    assert!(manifest.contains(&runtime), "{manifest}");
+    assert!(!manifest.contains("receivers"), "no spec has notifications: {manifest}");
+    assert!(!manifest.contains("[dev-dependencies]"), "no spec has examples: {manifest}");
+    let lib = &files.iter().find(|f| f.path == "src/lib.rs").expect("a lib.rs").contents;
+    assert!(
+        lib.contains("#[cfg(any(feature = \"plain\", feature = \"strict\"))]\n    pub use payspec_runtime::handlers::LinePayRecovery;"),
+        "{lib}"
+    );
 }

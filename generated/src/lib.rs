@@ -17,7 +17,10 @@ pub use payspec_runtime::client::{Config, HttpClient};
 pub mod prelude {
     pub use payspec_runtime::client::{Config, ErrorKind, HttpClient};
 
-    pub use payspec_runtime::handlers::{LinePayRecovery, Retry, Tracing};
+    #[cfg(feature = "linepay")]
+    pub use payspec_runtime::handlers::LinePayRecovery;
+
+    pub use payspec_runtime::handlers::{Retry, Tracing};
 
     pub use payspec_runtime::{DateTime, Decimal, Validate};
 }

@@ -8,9 +8,11 @@ pub mod decimal;
 #[doc(hidden)]
 pub mod encode;
 pub mod error_code;
+#[cfg(feature = "examples")]
 #[doc(hidden)]
 pub mod examples;
 pub mod handlers;
+#[cfg(feature = "inbound")]
 pub mod inbound;
 pub mod protocol;
 pub mod secret;

@@ -11,6 +11,8 @@ mod provider_error;
 mod types;
 mod validate;
 
+use std::sync::{Mutex, PoisonError};
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -54,9 +56,33 @@ enum Unit<'m> {
     ExampleTests(&'m Provider),
 }
 
-/// Every file of the crate, in a fixed order. Files are rendered on all cores (each file is
-/// independent); the order, and so the output, does not depend on the thread count.
+/// Every file of the crate, in a fixed order (the order does not depend on the thread count).
 pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
+    let files = Mutex::new(Vec::new());
+    generate_each(model, &|place, file| {
+        files.lock().unwrap_or_else(PoisonError::into_inner).push((place, file));
+        Ok::<(), EmitError>(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
+    files.sort_by_key(|(place, _)| *place);
+    Ok(files.into_iter().map(|(_, file)| file).collect())
+}
+
+/// Renders every file of the crate and hands each to `sink` as soon as it is ready, with its place
+/// in [`generate`]'s order, so that a caller that writes or compares files as they come holds no
+/// more than the files being rendered. Files are independent and rendered on all cores: `sink` is
+/// called from several threads, in no particular order. Stops at the first error, of rendering or
+/// of `sink`; when several threads fail, the error of the earliest file is returned.
+pub fn generate_each<E: From<EmitError> + Send>(
+    model: &Model,
+    sink: &(dyn Fn(usize, GeneratedFile) -> Result<(), E> + Sync),
+) -> Result<(), E> {
+    let mut fixed = vec![GeneratedFile { path: "Cargo.toml".into(), contents: manifest(model) }];
+    fixed.extend(package_files(model));
+    let first_unit = fixed.len();
+    for (place, file) in fixed.into_iter().enumerate() {
+        sink(place, file)?;
+    }
     let mut units = vec![Unit::Lib];
     for p in &model.providers {
         units.push(Unit::ProviderModule(p));
@@ -74,38 +100,36 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(units.len().max(1));
     // Round-robin, so that large and small files spread evenly over the threads.
-    let mut rendered: Vec<Option<Result<GeneratedFile, EmitError>>> = std::thread::scope(|scope| {
+    let failures: Vec<(usize, E)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let units = &units;
                 scope.spawn(move || {
-                    units
-                        .iter()
-                        .enumerate()
-                        .skip(t)
-                        .step_by(threads)
-                        .map(|(i, u)| (i, render(model, u)))
-                        .collect::<Vec<_>>()
+                    for (i, unit) in units.iter().enumerate().skip(t).step_by(threads) {
+                        let place = first_unit + i;
+                        if let Err(e) = render(model, unit).map_err(E::from).and_then(|file| sink(place, file)) {
+                            return Err((place, e));
+                        }
+                    }
+                    Ok(())
                 })
             })
             .collect();
-        let mut slots: Vec<Option<Result<GeneratedFile, EmitError>>> = (0..units.len()).map(|_| None).collect();
-        for handle in handles {
-            let Ok(part) = handle.join() else { continue };
-            for (i, file) in part {
-                slots[i] = Some(file);
-            }
-        }
-        slots
+        handles
+            .into_iter()
+            .filter_map(|handle| match handle.join() {
+                Ok(result) => result.err(),
+                Err(_) => Some((
+                    usize::MAX,
+                    E::from(EmitError { path: "(worker)".into(), message: "a rendering thread panicked".into() }),
+                )),
+            })
+            .collect()
     });
-    let mut files = vec![GeneratedFile { path: "Cargo.toml".into(), contents: manifest(model) }];
-    files.extend(package_files(model));
-    for slot in rendered.drain(..) {
-        let file =
-            slot.ok_or_else(|| EmitError { path: "(worker)".into(), message: "a rendering thread panicked".into() })?;
-        files.push(file?);
+    match failures.into_iter().min_by_key(|(place, _)| *place) {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
     }
-    Ok(files)
 }
 
 fn render(model: &Model, unit: &Unit<'_>) -> Result<GeneratedFile, EmitError> {
@@ -175,17 +199,38 @@ fn spaced(code: &str) -> String {
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 fn manifest(model: &Model) -> String {
-    let names: Vec<&str> = model.providers.iter().map(|p| p.name.as_str()).collect();
-    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-    // A provider whose specs have a `pattern` needs the runtime's regex engine; others do not build it.
+    let quoted: Vec<String> = model.providers.iter().map(|p| format!("{:?}", p.name)).collect();
+    // Each provider turns on the runtime's protocols (and regex engine) that its code calls, and
+    // nothing else: a build with one provider compiles no other provider's signing or envelopes.
     let features: String = model
         .providers
         .iter()
         .map(|p| {
-            let runtime = if p.patterns { "\"payspec-runtime/pattern\"" } else { "" };
-            format!("{} = [{runtime}]\n", p.name)
+            let runtime: Vec<String> =
+                p.runtime_features.iter().map(|f| format!("\"payspec-runtime/{}\"", f.name())).collect();
+            format!("{} = [{}]\n", p.name, runtime.join(", "))
         })
         .collect();
+    // Receivers of inbound calls are a feature of their own: not every application takes them here.
+    let receivers = model.providers.iter().any(|p| !p.notifications.is_empty());
+    let mut default = quoted;
+    let mut optional = String::new();
+    if receivers {
+        default.push("\"receivers\"".into());
+        optional.push_str(
+            "# Each provider's `notifications::Receiver`: verified, typed inbound calls and their acknowledgements.\n\
+             receivers = [\"payspec-runtime/inbound\"]\n",
+        );
+    }
+    // The tests emitted from documented examples call the runtime's example support.
+    let examples = model.providers.iter().any(examples::has_examples);
+    let dev_dependencies = if examples {
+        format!(
+            "\n[dev-dependencies]\npayspec-runtime = {{ version = \"{VERSION}\", path = \"../runtime\", default-features = false, features = [\"examples\"] }}\n"
+        )
+    } else {
+        String::new()
+    };
     format!(
         "{header}
 [package]
@@ -202,16 +247,16 @@ documentation = \"https://docs.rs/payspec\"
 
 [features]
 default = [{default}]
-{features}# Conversions between `payspec::Decimal` and `rust_decimal::Decimal`.
+{features}{optional}# Conversions between `payspec::Decimal` and `rust_decimal::Decimal`.
 rust_decimal = [\"payspec-runtime/rust_decimal\"]
 
 [dependencies]
-payspec-runtime = {{ version = \"{VERSION}\", path = \"../runtime\" }}
+payspec-runtime = {{ version = \"{VERSION}\", path = \"../runtime\", default-features = false }}
 serde = {{ workspace = true }}
 serde_json = {{ workspace = true }}
-",
+{dev_dependencies}",
         header = header("#", "spec/"),
-        default = quoted.join(", "),
+        default = default.join(", "),
     )
 }
 
@@ -225,6 +270,24 @@ fn lib_rs(model: &Model) -> TokenStream {
             pub mod #name;
         }
     });
+    // `LinePayRecovery` comes with the runtime's LINE Pay protocol, so with the providers that use it.
+    let line_pay: Vec<&str> = model
+        .providers
+        .iter()
+        .filter(|p| p.runtime_features.contains(&RuntimeFeature::LinePay))
+        .map(|p| p.name.as_str())
+        .collect();
+    let recovery = match line_pay.as_slice() {
+        [] => None,
+        [one] => Some(quote!(
+            #[cfg(feature = #one)]
+            pub use payspec_runtime::handlers::LinePayRecovery;
+        )),
+        several => Some(quote! {
+            #[cfg(any(#(feature = #several),*))]
+            pub use payspec_runtime::handlers::LinePayRecovery;
+        }),
+    };
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
@@ -242,7 +305,8 @@ fn lib_rs(model: &Model) -> TokenStream {
         /// module has its own `Client`, `Credentials`, `Environment` and `Error`.
         pub mod prelude {
             pub use payspec_runtime::client::{Config, ErrorKind, HttpClient};
-            pub use payspec_runtime::handlers::{LinePayRecovery, Retry, Tracing};
+            #recovery
+            pub use payspec_runtime::handlers::{Retry, Tracing};
             pub use payspec_runtime::{DateTime, Decimal, Validate};
         }
 
@@ -292,6 +356,7 @@ fn provider_module(p: &Provider) -> TokenStream {
     });
     let notifications = (!p.notifications.is_empty()).then(|| {
         quote!(
+            #[cfg(feature = "receivers")]
             pub mod notifications;
         )
     });

@@ -13,7 +13,7 @@ mod notifications;
 mod paths;
 mod types;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::ast::*;
 use crate::diag::{Diagnostics, did_you_mean};
@@ -186,6 +186,8 @@ impl<'a> ProviderResolver<'a> {
         if self.diags.len() > before {
             return None;
         }
+        let (auth, envelope) = (auth?, envelope?);
+        let runtime_features = runtime_features(auth, &envelope, &notifications, self.patterns);
         Some(Provider {
             name: p.provider.clone()?.value,
             title: p.title.clone()?,
@@ -204,8 +206,8 @@ impl<'a> ProviderResolver<'a> {
                 })
                 .collect(),
             environment_enum: symbols.environment_enum,
-            auth: auth?,
-            envelope: envelope?,
+            auth,
+            envelope,
             classifications: p
                 .classifications
                 .iter()
@@ -215,7 +217,7 @@ impl<'a> ProviderResolver<'a> {
             category_enum: symbols.category_enum,
             types: shared_types,
             operations,
-            patterns: self.patterns,
+            runtime_features,
             notifications,
         })
     }
@@ -422,4 +424,34 @@ impl<'a> ProviderResolver<'a> {
             examples,
         })
     }
+}
+
+/// The runtime features a provider's generated code calls into: its protocols (request signing, the
+/// envelope, notification verification and acknowledgement) and the regex engine for `pattern`.
+fn runtime_features(
+    auth: Auth,
+    envelope: &Envelope,
+    notifications: &[Notification],
+    patterns: bool,
+) -> BTreeSet<RuntimeFeature> {
+    let mut features = BTreeSet::new();
+    features.insert(match auth {
+        Auth::LinePayHmacSha256 => RuntimeFeature::LinePay,
+        Auth::AlipayPlusRsa256 => RuntimeFeature::AlipayPlus,
+        Auth::ElepaySecretKey => RuntimeFeature::Elepay,
+    });
+    match envelope {
+        Envelope::LinePay { .. } => _ = features.insert(RuntimeFeature::LinePay),
+        Envelope::AlipayPlus => _ = features.insert(RuntimeFeature::AlipayPlus),
+        Envelope::HttpStatus { .. } => {}
+    }
+    for n in notifications {
+        if n.auth == NotificationAuth::AlipayPlusRsa256 || n.acknowledgement == Acknowledgement::AlipayPlusResult {
+            features.insert(RuntimeFeature::AlipayPlus);
+        }
+    }
+    if patterns {
+        features.insert(RuntimeFeature::Pattern);
+    }
+    features
 }

@@ -22,6 +22,7 @@ pub mod pay;
 
 pub mod refund;
 
+#[cfg(feature = "receivers")]
 pub mod notifications;
 
 mod client;

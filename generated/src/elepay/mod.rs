@@ -27,6 +27,7 @@ pub mod retrieve_refund;
 
 pub mod revoke_charge;
 
+#[cfg(feature = "receivers")]
 pub mod notifications;
 
 mod client;

@@ -32,6 +32,7 @@ pub mod request;
 
 pub mod void;
 
+#[cfg(feature = "receivers")]
 pub mod notifications;
 
 mod client;

@@ -12,8 +12,11 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+#[cfg(feature = "alipay_plus")]
 pub use crate::protocol::alipay_plus::{AlipayPlusCredentials, ResultStatus, UnsignedResponses};
+#[cfg(feature = "elepay")]
 pub use crate::protocol::elepay::{ElepayAuthScheme, ElepayCredentials};
+#[cfg(feature = "line_pay")]
 pub use crate::protocol::line_pay::LinePayCredentials;
 pub use crate::protocol::{Credentials, DecodeEnvelope};
 pub use error::{

@@ -6,6 +6,7 @@
 //! for that case, which never acknowledges. The generated `notifications::Receiver` of each
 //! provider calls this module; [`alipay_plus`] holds the one signed protocol.
 
+#[cfg(feature = "alipay_plus")]
 pub mod alipay_plus;
 
 use std::fmt;

@@ -338,6 +338,10 @@ struct ResultBody {
 }
 
 impl DecodeEnvelope for Envelope {
+    fn envelope_members_in_payload(&self) -> &'static [&'static str] {
+        &["result"]
+    }
+
     fn decode(&self, call: &Call, status: u16, body: &str) -> Result<Reply, ErrorKind<String>> {
         if !(200..300).contains(&status) {
             return Err(undecodable(

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use super::{Credentials, DecodeEnvelope, Sign, header, null, owned_header, undecodable};
+use super::{Credentials, DecodeEnvelope, Sign, undecodable};
 use crate::client::{Call, ErrorKind, ProviderError, Reply};
 use crate::secret::SecretString;
 use crate::signing::line_pay;
@@ -217,4 +217,23 @@ impl DecodeEnvelope for Envelope {
         }
         self.decode(call, status, &body)
     }
+}
+
+/// The JSON `null`, the payload of an answer without one.
+fn null() -> Box<RawValue> {
+    RawValue::from_string("null".to_owned()).unwrap_or_else(|_| unreachable!("`null` is JSON"))
+}
+
+/// A header from configured text, which may not be a valid header value.
+fn header(name: &'static str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let value =
+        HeaderValue::from_str(value).map_err(|_| format!("the value for {name} is not a valid header value"))?;
+    Ok((HeaderName::from_static(name), value))
+}
+
+/// A header whose value was built for this call: its text becomes the header's bytes without a copy.
+fn owned_header(name: &'static str, value: String) -> Result<(HeaderName, HeaderValue), String> {
+    let value =
+        HeaderValue::try_from(value).map_err(|_| format!("the value for {name} is not a valid header value"))?;
+    Ok((HeaderName::from_static(name), value))
 }

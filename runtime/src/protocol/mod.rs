@@ -11,16 +11,18 @@
 //!
 //! The cryptography itself stays in [`crate::signing`].
 
+#[cfg(feature = "alipay_plus")]
 pub mod alipay_plus;
+#[cfg(feature = "elepay")]
 pub mod elepay;
 pub mod http_status;
+#[cfg(feature = "line_pay")]
 pub mod line_pay;
 
 use std::fmt;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 
 use crate::client::{Call, ErrorKind, Reply, UndecodableResponse};
 
@@ -71,28 +73,15 @@ pub trait DecodeEnvelope: fmt::Debug + Send + Sync + 'static {
     {
         self.decode(call, status, &body)
     }
+
+    /// Top-level members of a success payload that the envelope reads itself and the response
+    /// type does not carry (Alipay+'s `result`, beside the response's own fields). None by default.
+    fn envelope_members_in_payload(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// An answer that is not what the provider documents.
 pub(crate) fn undecodable(status: u16, body: &str, reason: impl Into<String>) -> ErrorKind<String> {
     ErrorKind::Undecodable(UndecodableResponse { status, reason: reason.into(), body: body.to_owned() })
-}
-
-/// The JSON `null`, the payload of an answer without one.
-pub(crate) fn null() -> Box<RawValue> {
-    RawValue::from_string("null".to_owned()).unwrap_or_else(|_| unreachable!("`null` is JSON"))
-}
-
-/// A header from configured text, which may not be a valid header value.
-pub(crate) fn header(name: &'static str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
-    let value =
-        HeaderValue::from_str(value).map_err(|_| format!("the value for {name} is not a valid header value"))?;
-    Ok((HeaderName::from_static(name), value))
-}
-
-/// A header whose value was built for this call: its text becomes the header's bytes without a copy.
-pub(crate) fn owned_header(name: &'static str, value: String) -> Result<(HeaderName, HeaderValue), String> {
-    let value =
-        HeaderValue::try_from(value).map_err(|_| format!("the value for {name} is not a valid header value"))?;
-    Ok((HeaderName::from_static(name), value))
 }

@@ -13,5 +13,7 @@
 //! elepay has no request signature to compute; its API key only needs to be
 //! kept in a [`crate::secret::SecretString`].
 
+#[cfg(feature = "alipay_plus")]
 pub mod alipay_plus;
+#[cfg(feature = "line_pay")]
 pub mod line_pay;
