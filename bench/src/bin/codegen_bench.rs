@@ -2,7 +2,8 @@
 //! of 100, 1,000, 5,000 and 10,000 operations that this program writes itself: wall and CPU time,
 //! peak heap of each; and the wall and CPU time of `cargo xtask codegen --check` on the real spec/.
 //!
-//! `cargo run --release -p payspec-bench --bin codegen_bench`
+//! `cargo run --release -p payspec-bench --bin codegen_bench` (`... -- peak 10000`: the peak heap of one
+//! size only)
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use payspec_bench::{CountingAllocator, Spread, cpu_time, load_average, peak_bytes_during, report, timings};
+use payspec_codegen::workspace::{self, Job, Mode};
 use payspec_codegen::{generate, load_dir};
 
 #[global_allocator]
@@ -46,6 +48,19 @@ fn main() {
         }
         return;
     }
+    // `codegen_bench peak OPERATIONS`: the peak heap of one synthetic size only.
+    if args.get(1).map(String::as_str) == Some("peak") {
+        let operations: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(10_000);
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        write_synthetic(dir.path(), operations);
+        let (peak, model) = peak_heap(dir.path());
+        println!(
+            "{operations} operations: peak heap {:.1} MB, the model alone {:.1} MB",
+            peak as f64 / 1e6,
+            model as f64 / 1e6
+        );
+        return;
+    }
     println!("generator: load + check + emit in process (release build); load average {}\n", load_average());
     println!("wall and CPU (all threads): median (min-max)\n");
     let real = workspace().join("spec");
@@ -62,6 +77,7 @@ fn main() {
     report("  CPU", &cpu.show(), "-", true);
 
     let mut per_size = Vec::new();
+    let mut dirs = Vec::new();
     for (operations, runs) in [(100, 15), (1_000, 5), (5_000, 3), (10_000, 3)] {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
         write_synthetic(dir.path(), operations);
@@ -69,7 +85,7 @@ fn main() {
         let (wall, cpu) = timings(runs, || {
             run_generator(dir.path());
         });
-        let (_, peak) = peak_bytes_during(|| run_generator(dir.path()));
+        let (peak, model_peak) = peak_heap(dir.path());
         let mb = peak as f64 / 1e6;
         let (goal, met) = match operations {
             1_000 => ("< 2 s", wall.median < Duration::from_secs(2)),
@@ -86,18 +102,20 @@ fn main() {
             10_000 => ("< 300 MB", mb < 300.0),
             _ => ("-", true),
         };
-        report("  peak heap", &format!("{mb:.1} MB"), mem_goal, mem_met);
+        report("  peak heap, generating into an empty folder", &format!("{mb:.1} MB"), mem_goal, mem_met);
+        report("  of which the loaded model (its own peak)", &format!("{:.1} MB", model_peak as f64 / 1e6), "-", true);
         per_size.push((operations, wall, cpu));
+        dirs.push(dir);
     }
-    let ratio = |i: usize, j: usize, f: fn(&(usize, Spread, Spread)) -> Duration| {
-        f(&per_size[i]).as_secs_f64() / f(&per_size[j]).as_secs_f64()
-    };
-    let cpu5 = ratio(2, 1, |s| s.2.median);
-    report("CPU time(5,000 ops) / CPU time(1,000 ops)", &format!("{cpu5:.2}x"), "<= 5.5x", cpu5 <= 5.5);
-    let wall10 = ratio(3, 1, |s| s.1.median);
+    let wall10 = per_size[3].1.median.as_secs_f64() / per_size[1].1.median.as_secs_f64();
     report("wall time(10,000 ops) / wall time(1,000 ops)", &format!("{wall10:.2}x"), "-", true);
-    let cpu10 = ratio(3, 1, |s| s.2.median);
-    report("CPU time(10,000 ops) / CPU time(1,000 ops)", &format!("{cpu10:.2}x"), "<= 10.5x", cpu10 <= 10.5);
+    println!(
+        "\nlinearity: CPU time of runs taken in turn (1,000, N, 1,000, N, ...), median (min-max) of the pair ratios"
+    );
+    let cpu5 = paired_cpu_ratio(5, dirs[1].path(), dirs[2].path());
+    report("CPU time(5,000 ops) / CPU time(1,000 ops)", &cpu5.show(), "<= 5.5x", cpu5.median <= 5.5);
+    let cpu10 = paired_cpu_ratio(3, dirs[1].path(), dirs[3].path());
+    report("CPU time(10,000 ops) / CPU time(1,000 ops)", &cpu10.show(), "<= 10.5x", cpu10.median <= 10.5);
 
     // The command maintainers and CI run, once built: cargo's own start-up included; and the xtask
     // binary alone. CPU time is that of the finished child processes.
@@ -129,6 +147,54 @@ fn main() {
     let (wall, cpu) = child_timings(&xtask, &["codegen", "--check"]);
     report("  the xtask binary alone: wall", &wall.show(), "-", true);
     report("  the xtask binary alone: CPU", &cpu.show(), "-", true);
+}
+
+/// Ratios, median and spread.
+struct Ratios {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Ratios {
+    fn show(&self) -> String {
+        format!("{:.2}x ({:.2}x-{:.2}x)", self.median, self.min, self.max)
+    }
+}
+
+/// CPU(large) / CPU(small) of generator runs taken in turn, one ratio per pair: this VM's speed
+/// drifts over minutes, and a ratio of two runs taken side by side does not drift with it.
+fn paired_cpu_ratio(pairs: usize, small: &Path, large: &Path) -> Ratios {
+    let cpu_of = |dir: &Path| {
+        let start = cpu_time(false);
+        run_generator(dir);
+        cpu_time(false).saturating_sub(start).as_secs_f64()
+    };
+    let mut ratios: Vec<f64> = (0..pairs)
+        .map(|_| {
+            let small = cpu_of(small);
+            cpu_of(large) / small
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    Ratios { median: ratios[ratios.len() / 2], min: ratios[0], max: ratios[ratios.len() - 1] }
+}
+
+/// Peak heap bytes of what `cargo xtask codegen` does with `spec_dir` (load, check, and write every
+/// file into an empty folder, each as it is rendered), and of loading the model alone.
+fn peak_heap(spec_dir: &Path) -> (usize, usize) {
+    let out = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let job = Job {
+        spec_dir: spec_dir.to_path_buf(),
+        display: "spec".into(),
+        out_dir: out.path().join("generated"),
+        sources_only: false,
+        openapi_dir: None,
+    };
+    let (written, peak) = peak_bytes_during(|| workspace::run(&job, Mode::Write));
+    written.unwrap_or_else(|e| panic!("{e}"));
+    let (_, model) = peak_bytes_during(|| load_dir(spec_dir, "spec"));
+    (peak, model)
 }
 
 /// A synthetic spec tree with `operations` operations over providers of 100 each: varied fields,

@@ -1,21 +1,32 @@
 //! Spec prose as rustdoc. Descriptions are plain text, so characters that rustdoc would read as
 //! HTML or intra-doc links are escaped outside `code spans`.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::model::Limits;
 
 /// `#[doc = ...]` attributes for outer docs, one per line, paragraphs separated by empty lines.
 pub fn outer(paragraphs: &[String]) -> TokenStream {
-    let lines = lines(paragraphs);
+    let lines = lines(paragraphs).into_iter().map(raw);
     quote! { #( #[doc = #lines] )* }
 }
 
 /// `#![doc = ...]` attributes for module docs.
 pub fn inner(paragraphs: &[String]) -> TokenStream {
-    let lines = lines(paragraphs);
+    let lines = lines(paragraphs).into_iter().map(raw);
     quote! { #( #![doc = #lines] )* }
+}
+
+/// A doc line as a raw string literal. prettyplease prints a doc attribute as `///` and its value
+/// either way; a raw literal spares escaping every character here and unescaping it again in syn,
+/// which for the doc text of a whole crate is a tenth of the generator's work.
+fn raw(line: String) -> Literal {
+    let mut hashes = String::from("#");
+    while line.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{line}\"{hashes}").parse().unwrap_or_else(|_| Literal::string(&line))
 }
 
 /// Doc text wraps at this width (after `/// `), as a person would write it.
