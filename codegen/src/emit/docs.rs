@@ -53,14 +53,20 @@ fn lines(paragraphs: &[String]) -> Vec<String> {
 fn wrap(line: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut current = String::new();
+    // Width in characters of `current`, kept as words are added rather than recounted.
+    let mut width = 0;
     for word in line.split(' ') {
-        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > WIDTH {
+        let chars = word.chars().count();
+        if !current.is_empty() && width + 1 + chars > WIDTH {
             out.push(std::mem::take(&mut current));
+            width = 0;
         }
         if !current.is_empty() {
             current.push(' ');
+            width += 1;
         }
         current.push_str(word);
+        width += chars;
     }
     out.push(current);
     out
