@@ -76,9 +76,7 @@ impl Output {
             Mode::Check => None,
             Mode::Write => {
                 let staging = sibling(dir, "staging")?;
-                if staging.exists() {
-                    fs::remove_dir_all(&staging)?;
-                }
+                remove_if_present(&staging)?;
                 Some(staging)
             }
         };

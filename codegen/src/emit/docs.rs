@@ -19,8 +19,8 @@ pub fn inner(paragraphs: &[String]) -> TokenStream {
 }
 
 /// A doc line as a raw string literal. prettyplease prints a doc attribute as `///` and its value
-/// either way; a raw literal spares escaping every character here and unescaping it again in syn,
-/// which for the doc text of a whole crate is a tenth of the generator's work.
+/// either way; a raw literal spares escaping every character here and unescaping it again in syn
+/// (about 6% of a `cargo xtask codegen --check`, measured with callgrind).
 fn raw(line: String) -> Literal {
     let mut hashes = String::from("#");
     while line.contains(&format!("\"{hashes}")) {
