@@ -62,6 +62,8 @@ pub struct Provider {
 pub enum RuntimeFeature {
     /// Alipay+ signing, its envelope and its notification verifier.
     AlipayPlus,
+    /// `DateTime`, for `format: datetime` fields.
+    DateTime,
     /// The elepay secret key.
     Elepay,
     /// LINE Pay signing, its envelope and `LinePayRecovery`.
@@ -75,6 +77,7 @@ impl RuntimeFeature {
     pub fn name(self) -> &'static str {
         match self {
             RuntimeFeature::AlipayPlus => "alipay_plus",
+            RuntimeFeature::DateTime => "datetime",
             RuntimeFeature::Elepay => "elepay",
             RuntimeFeature::LinePay => "line_pay",
             RuntimeFeature::Pattern => "pattern",

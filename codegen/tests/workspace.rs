@@ -97,7 +97,8 @@ fn check_reports_a_diff_and_the_fix_command() {
 }
 
 /// Each provider feature turns on the runtime features its spec calls into, and no others: its
-/// protocol (from `auth` and the envelope), and the regex engine only when a limit has a `pattern`.
+/// protocol (from `auth` and the envelope), the regex engine only when a limit has a `pattern`, and
+/// `DateTime` only when a field has `format: datetime`.
 /// Receivers and example support are asked for only when some spec has notifications or examples.
 #[test]
 fn each_provider_turns_on_only_the_runtime_features_it_needs() {
@@ -111,7 +112,8 @@ fn each_provider_turns_on_only_the_runtime_features_it_needs() {
     };
     let patterned = OPERATION.replace(
         "path: /ping\n",
-        "path: /ping/{id}\npath_params:\n  id: { type: string, pattern: \"^[a-z]+$\", description: An id. }\n",
+        "path: /ping/{id}\npath_params:\n  id: { type: string, pattern: \"^[a-z]+$\", description: An id. }\n\
+         query:\n  since: { type: string, format: datetime, description: From when. }\n",
     );
     let keyed = PROVIDER.replace("auth: line_pay_hmac_sha256", "auth: elepay_secret_key").replace(
         "envelope: { kind: line_pay, success_codes: [\"0000\"] }",
@@ -133,7 +135,9 @@ fn each_provider_turns_on_only_the_runtime_features_it_needs() {
     assert!(manifest.contains("\nkeyed = [\"payspec-runtime/elepay\"]\n"), "{manifest}");
     assert!(manifest.contains("\nplain = [\"payspec-runtime/line_pay\"]\n"), "{manifest}");
     assert!(
-        manifest.contains("\nstrict = [\"payspec-runtime/line_pay\", \"payspec-runtime/pattern\"]\n"),
+        manifest.contains(
+            "\nstrict = [\"payspec-runtime/datetime\", \"payspec-runtime/line_pay\", \"payspec-runtime/pattern\"]\n"
+        ),
         "{manifest}"
     );
     let runtime = format!(
@@ -148,4 +152,5 @@ fn each_provider_turns_on_only_the_runtime_features_it_needs() {
         lib.contains("#[cfg(any(feature = \"plain\", feature = \"strict\"))]\n    pub use payspec_runtime::handlers::LinePayRecovery;"),
         "{lib}"
     );
+    assert!(lib.contains("#[cfg(feature = \"strict\")]\npub use payspec_runtime::DateTime;"), "{lib}");
 }

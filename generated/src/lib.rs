@@ -8,7 +8,10 @@ pub use payspec_runtime as runtime;
 /// The HTTP library under the client, for `HttpClient::from_builder`.
 pub use payspec_runtime::reqwest;
 
-pub use payspec_runtime::{DateTime, Decimal};
+#[cfg(any(feature = "alipayplus", feature = "linepay"))]
+pub use payspec_runtime::DateTime;
+
+pub use payspec_runtime::Decimal;
 
 pub use payspec_runtime::client::{Config, HttpClient};
 
@@ -22,7 +25,10 @@ pub mod prelude {
 
     pub use payspec_runtime::handlers::{Retry, Tracing};
 
-    pub use payspec_runtime::{DateTime, Decimal, Validate};
+    #[cfg(any(feature = "alipayplus", feature = "linepay"))]
+    pub use payspec_runtime::DateTime;
+
+    pub use payspec_runtime::{Decimal, Validate};
 }
 
 #[cfg(feature = "alipayplus")]

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod constrained;
+#[cfg(feature = "datetime")]
 pub mod datetime;
 pub mod decimal;
 #[doc(hidden)]
@@ -26,6 +27,7 @@ pub mod validate;
 pub use reqwest;
 
 pub use constrained::ConstraintError;
+#[cfg(feature = "datetime")]
 pub use datetime::DateTime;
 pub use decimal::Decimal;
 pub use error_code::ErrorCode;

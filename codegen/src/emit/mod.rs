@@ -270,24 +270,18 @@ fn lib_rs(model: &Model) -> TokenStream {
             pub mod #name;
         }
     });
-    // `LinePayRecovery` comes with the runtime's LINE Pay protocol, so with the providers that use it.
-    let line_pay: Vec<&str> = model
-        .providers
-        .iter()
-        .filter(|p| p.runtime_features.contains(&RuntimeFeature::LinePay))
-        .map(|p| p.name.as_str())
-        .collect();
-    let recovery = match line_pay.as_slice() {
-        [] => None,
-        [one] => Some(quote!(
-            #[cfg(feature = #one)]
-            pub use payspec_runtime::handlers::LinePayRecovery;
-        )),
-        several => Some(quote! {
-            #[cfg(any(#(feature = #several),*))]
-            pub use payspec_runtime::handlers::LinePayRecovery;
-        }),
+    // Re-exports of what a runtime feature brings: present with the providers that turn it on.
+    let reexport = |feature: RuntimeFeature, path: TokenStream| {
+        let providers: Vec<&str> =
+            model.providers.iter().filter(|p| p.runtime_features.contains(&feature)).map(|p| p.name.as_str()).collect();
+        match providers.as_slice() {
+            [] => None,
+            [one] => Some(quote!(#[cfg(feature = #one)] pub use #path;)),
+            several => Some(quote!(#[cfg(any(#(feature = #several),*))] pub use #path;)),
+        }
     };
+    let recovery = reexport(RuntimeFeature::LinePay, quote!(payspec_runtime::handlers::LinePayRecovery));
+    let date_time = reexport(RuntimeFeature::DateTime, quote!(payspec_runtime::DateTime));
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
@@ -298,7 +292,8 @@ fn lib_rs(model: &Model) -> TokenStream {
         /// The HTTP library under the client, for `HttpClient::from_builder`.
         pub use payspec_runtime::reqwest;
 
-        pub use payspec_runtime::{DateTime, Decimal};
+        #date_time
+        pub use payspec_runtime::Decimal;
         pub use payspec_runtime::client::{Config, HttpClient};
 
         /// What most code that calls a provider uses: `use payspec::prelude::*;`. Each provider
@@ -307,7 +302,8 @@ fn lib_rs(model: &Model) -> TokenStream {
             pub use payspec_runtime::client::{Config, ErrorKind, HttpClient};
             #recovery
             pub use payspec_runtime::handlers::{Retry, Tracing};
-            pub use payspec_runtime::{DateTime, Decimal, Validate};
+            #date_time
+            pub use payspec_runtime::{Decimal, Validate};
         }
 
         #(#modules)*

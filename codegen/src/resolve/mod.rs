@@ -70,6 +70,8 @@ struct ProviderResolver<'a> {
     base: bool,
     /// Whether a limit of this provider has a `pattern`.
     patterns: bool,
+    /// Whether a field of this provider is a `DateTime`.
+    datetimes: bool,
 }
 
 /// What every operation of a provider sees of it.
@@ -94,6 +96,7 @@ impl<'a> ProviderResolver<'a> {
             envelope_kind: p.envelope.as_ref().and_then(|e| e.kind.as_ref()).map(|k| k.value.as_str()),
             base,
             patterns: false,
+            datetimes: false,
         }
     }
 
@@ -187,7 +190,7 @@ impl<'a> ProviderResolver<'a> {
             return None;
         }
         let (auth, envelope) = (auth?, envelope?);
-        let runtime_features = runtime_features(auth, &envelope, &notifications, self.patterns);
+        let runtime_features = runtime_features(auth, &envelope, &notifications, self.patterns, self.datetimes);
         Some(Provider {
             name: p.provider.clone()?.value,
             title: p.title.clone()?,
@@ -427,12 +430,14 @@ impl<'a> ProviderResolver<'a> {
 }
 
 /// The runtime features a provider's generated code calls into: its protocols (request signing, the
-/// envelope, notification verification and acknowledgement) and the regex engine for `pattern`.
+/// envelope, notification verification and acknowledgement), the regex engine for `pattern`, and
+/// `DateTime` for `format: datetime` fields.
 fn runtime_features(
     auth: Auth,
     envelope: &Envelope,
     notifications: &[Notification],
     patterns: bool,
+    datetimes: bool,
 ) -> BTreeSet<RuntimeFeature> {
     let mut features = BTreeSet::new();
     features.insert(match auth {
@@ -452,6 +457,9 @@ fn runtime_features(
     }
     if patterns {
         features.insert(RuntimeFeature::Pattern);
+    }
+    if datetimes {
+        features.insert(RuntimeFeature::DateTime);
     }
     features
 }

@@ -414,6 +414,7 @@ impl ProviderResolver<'_> {
             let Some(ty_text) = &f.ty else { continue };
             let Some(ty) = self.type_ref(file, ty_text, scope) else { continue };
             let ty = if f.limits.format.as_ref().is_some_and(|v| v.value == "datetime") { datetime(ty) } else { ty };
+            self.datetimes |= *ty.element() == TypeRef::Primitive(Primitive::DateTime);
             if !self.field_type_fits(file, f, &ty, place) {
                 continue;
             }
