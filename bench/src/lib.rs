@@ -79,20 +79,24 @@ pub fn timings(runs: usize, mut f: impl FnMut()) -> (Spread, Spread) {
     (Spread::of(wall), Spread::of(cpu))
 }
 
-/// The median of some timings, with the smallest and largest.
+/// The median of some figures (timings by default; rates or ratios as `f64`), with the smallest
+/// and largest.
 #[derive(Debug, Clone, Copy)]
-pub struct Spread {
-    pub median: Duration,
-    pub min: Duration,
-    pub max: Duration,
+pub struct Spread<T = Duration> {
+    pub median: T,
+    pub min: T,
+    pub max: T,
+}
+
+impl<T: Copy + PartialOrd> Spread<T> {
+    /// The spread of `figures`, which must not be empty.
+    pub fn of(mut figures: Vec<T>) -> Spread<T> {
+        figures.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        Spread { median: figures[figures.len() / 2], min: figures[0], max: figures[figures.len() - 1] }
+    }
 }
 
 impl Spread {
-    pub fn of(mut times: Vec<Duration>) -> Spread {
-        times.sort();
-        Spread { median: times[times.len() / 2], min: times[0], max: times[times.len() - 1] }
-    }
-
     /// `1.23 s (1.20-1.31)`.
     pub fn show(&self) -> String {
         format!("{} ({}-{})", show(self.median), show(self.min), show(self.max))

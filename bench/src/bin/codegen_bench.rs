@@ -113,9 +113,9 @@ fn main() {
         "\nlinearity: CPU time of runs taken in turn (1,000, N, 1,000, N, ...), median (min-max) of the pair ratios"
     );
     let cpu5 = paired_cpu_ratio(5, dirs[1].path(), dirs[2].path());
-    report("CPU time(5,000 ops) / CPU time(1,000 ops)", &cpu5.show(), "<= 5.5x", cpu5.median <= 5.5);
+    report("CPU time(5,000 ops) / CPU time(1,000 ops)", &times(&cpu5), "<= 5.5x", cpu5.median <= 5.5);
     let cpu10 = paired_cpu_ratio(3, dirs[1].path(), dirs[3].path());
-    report("CPU time(10,000 ops) / CPU time(1,000 ops)", &cpu10.show(), "<= 10.5x", cpu10.median <= 10.5);
+    report("CPU time(10,000 ops) / CPU time(1,000 ops)", &times(&cpu10), "<= 10.5x", cpu10.median <= 10.5);
 
     // The command maintainers and CI run, once built: cargo's own start-up included; and the xtask
     // binary alone. CPU time is that of the finished child processes.
@@ -149,35 +149,27 @@ fn main() {
     report("  the xtask binary alone: CPU", &cpu.show(), "-", true);
 }
 
-/// Ratios, median and spread.
-struct Ratios {
-    median: f64,
-    min: f64,
-    max: f64,
-}
-
-impl Ratios {
-    fn show(&self) -> String {
-        format!("{:.2}x ({:.2}x-{:.2}x)", self.median, self.min, self.max)
-    }
+/// `5.08x (3.17x-6.43x)`.
+fn times(ratio: &Spread<f64>) -> String {
+    format!("{:.2}x ({:.2}x-{:.2}x)", ratio.median, ratio.min, ratio.max)
 }
 
 /// CPU(large) / CPU(small) of generator runs taken in turn, one ratio per pair: this VM's speed
 /// drifts over minutes, and a ratio of two runs taken side by side does not drift with it.
-fn paired_cpu_ratio(pairs: usize, small: &Path, large: &Path) -> Ratios {
+fn paired_cpu_ratio(pairs: usize, small: &Path, large: &Path) -> Spread<f64> {
     let cpu_of = |dir: &Path| {
         let start = cpu_time(false);
         run_generator(dir);
         cpu_time(false).saturating_sub(start).as_secs_f64()
     };
-    let mut ratios: Vec<f64> = (0..pairs)
-        .map(|_| {
-            let small = cpu_of(small);
-            cpu_of(large) / small
-        })
-        .collect();
-    ratios.sort_by(f64::total_cmp);
-    Ratios { median: ratios[ratios.len() / 2], min: ratios[0], max: ratios[ratios.len() - 1] }
+    Spread::of(
+        (0..pairs)
+            .map(|_| {
+                let small = cpu_of(small);
+                cpu_of(large) / small
+            })
+            .collect(),
+    )
 }
 
 /// Peak heap bytes of what `cargo xtask codegen` does with `spec_dir` (load, check, and write every
