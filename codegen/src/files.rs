@@ -83,6 +83,15 @@ impl Output {
         Ok(Output { dir: dir.to_path_buf(), staging, state: Mutex::default() })
     }
 
+    /// A run over `dir` that has been handed every one of `files` (files generated all at once).
+    pub fn of(dir: &Path, mode: Mode, files: impl IntoIterator<Item = GeneratedFile>) -> io::Result<Output> {
+        let output = Output::begin(dir, mode)?;
+        for file in files {
+            output.accept(file)?;
+        }
+        Ok(output)
+    }
+
     /// The folder this run is for.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -180,11 +189,7 @@ pub fn write(dir: &Path, files: &[GeneratedFile]) -> io::Result<usize> {
 }
 
 fn settle(dir: &Path, files: &[GeneratedFile], mode: Mode) -> io::Result<Vec<FileDiff>> {
-    let output = Output::begin(dir, mode)?;
-    for file in files {
-        output.accept(file.clone())?;
-    }
-    output.finish()
+    Output::of(dir, mode, files.iter().cloned())?.finish()
 }
 
 fn write_file(path: &Path, contents: &str) -> io::Result<()> {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::emit::generate_each;
 pub use crate::files::Mode;
 use crate::files::{FileDiff, Output};
-use crate::{EmitError, LoadError, Model, load_dir};
+use crate::{EmitError, LoadError, load_dir};
 
 /// The command that brings every output up to date.
 pub const FIX_COMMAND: &str = "cargo xtask codegen";
@@ -119,7 +119,7 @@ pub fn run(job: &Job, mode: Mode) -> Result<usize, JobError> {
     })?;
     let mut outputs = vec![crate_files];
     if let Some(dir) = &job.openapi_dir {
-        outputs.push(export(&model, dir, mode)?);
+        outputs.push(Output::of(dir, mode, crate::openapi::generate(&model)).map_err(JobError::Io)?);
     }
     settle(outputs, mode)
 }
@@ -128,15 +128,8 @@ pub fn run(job: &Job, mode: Mode) -> Result<usize, JobError> {
 /// export alone, for `cargo xtask openapi`.
 pub fn openapi(root: &Path, mode: Mode) -> Result<usize, JobError> {
     let model = load_dir(&root.join("spec"), "spec").map_err(JobError::Load)?;
-    settle(vec![export(&model, &root.join("openapi"), mode)?], mode)
-}
-
-fn export(model: &Model, dir: &Path, mode: Mode) -> Result<Output, JobError> {
-    let output = Output::begin(dir, mode).map_err(JobError::Io)?;
-    for file in crate::openapi::generate(model) {
-        output.accept(file).map_err(JobError::Io)?;
-    }
-    Ok(output)
+    let export = Output::of(&root.join("openapi"), mode, crate::openapi::generate(&model)).map_err(JobError::Io)?;
+    settle(vec![export], mode)
 }
 
 /// Finishes each folder (all-or-nothing per folder), or reports every stale folder at once.
